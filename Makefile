@@ -1,0 +1,24 @@
+# The README's commands. Each installs what it needs first.
+.PHONY: setup run demo test lint bench
+
+setup:
+	bash scripts/setup.sh
+
+run: setup
+	.venv/bin/docgen serve --demo
+
+demo: setup
+	.venv/bin/docgen demo
+
+test: setup
+	bash scripts/test.sh
+
+lint: setup
+	.venv/bin/ruff check docgen api tests bench
+	.venv/bin/ruff format --check docgen api tests bench
+	.venv/bin/mypy
+
+bench: setup
+	.venv/bin/python bench/render.py
+	.venv/bin/python bench/storage.py
+	.venv/bin/python bench/bundle.py

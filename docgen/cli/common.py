@@ -1,0 +1,35 @@
+"""Small helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from docgen.errors import InvalidInput
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def parse_options(pairs: list[str] | None) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"--option {pair!r}: expected key=value")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def add_as_of(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=parse_date,
+        required=required,
+        default=None if required else date.today(),
+        help="the date the figures and deadlines are worked out to (YYYY-MM-DD)",
+    )

@@ -1,0 +1,90 @@
+"""The one settings object. Nothing else in docgen reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev-secret-not-for-production"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCGEN_", env_file=None, extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    # Where the project's own templates and court-form layouts live. The HTML renderer may fetch
+    # nothing outside these two folders.
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    # Official HMCTS PDFs installed by a deployment (never committed). Unset: official engine unavailable.
+    official_forms_dir: Path | None = None
+
+    # Embedded defaults: everything under one data folder, no external servers.
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str | None = None  # default sqlite:///<data_dir>/register.sqlite3
+
+    storage_backend: Literal["filesystem", "s3"] = "filesystem"
+    s3_endpoint: str = "localhost:9000"
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_bucket: str = "docgen"
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+
+    broker_url: str | None = None  # default: filesystem broker under data_dir
+    result_backend: str | None = None
+    worker_max_tasks_per_child: int = 200
+    worker_max_memory_per_child_kb: int = 400_000
+
+    secret_key: str = "dev-secret-not-for-production"
+    council: str = "default"
+
+    libreoffice_path: str = "soffice"
+    libreoffice_timeout_s: float = 60.0
+    libreoffice_restart_after: int = 200
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_upload_pages: int = 2000
+    bundle_volume_pages: int = 300
+
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_sender: str = "docgen@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+
+    api_base_url: str = "http://127.0.0.1:8000"
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.environment == "production" and self.secret_key in _PLACEHOLDER_SECRETS:
+            raise ValueError("DOCGEN_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'register.sqlite3'}"
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+    @property
+    def celery_broker_url(self) -> str:
+        return self.broker_url or "filesystem://"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

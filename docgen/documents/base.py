@@ -1,0 +1,43 @@
+"""What every document type declares: id, title, inputs, eligibility and context."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docgen.errors import Problem
+
+if TYPE_CHECKING:
+    from docgen.domain.case import Case
+
+Options = Mapping[str, str]
+
+
+class DocumentType:
+    """Base class for a document type. Subclasses set the class attributes and override
+    ``eligibility`` and ``context``; ``register`` in docgen.documents.registry makes them known."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    family: ClassVar[str]
+    #: engine -> template name; the first is the default engine
+    templates: ClassVar[dict[str, str]]
+    #: facts a case must hold, e.g. ("judgments",), checked before eligibility
+    inputs: ClassVar[tuple[str, ...]] = ()
+    #: the option keys this type understands, with a one-line description
+    option_help: ClassVar[dict[str, str]] = {}
+
+    @property
+    def default_engine(self) -> str:
+        return next(iter(self.templates))
+
+    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+        """Blocking problems and warnings. An empty list means eligible."""
+        return []
+
+    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def pdf_title(self, case: Case) -> str:
+        return f"{self.title} - {case.case_ref}"

@@ -1,0 +1,57 @@
+"""The registry of document types. A family module registers its types with ``@register``."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TypeVar
+
+from docgen.documents.base import DocumentType
+from docgen.errors import NotFound
+
+FAMILY_MODULES = [
+    "docgen.documents.claims",
+    "docgen.documents.enforcement",
+    "docgen.documents.insolvency",
+    "docgen.documents.writeoff",
+    "docgen.documents.panel",
+    "docgen.documents.bulk_claims",
+]
+
+T = TypeVar("T", bound=type[DocumentType])
+
+_TYPES: dict[str, DocumentType] = {}
+_loaded = False
+
+
+def register(cls: T) -> T:
+    if cls.id in _TYPES:
+        raise ValueError(f"document type {cls.id!r} registered twice")
+    _TYPES[cls.id] = cls()
+    return cls
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in FAMILY_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def get(doc_type: str) -> DocumentType:
+    _load()
+    try:
+        return _TYPES[doc_type]
+    except KeyError:
+        known = ", ".join(sorted(_TYPES))
+        raise NotFound(f"unknown document type {doc_type!r} (known: {known})", code="unknown_doctype") from None
+
+
+def all_types() -> list[DocumentType]:
+    _load()
+    return [_TYPES[k] for k in sorted(_TYPES)]

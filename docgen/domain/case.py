@@ -1,0 +1,508 @@
+"""The case record: the ``docgen.case/1`` interchange format as validated pydantic models.
+
+Unknown fields are refused (a typo must not silently drop data), money is Decimal, dates are dates,
+and every problem is reported at once with its path, e.g. ``debtors[0].address.postcode``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from docgen.errors import InvalidInput, Problem
+
+SCHEMA_ID = "docgen.case/1"
+CASE_REF_RE = re.compile(r"^[A-Za-z0-9/_.-]{1,40}$")
+# The Royal Mail pattern: outward code (A9, A99, AA9, AA99, A9A, AA9A) and inward code (9AA).
+POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$", re.IGNORECASE)
+MAX_CASE_BYTES = 5 * 1024 * 1024
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _money_value(v: Any) -> Any:
+    if isinstance(v, float):
+        raise ValueError("money must be a decimal string such as \"1234.50\", not a binary float")
+    if isinstance(v, str | int | Decimal):
+        try:
+            d = Decimal(str(v))
+        except ArithmeticError:
+            raise ValueError(f"not an amount of money: {v!r}") from None
+        if not d.is_finite():
+            raise ValueError(f"not an amount of money: {v!r}")
+        exp = d.as_tuple().exponent
+        if isinstance(exp, int) and exp < -2:
+            raise ValueError(f"more than two decimal places: {v!r}")
+        return d
+    return v
+
+
+Money = Annotated[Decimal, Field(json_schema_extra={"format": "money"})]
+
+
+class DebtType(StrEnum):
+    sundry = "sundry"
+    adult_social_care = "adult_social_care"
+    council_tax = "council_tax"
+    business_rates = "business_rates"
+    hb_overpayment = "hb_overpayment"
+    commercial_rent = "commercial_rent"
+
+
+class Address(_Model):
+    lines: list[str] = Field(min_length=1)
+    town: str = ""
+    county: str | None = None
+    postcode: str
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, v: str) -> str:
+        if not POSTCODE_RE.match(v):
+            raise ValueError("not a UK postcode")
+        return v.upper()
+
+    def as_lines(self) -> list[str]:
+        out = [line for line in self.lines if line]
+        for part in (self.town, self.county):
+            if part and part not in out:
+                out.append(part)
+        if self.postcode not in out:
+            out.append(self.postcode)
+        return out
+
+    def one_line(self) -> str:
+        return ", ".join(self.as_lines())
+
+
+class Contact(_Model):
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    dx: str | None = None
+
+
+class LegalRepresentative(_Model):
+    firm: str
+    address: Address
+    reference: str | None = None
+
+
+class Creditor(_Model):
+    name: str = Field(min_length=1)
+    address: Address
+    contact: Contact = Contact()
+    fee_account: str | None = None
+    legal_representative: LegalRepresentative | None = None
+
+
+class Employer(_Model):
+    name: str
+    address: Address | None = None
+
+
+class Employment(_Model):
+    status: Literal["employed", "self_employed", "unemployed", "retired"]
+    employer: Employer | None = None
+
+
+class Vulnerability(_Model):
+    flags: list[str] = []
+    notes: str = ""
+
+
+class BreathingSpace(_Model):
+    start: date
+    end: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class IndividualDebtor(_Model):
+    kind: Literal["individual"]
+    title: str | None = None
+    given_names: str = Field(min_length=1)
+    family_name: str = Field(min_length=1)
+    other_names: list[str] = []
+    date_of_birth: date | None = None
+    address: Address
+    service_address: Address | None = None
+    email: str | None = None
+    employment: Employment | None = None
+    vulnerability: Vulnerability = Vulnerability()
+    breathing_space: BreathingSpace | None = None
+    deceased_on: date | None = None
+
+    @property
+    def display_name(self) -> str:
+        parts = [self.title, self.given_names, self.family_name]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def is_company(self) -> bool:
+        return False
+
+    @property
+    def address_for_service(self) -> Address:
+        return self.service_address or self.address
+
+
+class CompanyDebtor(_Model):
+    kind: Literal["company"]
+    name: str = Field(min_length=1)
+    company_number: str | None = None
+    registered_office: Address
+    trading_address: Address | None = None
+    email: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @property
+    def is_company(self) -> bool:
+        return True
+
+    @property
+    def address(self) -> Address:
+        return self.registered_office
+
+    @property
+    def address_for_service(self) -> Address:
+        return self.registered_office
+
+    # Companies have none of these; giving them the same names keeps the rules simple.
+    breathing_space: None = None
+    deceased_on: None = None
+    vulnerability: Vulnerability = Vulnerability()
+    employment: None = None
+
+
+def _debtor_tag(v: Any) -> str | None:
+    if isinstance(v, dict):
+        kind = v.get("kind")
+        return kind if isinstance(kind, str) else None
+    return getattr(v, "kind", None)
+
+
+Debtor = Annotated[
+    Annotated[IndividualDebtor, Tag("individual")] | Annotated[CompanyDebtor, Tag("company")],
+    Discriminator(_debtor_tag),
+]
+
+
+class Invoice(_Model):
+    number: str = Field(min_length=1)
+    issued: date
+    due: date
+    description: str = ""
+    net: Money
+    vat: Money = Decimal("0")
+    service: str | None = None
+
+    _money = field_validator("net", "vat", mode="before")(_money_value)
+
+    @field_validator("net", "vat")
+    @classmethod
+    def _not_negative(cls, v: Decimal) -> Decimal:
+        if v < 0:
+            raise ValueError("must not be negative (record credits as adjustments)")
+        return v
+
+    @field_validator("due")
+    @classmethod
+    def _due_after_issue(cls, v: date, info: ValidationInfo) -> date:
+        issued = info.data.get("issued")
+        if issued is not None and v < issued:
+            raise ValueError(f"due date {v} is before the issue date {issued}")
+        return v
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.vat
+
+
+class Payment(_Model):
+    date: date
+    amount: Money
+    method: str | None = None
+    reference: str | None = None
+
+    _money = field_validator("amount", mode="before")(_money_value)
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, v: Decimal) -> Decimal:
+        if v <= 0:
+            raise ValueError("a payment must be more than zero")
+        return v
+
+
+class Adjustment(_Model):
+    date: date
+    amount: Money
+    reason: str = ""
+
+    _money = field_validator("amount", mode="before")(_money_value)
+
+
+class InterestBasis(StrEnum):
+    none = "none"
+    statutory_s69 = "statutory_s69"
+    late_payment_act = "late_payment_act"
+    contractual = "contractual"
+
+
+class InterestTerms(_Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    basis: InterestBasis = InterestBasis.none
+    rate: Decimal | None = None
+    from_: date | None = Field(default=None, alias="from")
+
+    _rate = field_validator("rate", mode="before")(_money_value)
+
+    @model_validator(mode="after")
+    def _rate_needed(self) -> InterestTerms:
+        if self.basis in (InterestBasis.statutory_s69, InterestBasis.contractual) and self.rate is None:
+            raise ValueError(f"interest basis {self.basis.value} needs a rate")
+        if self.rate is not None and not (0 <= self.rate <= 100):
+            raise ValueError("interest rate must be a percentage between 0 and 100")
+        return self
+
+
+class LiabilityOrder(_Model):
+    court: str
+    date: date
+    amount: Money
+    costs: Money = Decimal("0")
+    period: str | None = None
+
+    _money = field_validator("amount", "costs", mode="before")(_money_value)
+
+
+class Instalments(_Model):
+    amount: Money
+    frequency: Literal["weekly", "fortnightly", "monthly"]
+    first_due: date
+
+    _money = field_validator("amount", mode="before")(_money_value)
+
+
+class Judgment(_Model):
+    court: str
+    claim_number: str
+    date: date
+    amount: Money
+    costs: Money = Decimal("0")
+    interest: Money = Decimal("0")
+    instalments: Instalments | None = None
+    paid_since: Money = Decimal("0")
+
+    _money = field_validator("amount", "costs", "interest", "paid_since", mode="before")(_money_value)
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount + self.costs + self.interest
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.total - self.paid_since
+
+
+class Charge(_Model):
+    holder: str
+    amount: Money | None = None
+    address: Address | None = None
+
+    _money = field_validator("amount", mode="before")(_money_value)
+
+
+class Property(_Model):
+    address: Address
+    title_number: str | None = None
+    tenure: str | None = None
+    ownership: Literal["sole", "joint"] = "sole"
+    co_owners: list[str] = []
+    debtor_interest: str | None = None
+    charges: list[Charge] = []
+
+
+class OtherCreditor(_Model):
+    name: str
+    address: Address | None = None
+
+
+HistoryAction = Literal[
+    "reminder", "final_notice", "letter_before_claim", "reply_form_received", "claim_issued",
+    "claim_served", "judgment", "enforcement_agent", "visit", "payment_plan", "broken_plan", "tracing",
+    "statutory_demand_served", "petition_presented", "charging_order", "attachment_of_earnings",
+    "warrant_of_control", "write_off_recommended",
+]
+
+
+class HistoryEntry(_Model):
+    date: date
+    action: HistoryAction
+    note: str = ""
+    method: Literal["first_class_post", "personal", "left_at_address", "email"] | None = None
+
+
+class Officer(_Model):
+    name: str = Field(min_length=1)
+    position: str = Field(min_length=1)
+    email: str | None = None
+    phone: str | None = None
+
+
+class Case(_Model):
+    schema_: Literal["docgen.case/1"] = Field(alias="schema")
+    case_ref: str
+    debt_type: DebtType
+    creditor: Creditor
+    debtors: list[Debtor] = Field(min_length=1)
+    invoices: list[Invoice] = []
+    payments: list[Payment] = []
+    adjustments: list[Adjustment] = []
+    interest: InterestTerms = InterestTerms()
+    liability_orders: list[LiabilityOrder] = []
+    judgments: list[Judgment] = []
+    properties: list[Property] = []
+    other_creditors: list[OtherCreditor] = []
+    recovery_history: list[HistoryEntry] = []
+    officer: Officer
+    notes: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_strip_whitespace=True)
+
+    @field_validator("case_ref")
+    @classmethod
+    def _safe_ref(cls, v: str) -> str:
+        if not CASE_REF_RE.match(v) or ".." in v or v.startswith(("/", ".")) or v.endswith("/"):
+            raise ValueError("unsafe case_ref: use 1-40 of A-Z a-z 0-9 / _ . - (no '..', no leading '/' or '.')")
+        return v
+
+    @property
+    def primary_debtor(self) -> IndividualDebtor | CompanyDebtor:
+        return self.debtors[0]
+
+    def history(self, action: str) -> list[HistoryEntry]:
+        return sorted((h for h in self.recovery_history if h.action == action), key=lambda h: h.date)
+
+    def last(self, action: str) -> HistoryEntry | None:
+        found = self.history(action)
+        return found[-1] if found else None
+
+    def canonical_json(self) -> str:
+        """One spelling of the case: sorted keys, no spaces, money as strings."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=False)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+
+# --- parsing with readable problems -------------------------------------------------------------
+
+_TAGS = {"individual", "company"}
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    items = list(loc)
+    for i, part in enumerate(items):
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        # a discriminated union adds the tag after the index; it is not part of the data's path
+        if part in _TAGS and i > 0 and isinstance(items[i - 1], int):
+            continue
+        if part in ("function-after", "function-before") or part.startswith("function-"):
+            continue
+        if part == "from_":
+            part = "from"
+        if part == "schema_":
+            part = "schema"
+        out += ("." if out else "") + part
+    return out
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    msg = str(err["msg"])
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; unknown fields are refused so no data is dropped)"
+    if kind == "missing":
+        return "required"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        return "kind must be 'individual' or 'company'"
+    return msg
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    problems: list[Problem] = []
+    for err in exc.errors():
+        p = Problem(path=_path(tuple(err["loc"])), message=_message(err), code=str(err["type"]))
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            problems.append(p)
+    return problems
+
+
+def parse_case(data: Any, source: str = "case") -> Case:
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{source}: expected a JSON object at the top level")
+    if data.get("schema") not in (None, SCHEMA_ID):
+        raise InvalidInput(
+            f"{source}: unsupported schema {data.get('schema')!r} (expected {SCHEMA_ID!r})",
+            [Problem("schema", f"expected {SCHEMA_ID!r}")],
+        )
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from(exc)
+        raise InvalidInput(f"{source}: {len(problems)} problem(s) in the case data", problems) from None
+
+
+def parse_case_json(text: str | bytes, source: str = "case") -> Case:
+    if len(text) > MAX_CASE_BYTES:
+        raise InvalidInput(f"{source}: larger than {MAX_CASE_BYTES // (1024 * 1024)} MB; not a case file")
+    try:
+        # parse_float keeps money exact even when a number was written without quotes
+        data = json.loads(text, parse_float=Decimal)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{source}: not valid JSON ({exc})", code="not_json") from None
+    return parse_case(data, source)
+
+
+def load_case(path: str | Path) -> Case:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{p}: cannot read ({exc.strerror or exc})", code="unreadable") from None
+    return parse_case_json(raw, str(p))

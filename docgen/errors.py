@@ -1,0 +1,88 @@
+"""Errors with stable short codes.
+
+Each carries a safe message for users and, where useful, structured problems. The API maps
+``status`` onto HTTP; the CLI maps ``exit_code`` onto the process exit status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, named by its path (``debtors[0].address.postcode``)."""
+
+    path: str
+    message: str
+    code: str = "invalid"
+    blocking: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "message": self.message, "code": self.code, "blocking": self.blocking}
+
+
+@dataclass
+class DocgenError(Exception):
+    message: str
+    code: str = "error"
+    status: int = 400
+    exit_code: int = 1
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(DocgenError):
+    def __init__(self, message: str, problems: list[Problem] | None = None, code: str = "invalid_input"):
+        super().__init__(message, code=code, status=422, exit_code=2, problems=problems or [])
+
+
+class Ineligible(DocgenError):
+    def __init__(self, message: str, problems: list[Problem]):
+        super().__init__(message, code="ineligible", status=409, exit_code=3, problems=problems)
+
+
+class NotFound(DocgenError):
+    def __init__(self, message: str, code: str = "not_found"):
+        super().__init__(message, code=code, status=404, exit_code=4)
+
+
+class Conflict(DocgenError):
+    def __init__(self, message: str, code: str = "conflict"):
+        super().__init__(message, code=code, status=409, exit_code=5)
+
+
+class Forbidden(DocgenError):
+    def __init__(self, message: str, code: str = "forbidden"):
+        super().__init__(message, code=code, status=403, exit_code=6)
+
+
+class UnsafeTemplate(DocgenError):
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message, code="unsafe_template", status=422, exit_code=2, problems=problems or [])
+
+
+class BadPdf(DocgenError):
+    def __init__(self, message: str, code: str = "bad_pdf"):
+        super().__init__(message, code=code, status=422, exit_code=2)
+
+
+class EngineUnavailable(DocgenError):
+    """An engine cannot do this operation here (not installed, not configured)."""
+
+    def __init__(self, message: str, code: str = "engine_unavailable"):
+        super().__init__(message, code=code, status=503, exit_code=7)
+
+
+class StorageUnavailable(DocgenError):
+    def __init__(self, message: str):
+        super().__init__(message, code="storage_unavailable", status=503, exit_code=8)

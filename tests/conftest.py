@@ -1,0 +1,51 @@
+"""Fixtures every test may use. Real components only: servers are started by fixtures in
+tests/fixtures/, each on loopback, each stopped at the end of the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docgen.config import PROJECT_ROOT, Settings
+
+pytest_plugins = [
+    "tests.fixtures.servers",
+    "tests.fixtures.s3",
+    "tests.fixtures.storage",
+]
+
+SHARED_DIR = (PROJECT_ROOT.parent / "shared").resolve()
+TEST_DATA = Path(__file__).parent / "data"
+
+
+def _need(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.skip(f"{what} not found at {path}: it lives in ../shared beside the project (CI has it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return _need(SHARED_DIR, "../shared")
+
+
+@pytest.fixture(scope="session")
+def shared_cases_dir() -> Path:
+    return _need(SHARED_DIR / "cases", "the shared sample cases")
+
+
+@pytest.fixture(scope="session")
+def official_forms_dir() -> Path:
+    return _need(SHARED_DIR / "official-forms", "the official HMCTS forms")
+
+
+@pytest.fixture(scope="session")
+def sdt_schemas_dir() -> Path:
+    return _need(SHARED_DIR / "sdt-schemas", "the HMCTS SDT schemas")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: its own data folder, SQLite register and filesystem store."""
+    return Settings(environment="test", data_dir=tmp_path / "var")
