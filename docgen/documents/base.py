@@ -39,5 +39,14 @@ class DocumentType:
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
         raise NotImplementedError
 
+    def context_for(self, engine: str, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+        """The context a given engine needs; an official-form engine wants the form's logical field
+        names rather than the html layout's objects. Defaults to ``context``."""
+        return self.context(case, as_of, options)
+
+    def document_key(self, case: Case, options: Options) -> str:
+        """Which logical document a render is a version of: by default one per case and type."""
+        return self.id
+
     def pdf_title(self, case: Case) -> str:
         return f"{self.title} - {case.case_ref}"

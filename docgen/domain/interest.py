@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from docgen.domain.balance import Balance, DebtLine, compute_balance
 from docgen.domain.case import Case, InterestBasis
@@ -92,7 +93,7 @@ def _line_interest(line: DebtLine, start: date, end: date, rate: Decimal, days_i
     breaks = sorted({a.on for a in line.allocations if start < a.on < end})
     points = [start, *breaks, end]
     amount = Decimal(0)
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in pairwise(points):
         principal = line.outstanding_on(a)
         amount += principal * rate * (b - a).days / (100 * days_in_year)
     principal_now = line.outstanding_on(end)

@@ -1,0 +1,157 @@
+"""The html engine: a sandboxed Jinja2 template rendered to PDF by WeasyPrint.
+
+Templates cannot reach Python internals (SandboxedEnvironment), every value is escaped, and the PDF
+renderer can load nothing but files under the project's template and form folders and data: URIs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import jinja2
+import jinja2.meta
+from jinja2.sandbox import SandboxedEnvironment
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from docgen.domain.money import fmt_gbp
+from docgen.errors import UnsafeTemplate
+from docgen.render.base import PdfMeta, RenderOutput
+
+log = logging.getLogger(__name__)
+
+# One font configuration per process: building it scans the system fonts.
+_FONT_CONFIG: FontConfiguration | None = None
+
+
+def font_config() -> FontConfiguration:
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+class RefusedFetch(FatalURLFetchingError):
+    """A template or its content asked for something outside the allowed folders."""
+
+
+class LockedFetcher(URLFetcher):
+    """Serves data: URIs and files under the allowed roots; refuses everything else."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols=["file", "data"], allow_redirects=False)
+        self.roots = [r.resolve() for r in roots]
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                return super().fetch(url, headers)
+        log.error("refused to fetch %s: only the template and form folders may be read", url)
+        raise RefusedFetch(f"refused to fetch {url}: only files under the template and form folders may be loaded")
+
+
+def _fmt_date(value: date | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if style == "short":
+        return value.strftime("%d/%m/%Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def _gbp(value: Decimal | None) -> str:
+    return "" if value is None else fmt_gbp(value)
+
+
+def _lines(value: Any) -> list[str]:
+    return list(value.as_lines()) if hasattr(value, "as_lines") else list(value or [])
+
+
+class HtmlEngine:
+    name = "html"
+
+    def __init__(self, templates_dir: Path, forms_dir: Path):
+        self.templates_dir = templates_dir.resolve()
+        self.forms_dir = forms_dir.resolve()
+        self.env = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader([str(self.templates_dir / "html"), str(self.forms_dir)]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(gbp=_gbp, date=_fmt_date, lines=_lines)
+        self.fetcher = LockedFetcher([self.templates_dir, self.forms_dir])
+        self._css: dict[str, CSS] = {}
+        self._hashes: dict[str, str] = {}
+
+    def _stylesheet(self, name: str) -> CSS:
+        # Parsed once per process and reused: parsing the shared CSS is a measurable share of a render.
+        if name not in self._css:
+            path = self.templates_dir / "html" / name
+            self._css[name] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=font_config())
+        return self._css[name]
+
+    def render_html(self, template: str, context: Mapping[str, Any], meta: PdfMeta) -> str:
+        try:
+            tpl = self.env.get_template(template)
+            return tpl.render(**context, meta=meta)
+        except jinja2.TemplateSyntaxError as exc:
+            raise UnsafeTemplate(f"{exc.filename or template}: line {exc.lineno}: {exc.message}") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise UnsafeTemplate(f"{template}: refused by the sandbox: {exc}") from None
+        except jinja2.UndefinedError as exc:
+            raise UnsafeTemplate(f"{template}: {exc.message}") from None
+
+    def render(self, template: str, context: Mapping[str, Any], meta: PdfMeta) -> RenderOutput:
+        html = self.render_html(template, context, meta)
+        doc = HTML(string=html, base_url=str(self.templates_dir / "html") + "/", url_fetcher=self.fetcher)
+        try:
+            pdf = doc.write_pdf(
+                stylesheets=[self._stylesheet("base.css")],
+                font_config=font_config(),
+                pdf_identifier=bytes.fromhex(meta.document_id)[:16],
+                pdf_version="1.7",
+            )
+        except RefusedFetch as exc:
+            raise UnsafeTemplate(str(exc)) from None
+        assert pdf is not None
+        return RenderOutput(pdf=pdf)
+
+    def template_hash(self, template: str) -> str:
+        """sha256 over the template and every template it extends or includes, plus the shared CSS."""
+        if template in self._hashes:
+            return self._hashes[template]
+        seen: set[str] = set()
+        digest = hashlib.sha256()
+
+        def visit(name: str) -> None:
+            if name in seen:
+                return
+            seen.add(name)
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+            ast = self.env.parse(source)
+            for ref in jinja2.meta.find_referenced_templates(ast):
+                if ref:
+                    visit(ref)
+
+        visit(template)
+        digest.update((self.templates_dir / "html" / "base.css").read_bytes())
+        self._hashes[template] = digest.hexdigest()
+        return self._hashes[template]
+
+    def versions(self) -> dict[str, str]:
+        return {"weasyprint": version("weasyprint"), "jinja2": version("jinja2")}
