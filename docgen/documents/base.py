@@ -44,6 +44,10 @@ class DocumentType:
         names rather than the html layout's objects. Defaults to ``context``."""
         return self.context(case, as_of, options)
 
+    def render_options(self, engine: str, options: Options) -> dict[str, Any]:
+        """Keyword options for the engine's render call (e.g. flatten an official form)."""
+        return {}
+
     def document_key(self, case: Case, options: Options) -> str:
         """Which logical document a render is a version of: by default one per case and type."""
         return self.id

@@ -201,6 +201,9 @@ class ClaimFormN1(DocumentType):
 
         return n1_fields(self.context(case, as_of, options), options)
 
+    def render_options(self, engine: str, options: Options) -> dict[str, Any]:
+        return {"flatten": True} if engine == "official" and rules.is_true(options, "flatten") else {}
+
 
 @dataclass(frozen=True)
 class JudgmentFigures:
@@ -319,6 +322,9 @@ class RequestForJudgmentN225(DocumentType):
         from docgen.documents.official import n225_fields
 
         return n225_fields(self.context(case, as_of, options), options)
+
+    def render_options(self, engine: str, options: Options) -> dict[str, Any]:
+        return {"flatten": True} if engine == "official" and rules.is_true(options, "flatten") else {}
 
 
 SERVICE_METHODS = {

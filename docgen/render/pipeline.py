@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from docgen.config import Settings, get_settings
 from docgen.documents import registry
@@ -103,7 +103,9 @@ def render_document(
         subject=dt.title,
         keywords=(case.case_ref, doc_type),
     )
-    out = eng.render(template, context, meta)
+    extra = dt.render_options(engine_name, options)
+    # only engines that take keyword options are handed them (the Protocol's render takes none)
+    out = cast(Any, eng).render(template, context, meta, **extra) if extra else eng.render(template, context, meta)
     return Rendered(
         doc_type=doc_type,
         engine=engine_name,

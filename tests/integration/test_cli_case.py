@@ -1,0 +1,67 @@
+"""docgen validate and docgen facts, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "cases"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "docgen", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_validate_ok_on_every_shared_case(shared_cases_dir: Path) -> None:
+    for f in sorted(shared_cases_dir.glob("*.json")):
+        r = run("validate", str(f))
+        assert (r.returncode, r.stdout.strip()) == (0, "OK"), f
+
+
+def test_validate_lists_problems_and_exits_2(tmp_path: Path) -> None:
+    data = json.loads((DATA / "judgment-with-property.json").read_text())
+    data["debtors"][0]["address"]["postcode"] = "12345"
+    data["case_ref"] = "bad ref!"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    r = run("validate", str(bad))
+    assert r.returncode == 2
+    assert "debtors[0].address.postcode: not a UK postcode" in r.stdout
+    assert "case_ref: unsafe case_ref" in r.stdout
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_unreadable_and_non_json_get_one_line(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    for target in (junk, tmp_path / "missing.json", tmp_path):
+        r = run("validate", str(target))
+        assert r.returncode == 2, target
+        assert "Traceback" not in r.stderr
+        assert len((r.stdout + r.stderr).strip().splitlines()) == 1
+
+
+def test_facts_json(tmp_path: Path) -> None:
+    r = run("facts", str(DATA / "individual-care-charges.json"), "--as-of", "2025-05-16")
+    assert r.returncode == 0, r.stderr
+    facts = json.loads(r.stdout)
+    assert facts["case_ref"] == "TST-ASC-2025-0310"
+    assert facts["balance"] == "1234.56"
+    assert (facts["interest"]["basis"], facts["interest"]["total"], facts["interest"]["daily_rate"]) == (
+        "statutory_s69", "27.06", "0.27")
+    assert facts["claim_amount"] == "1261.62"
+    assert facts["court_fee"] == "80.00"
+    # a legal representative acts, so fixed costs on issue are claimable: £1,000.01-£5,000 band
+    assert facts["fixed_costs_on_issue"] == "80.00"
+    assert facts["total"] == "1421.62"
+    assert facts["limitation"] == {"statute_barred": False, "partly_barred": False, "expires_on": "2031-02-05",
+                                   "barred_lines": []}
+
+
+def test_facts_on_a_statute_barred_shared_case(shared_cases_dir: Path) -> None:
+    r = run("facts", str(shared_cases_dir / "deceased-no-estate-writeoff.json"), "--as-of", "2026-11-23")
+    facts = json.loads(r.stdout)
+    assert facts["limitation"]["statute_barred"] is True
+    assert facts["deceased"] is True
