@@ -44,6 +44,12 @@ class DocumentType:
         names rather than the html layout's objects. Defaults to ``context``."""
         return self.context(case, as_of, options)
 
+    def static_parts(self, case: Case, as_of: date, options: Options) -> list[tuple[str, dict[str, Any]]]:
+        """Templates appended after the document whose content does not depend on the case (enclosures
+        that carry only the council's details). Each is rendered once per process for each distinct
+        context and reused, which takes most of the layout work out of a batch."""
+        return []
+
     def render_options(self, engine: str, options: Options) -> dict[str, Any]:
         """Keyword options for the engine's render call (e.g. flatten an official form)."""
         return {}

@@ -107,6 +107,11 @@ class LetterBeforeClaim(DocumentType):
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
         return _claim_blocks(case, as_of, options)
 
+    def static_parts(self, case: Case, as_of: date, options: Options) -> list[tuple[str, dict[str, Any]]]:
+        if case.primary_debtor.is_company:
+            return []
+        return [("claims/pap_enclosures.html", {"creditor": case.creditor, "debt_advice": DEBT_ADVICE})]
+
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
         facts = case_facts(case, as_of)
         ctx = base_context(case, as_of, facts)

@@ -7,6 +7,7 @@ renderer can load nothing but files under the project's template and form folder
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from datetime import date
@@ -40,6 +41,16 @@ def font_config() -> FontConfiguration:
     return _FONT_CONFIG
 
 
+class _ProjectHTML(HTML):
+    """WeasyPrint's HTML with the project's lean user-agent stylesheet (templates/html/ua.css)."""
+
+    ua_sheet: CSS | None = None
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        assert self.ua_sheet is not None
+        return [self.ua_sheet]
+
+
 class RefusedFetch(FatalURLFetchingError):
     """A template or its content asked for something outside the allowed folders."""
 
@@ -71,6 +82,13 @@ def _fmt_date(value: date | None, style: str = "long") -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
+def _stable_default(value: Any) -> Any:
+    """JSON for the objects a static part's context may hold (pydantic models, dates, money)."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    return str(value)
+
+
 def _gbp(value: Decimal | None) -> str:
     return "" if value is None else fmt_gbp(value)
 
@@ -96,6 +114,7 @@ class HtmlEngine:
         self.fetcher = LockedFetcher([self.templates_dir, self.forms_dir])
         self._css: dict[str, CSS] = {}
         self._hashes: dict[str, str] = {}
+        self._static: dict[str, bytes] = {}
 
     def _stylesheet(self, name: str) -> CSS:
         # Parsed once per process and reused: parsing the shared CSS is a measurable share of a render.
@@ -117,7 +136,8 @@ class HtmlEngine:
 
     def render(self, template: str, context: Mapping[str, Any], meta: PdfMeta) -> RenderOutput:
         html = self.render_html(template, context, meta)
-        doc = HTML(string=html, base_url=str(self.templates_dir / "html") + "/", url_fetcher=self.fetcher)
+        doc = _ProjectHTML(string=html, base_url=str(self.templates_dir / "html") + "/", url_fetcher=self.fetcher)
+        doc.ua_sheet = self._stylesheet("ua.css")
         try:
             pdf = doc.write_pdf(
                 stylesheets=[self._stylesheet("base.css")],
@@ -129,6 +149,21 @@ class HtmlEngine:
             raise UnsafeTemplate(str(exc)) from None
         assert pdf is not None
         return RenderOutput(pdf=pdf)
+
+    def render_static(self, template: str, context: Mapping[str, Any], title: str, created: date) -> bytes:
+        """A part whose content depends only on ``context``: rendered once per process for each
+        distinct context and template version, then reused."""
+        key_src = json.dumps({"t": template, "h": self.template_hash(template), "c": context}, sort_keys=True,
+                             default=_stable_default)
+        key = hashlib.sha256(key_src.encode()).hexdigest()
+        cached = self._static.get(key)
+        if cached is None:
+            meta = PdfMeta(title=title, document_id=key[:32], created=created)
+            cached = self.render(template, context, meta).pdf
+            if len(self._static) >= 64:
+                self._static.pop(next(iter(self._static)))
+            self._static[key] = cached
+        return cached
 
     def template_hash(self, template: str) -> str:
         """sha256 over the template and every template it extends or includes, plus the shared CSS."""
@@ -149,7 +184,8 @@ class HtmlEngine:
                     visit(ref)
 
         visit(template)
-        digest.update((self.templates_dir / "html" / "base.css").read_bytes())
+        for sheet in ("base.css", "ua.css"):
+            digest.update((self.templates_dir / "html" / sheet).read_bytes())
         self._hashes[template] = digest.hexdigest()
         return self._hashes[template]
 

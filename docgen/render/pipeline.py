@@ -62,6 +62,14 @@ def check(
     return [p for p in problems if p.blocking], [p for p in problems if not p.blocking]
 
 
+def _append_static(eng: Any, parts: list[tuple[str, dict[str, Any]]], pdf: bytes, meta: PdfMeta) -> bytes:
+    from docgen.pdf.merge import merge_pdfs
+
+    static = [eng.render_static(tpl, ctx, title=meta.title, created=meta.created) for tpl, ctx in parts]
+    return merge_pdfs([pdf, *static], title=meta.title, subject=meta.subject, author=meta.author,
+                      keywords=", ".join(meta.keywords))
+
+
 def render_document(
     doc_type: str,
     case: Case,
@@ -106,6 +114,9 @@ def render_document(
     extra = dt.render_options(engine_name, options)
     # only engines that take keyword options are handed them (the Protocol's render takes none)
     out = cast(Any, eng).render(template, context, meta, **extra) if extra else eng.render(template, context, meta)
+    parts = dt.static_parts(case, as_of, options)
+    if parts:
+        out.pdf = _append_static(eng, parts, out.pdf, meta)
     return Rendered(
         doc_type=doc_type,
         engine=engine_name,

@@ -22,7 +22,7 @@ def engine(tmp_path: Path) -> HtmlEngine:
     real = Settings().templates_dir / "html"
     html = tmp_path / "templates" / "html"
     html.mkdir(parents=True)
-    for name in ("base.html", "base.css", "_macros.html"):
+    for name in ("base.html", "base.css", "ua.css", "_macros.html"):
         (html / name).write_text((real / name).read_text())
     (tmp_path / "forms").mkdir()
     return HtmlEngine(tmp_path / "templates", tmp_path / "forms")
