@@ -88,7 +88,7 @@ def main() -> None:
 
     print(f"machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}; "
           f"cores: {__import__('os').cpu_count()}")
-    for doc_type in PACK + ("n225", "n215"):
+    for doc_type in (*PACK, "n225", "n215"):
         opts = {}
         c = case
         if doc_type in ("n225", "n215"):

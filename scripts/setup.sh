@@ -12,6 +12,7 @@ APT_PACKAGES=(
   python3-uno                                              # UNO bridge for the warm LibreOffice worker (runs under /usr/bin/python3)
   redis-server                                             # Celery broker in tests and production
   chromium chromium-driver                                 # the web pages, tested in a real browser
+  postgresql                                               # the register on PostgreSQL, tested as production runs it
   qpdf poppler-utils                                       # bundle benchmark floor; pdftoppm for page images
 )
 

@@ -13,6 +13,13 @@ pytest_plugins = [
     "tests.fixtures.servers",
     "tests.fixtures.s3",
     "tests.fixtures.storage",
+    "tests.fixtures.postgres",
+    "tests.fixtures.pdfs",
+    "tests.fixtures.libreoffice",
+    "tests.fixtures.bulk_cases",
+    "tests.fixtures.enforcement_cases",
+    "tests.fixtures.redis",
+    "tests.fixtures.api",
 ]
 
 SHARED_DIR = (PROJECT_ROOT.parent / "shared").resolve()

@@ -43,8 +43,24 @@ SERVICE_WORDS = {
 }
 
 
+def _already_decided(case: Case, as_of: date) -> list[Problem]:
+    """A debt with a judgment or a liability order is enforced, not claimed again."""
+    out = []
+    judgments = [j for j in case.judgments if j.date <= as_of]
+    if judgments:
+        j = judgments[-1]
+        out.append(Problem("judgments", f"judgment was entered on {j.date.isoformat()} in claim {j.claim_number}: "
+                           "enforce it (charging order, attachment of earnings, warrant of control) rather than claim again",
+                           code="judgment_entered"))
+    if case.liability_orders and case.debt_type.value in ("council_tax", "business_rates"):
+        out.append(Problem("liability_orders", "the debt is secured by liability orders: recover it under the "
+                           "Council Tax or Non-Domestic Rating enforcement regulations, not by a county court claim",
+                           code="liability_orders"))
+    return out
+
+
 def _claim_blocks(case: Case, as_of: date, options: Options) -> list[Problem]:
-    return [*rules.standard(case, as_of, options), *rules.nothing_owed(case, as_of)]
+    return [*rules.standard(case, as_of, options), *_already_decided(case, as_of), *rules.nothing_owed(case, as_of)]
 
 
 def _pap_wait(case: Case, as_of: date) -> list[Problem]:

@@ -133,6 +133,10 @@ class HtmlEngine:
             raise UnsafeTemplate(f"{template}: refused by the sandbox: {exc}") from None
         except jinja2.UndefinedError as exc:
             raise UnsafeTemplate(f"{template}: {exc.message}") from None
+        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+            # a template that fails on these values: name the template, never a raw traceback
+            log.exception("template %s failed", template)
+            raise UnsafeTemplate(f"{template}: the template failed on this data: {type(exc).__name__}: {exc}") from None
 
     def render(self, template: str, context: Mapping[str, Any], meta: PdfMeta) -> RenderOutput:
         html = self.render_html(template, context, meta)

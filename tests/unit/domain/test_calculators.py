@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from decimal import Decimal
 
 import pytest
@@ -99,7 +100,7 @@ def test_every_table_row_is_dated_and_sourced() -> None:
             assert row.valid_to is None or row.valid_to >= row.valid_from
         # rows of one table never overlap
         rs = rows(name)
-        for a, b in zip(rs, rs[1:], strict=False):
+        for a, b in pairwise(rs):
             assert a.valid_to is not None and a.valid_to < b.valid_from, name
     assert lookup("issue_fees", AS_OF).cite().startswith("Civil Proceedings Fees Order")
 

@@ -1,0 +1,242 @@
+"""docgen generate, versions, get, issue, verify, demo: stored, registered versions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from docgen.cli.common import parse_date, parse_options
+from docgen.config import Settings, get_settings
+from docgen.demo import DEMO_AS_OF, run_demo
+from docgen.domain.case import load_case
+from docgen.errors import InvalidInput
+from docgen.register import open_register, unit_of_work
+from docgen.register import repository as repo
+from docgen.register.models import Version
+from docgen.register.service import generate, issue, stream
+from docgen.register.verify import DEFAULT_ORPHAN_AGE, verify
+from docgen.storage import ObjectStore, make_store
+
+DEFAULT_ACTOR = "cli"
+
+
+@contextmanager
+def _session(settings: Settings) -> Iterator[tuple[Session, ObjectStore]]:
+    store = make_store(settings)
+    with unit_of_work(open_register(settings)) as session:
+        yield session, store
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def _version_dict(version: Version) -> dict[str, Any]:
+    return {
+        "document_id": version.document_id,
+        "version": version.number,
+        "sha256": version.sha256,
+        "status": version.status,
+    }
+
+
+def _generate(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    case = load_case(args.case)
+    with _session(settings) as (session, store):
+        result = generate(
+            session,
+            store,
+            case,
+            args.type,
+            parse_options(args.option),
+            args.actor,
+            args.as_of,
+            engine=args.engine,
+            settings=settings,
+        )
+        for warning in result.version.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        _print_json(result.as_dict())
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    with _session(get_settings()) as (session, _store):
+        versions = repo.versions_for_case(session, args.case_ref)
+        rows = [
+            _version_dict(v)
+            | {
+                "doc_type": v.document.doc_type,
+                "variant": v.document.variant,
+                "size": v.size,
+                "engine": v.engine,
+                "as_of": v.as_of,
+                "created_by": v.created_by,
+                "created_at": v.created_at,
+            }
+            for v in versions
+        ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print(f"no stored documents for case {args.case_ref}")
+        return 0
+    table = Table(title=f"Stored versions of case {args.case_ref}")
+    for column in ("type", "document id", "version", "status", "as of", "made by", "sha256"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["doc_type"],
+            row["document_id"],
+            str(row["version"]),
+            row["status"],
+            str(row["as_of"] or ""),
+            row["created_by"],
+            row["sha256"][:12],
+        )
+    Console().print(table)
+    return 0
+
+
+def _get(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    part = out.with_name(f".{out.name}.part")
+    with _session(get_settings()) as (session, store):
+        version, chunks = stream(session, store, args.document_id, args.version, args.actor)
+        try:
+            with part.open("wb") as handle:
+                for chunk in chunks:  # the last step checks the sha256 before anything is renamed
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            part.replace(out)
+        except OSError as err:
+            raise InvalidInput(f"{out}: cannot write ({err.strerror or err})", code="unwritable") from None
+        finally:
+            part.unlink(missing_ok=True)
+        _print_json(_version_dict(version) | {"path": str(out), "size": version.size})
+    return 0
+
+
+def _issue(args: argparse.Namespace) -> int:
+    with _session(get_settings()) as (session, store):
+        version = issue(session, store, args.document_id, args.version, args.actor)
+        _print_json(_version_dict(version) | {"issued_by": version.issued_by})
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    if args.orphan_age_minutes < 0:
+        raise InvalidInput("--orphan-age-minutes must not be negative")
+    report = verify(
+        get_settings(),
+        remove_orphans=args.remove_orphans,
+        orphan_age=timedelta(minutes=args.orphan_age_minutes),
+        actor=args.actor,
+    )
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        print(f"checked {report.checked} stored objects")
+        for label, findings in (
+            ("MISMATCH", report.mismatches),
+            ("MISSING", report.missing),
+            ("orphan", report.orphans),
+            ("removed", report.removed),
+        ):
+            for f in findings:
+                print(f"{label}: {f.subject or f.key} {f.key}@{f.version_id}: {f.detail}")
+        print("ok" if report.ok else "FAILED: stored bytes differ from the register or are missing")
+    return 0 if report.ok else 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    rows = run_demo(settings, as_of=args.as_of, actor=args.actor)
+    table = Table(title=f"docgen demo, as of {args.as_of.isoformat()} (stored under {settings.data_dir})")
+    for column in ("case", "type", "document id", "version", "status / reason"):
+        table.add_column(column, overflow="fold")
+    styles = {"stored": "green", "unchanged": "cyan", "skipped": "dim", "failed": "bold red"}
+    for row in rows:
+        status = f"{row.status} ({row.outcome})" if row.version else f"{row.outcome}: {row.reason}"
+        table.add_row(
+            row.case_ref,
+            row.doc_type,
+            row.document_id,
+            str(row.version or ""),
+            status,
+            style=styles.get(row.outcome, ""),
+        )
+    console = Console()
+    console.print(table)
+    made = sum(r.outcome in ("stored", "unchanged") for r in rows)
+    failed = sum(r.outcome == "failed" for r in rows)
+    console.print(f"{made} documents stored, {len(rows) - made - failed} not eligible or not available here")
+    if failed:
+        console.print(f"[bold red]{failed} failed[/] (see the log)")
+    console.print("next: docgen versions CASE_REF, docgen get DOCUMENT_ID -o out.pdf, docgen verify")
+    return 1 if failed else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    def actor(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--actor", default=DEFAULT_ACTOR, help="who does this, for the audit trail")
+
+    p = sub.add_parser("generate", help="render a document, store it and add it to the register")
+    p.add_argument("type", help="document type id (see docgen doctypes)")
+    p.add_argument("--case", required=True, type=Path, help="case JSON file")
+    p.add_argument("--as-of", type=parse_date, required=True, help="date the figures are worked out to")
+    p.add_argument("--option", action="append", metavar="KEY=VALUE", help="document option (repeatable)")
+    p.add_argument("--engine", choices=["html", "official", "docx"], default=None)
+    actor(p)
+    p.set_defaults(func=_generate)
+
+    p = sub.add_parser("versions", help="list the stored versions of a case's documents")
+    p.add_argument("case_ref")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=_versions)
+
+    p = sub.add_parser("get", help="write a stored version to a file (checked against its sha256)")
+    p.add_argument("document_id")
+    p.add_argument("--version", type=int, default=None, help="version number (default: the newest)")
+    p.add_argument("-o", "--output", required=True, help="file to write")
+    actor(p)
+    p.set_defaults(func=_get)
+
+    p = sub.add_parser("issue", help="mark a version issued (filed or served): it can never change again")
+    p.add_argument("document_id")
+    p.add_argument("--version", type=int, required=True)
+    actor(p)
+    p.set_defaults(func=_issue)
+
+    p = sub.add_parser("verify", help="recompute every stored checksum and reconcile store and register")
+    p.add_argument("--remove-orphans", action="store_true", help="delete unlocked objects no version uses")
+    p.add_argument(
+        "--orphan-age-minutes",
+        type=float,
+        default=DEFAULT_ORPHAN_AGE.total_seconds() / 60,
+        help="only remove orphans at least this old (a younger one may be a generate still running)",
+    )
+    p.add_argument("--json", action="store_true")
+    actor(p)
+    p.set_defaults(func=_verify)
+
+    p = sub.add_parser("demo", help="generate every eligible document for the built-in sample cases")
+    p.add_argument(
+        "--as-of", type=parse_date, default=DEMO_AS_OF, help="default: the date the samples are set on"
+    )
+    p.add_argument("--actor", default="demo", help="who does this, for the audit trail")
+    p.set_defaults(func=_demo)

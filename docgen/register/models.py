@@ -1,0 +1,263 @@
+"""The register's tables. Every row that says a document exists points at a stored object."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from docgen.errors import Conflict
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class VersionStatus(StrEnum):
+    draft = "draft"
+    issued = "issued"
+    superseded = "superseded"
+
+
+class Role(StrEnum):
+    officer = "officer"
+    legal_partner = "legal_partner"
+    manager = "manager"
+    admin = "admin"
+
+
+class CaseSnapshot(Base):
+    """The exact case data a version was made from, once per distinct content."""
+
+    __tablename__ = "case_snapshots"
+    __table_args__ = (UniqueConstraint("case_ref", "sha256", name="uq_case_snapshots_ref_sha"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(40), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    canonical_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseRecord(Base):
+    """The current data of a case held by the service; every earlier content stays as a snapshot."""
+
+    __tablename__ = "cases"
+
+    case_ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("case_snapshots.id"))
+    debtor_name: Mapped[str] = mapped_column(String(300), default="")
+    debt_type: Mapped[str] = mapped_column(String(40), default="")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    snapshot: Mapped[CaseSnapshot] = relationship()
+
+
+class Document(Base):
+    """One document of one case (e.g. the N1 for case X); its content lives in its versions."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("case_ref", "doc_type", "variant", name="uq_documents_identity"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(40), index=True)
+    doc_type: Mapped[str] = mapped_column(String(64))
+    variant: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="document", order_by="Version.number", cascade="all", passive_deletes=True
+    )
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_versions_document_number"),
+        Index("ix_versions_storage", "storage_key", "storage_version_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(500))
+    storage_version_id: Mapped[str] = mapped_column(String(200))
+    input_hash: Mapped[str] = mapped_column(String(64))
+    template_hash: Mapped[str] = mapped_column(String(64), default="")
+    engine: Mapped[str] = mapped_column(String(32), default="")
+    engine_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    case_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("case_snapshots.id"), nullable=True)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default=VersionStatus.draft.value)
+    issued_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: ext -> {"key", "version_id", "sha256", "size"} for files made with the PDF (e.g. the DOCX)
+    attachments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == VersionStatus.issued.value
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(300), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    #: a Decimal kept as its string so no database rounds it
+    approval_limit: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    api_key_hash: Mapped[str | None] = mapped_column(String(128), nullable=True, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Share(Base):
+    __tablename__ = "shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(40), index=True)
+    organisation: Mapped[str] = mapped_column(String(200), index=True)
+    granted_by: Mapped[str] = mapped_column(String(120))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    #: what was asked for, as JSON, so a task needs only the job's id
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+    __table_args__ = (UniqueConstraint("case_ref", "sha256", name="uq_uploads_case_sha"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    case_ref: Mapped[str] = mapped_column(String(40), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(120))
+    storage_key: Mapped[str] = mapped_column(String(500))
+    storage_version_id: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Approval(Base):
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- an issued version is final --------------------------------------------------------------------
+# Enforced on the mapper, so no code path through the ORM can rewrite or remove what was filed or
+# served, whichever service it comes from.
+
+_FINAL_COLUMNS = (
+    "document_id",
+    "number",
+    "sha256",
+    "size",
+    "storage_key",
+    "storage_version_id",
+    "input_hash",
+    "template_hash",
+    "engine",
+    "engine_versions",
+    "case_snapshot_id",
+    "options",
+    "as_of",
+    "attachments",
+    "status",
+    "issued_by",
+    "issued_at",
+)
+
+
+def _was_issued(target: Version) -> bool:
+    history = inspect(target).attrs.status.history
+    before = history.deleted[0] if history.deleted else target.status
+    return bool(before == VersionStatus.issued.value)
+
+
+@event.listens_for(Version, "before_update")
+def _refuse_rewriting_an_issued_version(_mapper: Any, _connection: Any, target: Version) -> None:
+    if not _was_issued(target):
+        return
+    state = inspect(target)
+    changed = [name for name in _FINAL_COLUMNS if state.attrs[name].history.has_changes()]
+    if changed:
+        raise Conflict(
+            f"version {target.number} of document {target.document_id} is issued and cannot be changed "
+            f"({', '.join(changed)})",
+            code="version_issued",
+        )
+
+
+@event.listens_for(Version, "before_delete")
+def _refuse_deleting_an_issued_version(_mapper: Any, _connection: Any, target: Version) -> None:
+    if _was_issued(target):
+        raise Conflict(
+            f"version {target.number} of document {target.document_id} is issued and cannot be deleted",
+            code="version_issued",
+        )

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from docgen.config import Settings
+from docgen.register import open_register, unit_of_work
+from docgen.register import repository as repo
+from docgen.register.models import AuditEvent, Base
+from docgen.register.service import document_id_for
+
+TABLES = {
+    "case_snapshots", "documents", "versions", "audit_events",
+    "users", "shares", "jobs", "uploads", "approvals",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_migrations_build_exactly_the_schema_the_models_declare(
+    settings: Settings, database: str, request: pytest.FixtureRequest
+) -> None:
+    if database == "postgresql":
+        settings = request.getfixturevalue("postgres_settings")
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from docgen.register.db import MIGRATIONS_DIR
+
+    factory = open_register(settings)
+    engine = factory.kw["bind"]
+
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+        head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+        assert context.get_current_revision() == head
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(settings: Settings) -> None:
+    factory = open_register(settings)
+    with unit_of_work(factory) as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_the_unit_of_work_commits_on_success_and_rolls_back_on_error(settings: Settings) -> None:
+    factory = open_register(settings)
+    with unit_of_work(factory) as session:
+        repo.add_audit(session, "a", "kept", "s", {})
+    with pytest.raises(RuntimeError), unit_of_work(factory) as session:
+        repo.add_audit(session, "a", "dropped", "s", {})
+        raise RuntimeError("boom")
+
+    with unit_of_work(factory) as session:
+        assert session.scalars(select(AuditEvent.action)).all() == ["kept"]
+
+
+def test_document_ids_follow_from_what_the_document_is() -> None:
+    first = document_id_for("A/1", "n1", "n1")
+    assert first == document_id_for("A/1", "n1", "n1")
+    assert len({first, document_id_for("A/1", "n1", "debtor-2"), document_id_for("A/1", "n225", "n1"),
+                document_id_for("A/2", "n1", "n1")}) == 4  # fmt: skip
+    assert all(c in "0123456789abcdef" for c in first)
+
+
+def test_a_version_row_cannot_point_at_a_missing_document(settings: Settings) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    factory = open_register(settings)
+    with pytest.raises(IntegrityError), unit_of_work(factory) as session:
+        repo.add_version(
+            session, document_id="nope", number=1, sha256="0" * 64, size=1, storage_key="k/x",
+            storage_version_id="1", input_hash="0" * 64, created_by="x",
+        )  # fmt: skip
+
+
+def test_a_read_only_session_reads_while_another_writer_holds_the_lock(settings: Settings) -> None:
+    import threading
+    import time
+
+    from docgen.register.db import read_only_session
+
+    factory = open_register(settings)
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with unit_of_work(factory) as session:
+            repo.add_audit(session, "w", "held", "s", {})
+            holding.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        started = time.monotonic()
+        with unit_of_work(factory) as session, read_only_session(session) as probe:
+            assert probe is not session
+            assert probe.scalars(select(AuditEvent.action)).all() == []  # the writer has not committed
+        assert time.monotonic() - started < 2
+    finally:
+        release.set()
+        thread.join(30)
+    with unit_of_work(factory) as session, read_only_session(session) as probe:
+        assert probe.scalars(select(AuditEvent.action)).all() == ["held"]
