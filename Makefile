@@ -21,4 +21,5 @@ lint: setup
 bench: setup
 	.venv/bin/python bench/render.py
 	.venv/bin/python bench/storage.py
+	.venv/bin/python bench/docx_reports.py
 	.venv/bin/python bench/bundle.py

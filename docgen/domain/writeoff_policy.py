@@ -187,10 +187,10 @@ def can_approve(user_role: str, user_limit: Decimal | None, amount: Decimal, pol
     limits = [lim for lim in (level.limit, user_limit) if lim is not None]
     effective = min(limits) if limits else None
     if effective is not None and amount > effective:
+        personal = user_limit is not None and (level.limit is None or user_limit < level.limit)
+        whose = "the user's personal delegation" if personal else f"the {level.title}'s limit"
         return Decision(
-            False,
-            f"{amount} is above the {level.title}'s limit of {effective}; it needs {needed.title}",
-            needed.code,
+            False, f"£{amount:,} is above {whose} of £{effective:,}; it needs the {needed.title}", needed.code
         )
     return Decision(True, f"within the {level.title}'s limit", needed.code)
 

@@ -1,0 +1,589 @@
+"""Write-off papers: a report for one case, a schedule for a batch, and the committee report for
+the part of a batch above the delegated limit.
+
+The DocumentType interface takes one case, so the two batch types have a batch entry point here:
+``schedule_context(items, as_of, options)`` / ``committee_context(...)`` build the context for a
+list of ``BatchItem``s and ``render_batch(...)`` renders one of them. Their registered types render a
+batch of one case, so they can still be listed, checked and rendered like any other type.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docgen.documents.base import DocumentType, Options
+from docgen.documents.registry import register
+from docgen.domain.balance import Balance, compute_balance
+from docgen.domain.case import Case, load_case
+from docgen.domain.limitation import limitation
+from docgen.domain.money import ZERO, money
+from docgen.domain.writeoff_policy import Policy, load_policy, vat_journal
+from docgen.errors import Ineligible, InvalidInput, Problem
+from docgen.render.base import PdfMeta, RenderOutput
+
+FAMILY = "writeoff"
+
+DEBT_TYPE_LABELS = {
+    "sundry": "Sundry debt",
+    "adult_social_care": "Adult social care",
+    "council_tax": "Council tax",
+    "business_rates": "Business rates",
+    "hb_overpayment": "Housing benefit overpayment",
+    "commercial_rent": "Commercial rent",
+}
+
+
+# -- helpers shared with the panel briefing ---------------------------------------------------
+
+
+def action_label(action: str) -> str:
+    return action.replace("_", " ").capitalize()
+
+
+def financial_year(day: date) -> str:
+    """UK local-government financial year (April to March), e.g. 2019/20."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def debtor_status(case: Case) -> str:
+    debtor = case.primary_debtor
+    if debtor.deceased_on:
+        return f"Deceased {debtor.deceased_on.day} {debtor.deceased_on:%B %Y}"
+    if debtor.kind == "company":
+        return f"Company {debtor.company_number or '(number not held)'}"
+    return "Individual"
+
+
+def balance_context(balance: Balance) -> dict[str, Any]:
+    return {
+        "outstanding": balance.outstanding,
+        "debits": balance.debits,
+        "payments": balance.payments,
+        "adjustments": balance.adjustments,
+        "lines": [
+            {
+                "ref": line.ref,
+                "description": line.description,
+                "issued": line.issued,
+                "due": line.due,
+                "amount": line.amount,
+                "outstanding": line.outstanding,
+                "vat": line.vat_outstanding,
+                "days": line.days_overdue(balance.as_of),
+            }
+            for line in balance.open_lines
+        ],
+        "ageing": [{"label": label, "amount": amount} for label, amount in balance.ageing.items()],
+    }
+
+
+def history_context(case: Case) -> list[dict[str, Any]]:
+    return [
+        {"date": h.date, "action": action_label(h.action), "note": h.note}
+        for h in sorted(case.recovery_history, key=lambda h: h.date)
+    ]
+
+
+def case_header(case: Case, as_of: date) -> dict[str, Any]:
+    debtor = case.primary_debtor
+    return {
+        "council": case.creditor.name,
+        "case_ref": case.case_ref,
+        "as_of": as_of,
+        "debt_type": DEBT_TYPE_LABELS.get(case.debt_type, str(case.debt_type)),
+        "debtor_name": debtor.display_name,
+        "debtor_address": debtor.address.one_line(),
+        "debtor_status": debtor_status(case),
+        "officer_name": case.officer.name,
+        "officer_position": case.officer.position,
+    }
+
+
+def earliest_open_year(balance: Balance) -> str:
+    open_lines = balance.open_lines
+    return financial_year(min(line.issued for line in open_lines)) if open_lines else ""
+
+
+# -- write_off_report -------------------------------------------------------------------------
+
+
+def _reason_problems(case: Case, as_of: date, reason: str, balance: Balance) -> list[Problem]:
+    """Checks a reason must pass against the case's own facts."""
+    debtor = case.primary_debtor
+    if reason == "deceased_no_estate" and not debtor.deceased_on:
+        return [Problem("options.reason", "deceased_no_estate needs debtors[0].deceased_on", "reason_unsupported")]
+    if reason == "statute_barred" and not limitation(case, as_of, balance).statute_barred:
+        return [Problem("options.reason", "the outstanding debt is not statute-barred on this date",
+                        "reason_unsupported")]
+    if reason == "absconded_untraceable" and not case.history("tracing"):
+        return [Problem("recovery_history", "absconded_untraceable needs a tracing entry in the recovery history",
+                        "reason_unsupported")]
+    return []
+
+
+class WriteOffReport(DocumentType):
+    id: ClassVar[str] = "write_off_report"
+    title: ClassVar[str] = "Write-off report"
+    family: ClassVar[str] = FAMILY
+    templates: ClassVar[dict[str, str]] = {"docx": "write_off_report.docx"}
+    option_help: ClassVar[dict[str, str]] = {
+        "reason": "write-off reason code from the policy (e.g. uneconomic, deceased_no_estate)",
+        "evidence": "the evidence relied on for the reason",
+        "policy": "write-off policy name or file (default district_example)",
+        "recommendation": "the recommendation in the officer's words (optional)",
+    }
+
+    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+        problems: list[Problem] = []
+        try:
+            policy = load_policy(options.get("policy"))
+        except InvalidInput as err:
+            return err.problems or [Problem("options.policy", err.message)]
+        balance = compute_balance(case, as_of)
+        if balance.outstanding <= 0:
+            problems.append(Problem("invoices", "nothing is outstanding to write off", "nothing_outstanding"))
+        reason = options.get("reason", "")
+        if not reason:
+            codes = ", ".join(r.code for r in policy.reasons)
+            problems.append(Problem("options.reason", f"give a reason: one of {codes}", "missing_reason"))
+        else:
+            try:
+                policy.reason(reason)
+            except InvalidInput as err:
+                problems.extend(err.problems)
+            else:
+                problems.extend(_reason_problems(case, as_of, reason, balance))
+        if not options.get("evidence", "").strip():
+            problems.append(Problem("options.evidence", "state the evidence the write-off relies on", "missing_evidence"))
+        if case.primary_debtor.breathing_space and case.primary_debtor.breathing_space.active_on(as_of):
+            problems.append(Problem("debtors[0].breathing_space", "breathing space is active: record it in the "
+                                    "report; write-off itself is not enforcement", "breathing_space", blocking=False))
+        return problems
+
+    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+        policy = load_policy(options.get("policy"))
+        reason = policy.reason(options.get("reason", ""))
+        balance = compute_balance(case, as_of)
+        level = policy.level_for(balance.outstanding)
+        journal = vat_journal(balance, policy, as_of, case.case_ref)
+        committee = policy.needs_committee(balance.outstanding)
+        recommendation = options.get("recommendation") or (
+            f"That £{balance.outstanding:,} outstanding on {case.case_ref} is written off as "
+            f"{reason.title.lower()}, under the {level.title}'s delegation in the {policy.council} policy."
+        )
+        return {
+            **case_header(case, as_of),
+            **balance_context(balance),
+            "history": history_context(case),
+            "policy_name": policy.name,
+            "policy_council": policy.council,
+            "policy_source": policy.source,
+            "reason_code": reason.code,
+            "reason_title": reason.title,
+            "reason_evidence_needed": reason.evidence,
+            "evidence": options.get("evidence", ""),
+            "level_code": level.code,
+            "level_title": level.title,
+            "level_limit": "no limit" if level.limit is None else f"£{level.limit:,}",
+            "committee": committee,
+            "journal": [
+                {"account": j.account, "debit": j.debit, "credit": j.credit, "narrative": j.narrative}
+                for j in journal.lines
+            ],
+            "vat_relief": journal.vat_relief,
+            "vat_deferred": journal.vat_deferred,
+            "vat_relief_from": journal.relief_from,
+            "vat_source": policy.vat.source,
+            "recommendation": recommendation,
+            "notes": case.notes,
+        }
+
+
+# -- batches ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    case: Case
+    reason: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    case_ref: str
+    debtor_name: str
+    debt_type: str
+    reason_code: str
+    reason_title: str
+    year: str
+    level_code: str
+    level_title: str
+    amount: Decimal
+    vat: Decimal
+    provision: Decimal
+    committee: bool
+
+
+@dataclass
+class Schedule:
+    policy: Policy
+    as_of: date
+    rows: list[ScheduleRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.amount for r in self.rows), ZERO)
+
+    def delegated(self) -> list[ScheduleRow]:
+        return [r for r in self.rows if not r.committee]
+
+    def committee(self) -> list[ScheduleRow]:
+        return [r for r in self.rows if r.committee]
+
+
+def build_schedule(items: Sequence[BatchItem], as_of: date, policy: Policy) -> Schedule:
+    """Every case's outstanding balance, reason, financial year, authority level and provision held.
+    A bad reason or nothing outstanding is reported for every case at once, naming the case."""
+    schedule = Schedule(policy=policy, as_of=as_of)
+    problems: list[Problem] = []
+    for n, item in enumerate(items):
+        balance = compute_balance(item.case, as_of)
+        path = f"cases[{n}] {item.case.case_ref}"
+        try:
+            reason = policy.reason(item.reason)
+        except InvalidInput:
+            problems.append(Problem(path, f"unknown reason {item.reason!r}", "unknown_reason"))
+            continue
+        if balance.outstanding <= 0:
+            problems.append(Problem(path, "nothing outstanding to write off", "nothing_outstanding"))
+            continue
+        level = policy.level_for(balance.outstanding)
+        provision = sum(
+            (money(line.outstanding * policy.provision_rate(line.days_overdue(as_of)) / 100)
+             for line in balance.open_lines),
+            ZERO,
+        )
+        schedule.rows.append(ScheduleRow(
+            case_ref=item.case.case_ref,
+            debtor_name=item.case.primary_debtor.display_name,
+            debt_type=DEBT_TYPE_LABELS.get(item.case.debt_type, str(item.case.debt_type)),
+            reason_code=reason.code,
+            reason_title=reason.title,
+            year=earliest_open_year(balance),
+            level_code=level.code,
+            level_title=level.title,
+            amount=balance.outstanding,
+            vat=balance.vat_outstanding,
+            provision=provision,
+            committee=policy.needs_committee(balance.outstanding),
+        ))
+    if problems:
+        raise InvalidInput("the write-off batch has cases that cannot be scheduled", problems)
+    schedule.rows.sort(key=lambda r: (r.amount, r.case_ref))
+    return schedule
+
+
+def _totals(rows: Iterable[ScheduleRow], key: str) -> list[dict[str, Any]]:
+    groups: dict[str, list[ScheduleRow]] = defaultdict(list)
+    for row in rows:
+        groups[str(getattr(row, key))].append(row)
+    return [
+        {"label": label, "count": len(group), "total": sum((r.amount for r in group), ZERO)}
+        for label, group in sorted(groups.items())
+    ]
+
+
+def _row_dict(row: ScheduleRow) -> dict[str, Any]:
+    return {
+        "case_ref": row.case_ref, "debtor_name": row.debtor_name, "debt_type": row.debt_type,
+        "reason": row.reason_title, "year": row.year, "level": row.level_title,
+        "amount": row.amount, "vat": row.vat,
+    }
+
+
+def schedule_context(schedule: Schedule, council: str) -> dict[str, Any]:
+    policy = schedule.policy
+    groups = []
+    for level in policy.levels:
+        rows = [r for r in schedule.rows if r.level_code == level.code]
+        if rows:
+            groups.append({
+                "title": level.title,
+                "limit": "no limit" if level.limit is None else f"up to £{level.limit:,}",
+                "committee": policy.needs_committee(rows[0].amount),
+                "count": len(rows),
+                "total": sum((r.amount for r in rows), ZERO),
+                "rows": [_row_dict(r) for r in rows],
+            })
+    committee = schedule.committee()
+    return {
+        "council": council,
+        "as_of": schedule.as_of,
+        "policy_name": policy.name,
+        "policy_council": policy.council,
+        "delegated_limit": policy.delegated_limit,
+        "groups": groups,
+        "by_debt_type": _totals(schedule.rows, "debt_type"),
+        "by_year": _totals(schedule.rows, "year"),
+        "by_reason": _totals(schedule.rows, "reason_title"),
+        "count": len(schedule.rows),
+        "total": schedule.total,
+        "vat_total": sum((r.vat for r in schedule.rows), ZERO),
+        "committee_count": len(committee),
+        "committee_total": sum((r.amount for r in committee), ZERO),
+    }
+
+
+def committee_context(schedule: Schedule, council: str) -> dict[str, Any]:
+    policy = schedule.policy
+    rows = schedule.committee()
+    total = sum((r.amount for r in rows), ZERO)
+    provision = sum((r.provision for r in rows), ZERO)
+    decision_maker = policy.levels[-1].title
+    years = sorted({r.year for r in rows})
+    return {
+        "council": council,
+        "as_of": schedule.as_of,
+        "decision_maker": decision_maker,
+        "policy_name": policy.name,
+        "policy_council": policy.council,
+        "delegated_limit": policy.delegated_limit,
+        "count": len(rows),
+        "total": total,
+        "years": ", ".join(years),
+        "by_debt_type": _totals(rows, "debt_type"),
+        "by_reason": _totals(rows, "reason_title"),
+        "by_year": _totals(rows, "year"),
+        "provision_held": provision,
+        "provision_shortfall": max(total - provision, ZERO),
+        "vat_total": sum((r.vat for r in rows), ZERO),
+        "accounts": [_row_dict(r) for r in rows],
+    }
+
+
+def load_batch(list_path: Path, case_dir: Path | None = None, require_reason: bool = True) -> list[BatchItem]:
+    """Read a CSV or XLSX list with columns case_ref, reason (and optional evidence), and find each
+    case's JSON file in ``case_dir`` (default: the list's folder) by its case_ref. A list for a
+    panel pack needs no reason column (``require_reason=False``)."""
+    rows = _read_list(list_path, require_reason)
+    folder = case_dir or list_path.parent
+    cases: dict[str, Case] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            case = load_case(path)
+        except InvalidInput:
+            continue  # other JSON files may sit in the folder; a missing case is reported below
+        cases[case.case_ref] = case
+    problems: list[Problem] = []
+    items: list[BatchItem] = []
+    for n, row in enumerate(rows, start=2):
+        ref, reason = (row.get("case_ref") or "").strip(), (row.get("reason") or "").strip()
+        if not ref or (require_reason and not reason):
+            need = "case_ref and reason are both required" if require_reason else "case_ref is required"
+            problems.append(Problem(f"{list_path.name} row {n}", need))
+        elif ref not in cases:
+            problems.append(Problem(f"{list_path.name} row {n}", f"no case file for {ref!r} in {folder}"))
+        else:
+            items.append(BatchItem(cases[ref], reason, (row.get("evidence") or "").strip()))
+    if problems:
+        raise InvalidInput(f"{list_path.name}: the case list has problems", problems)
+    if not items:
+        raise InvalidInput(f"{list_path.name}: the case list is empty")
+    return items
+
+
+def _read_list(path: Path, require_reason: bool = True) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise InvalidInput(f"case list {path} not found")
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:
+            raise InvalidInput(f"{path.name}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        if not values:
+            return []
+        header = [h.strip().lower() for h in values[0]]
+        return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path.name}: not UTF-8 text") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+    needed = ("case_ref", "reason") if require_reason else ("case_ref",)
+    if any(name not in reader.fieldnames for name in needed):
+        raise InvalidInput(f"{path.name}: the header must name {' and '.join(needed)}")
+    return [dict(row) for row in reader]
+
+
+# -- XLSX schedule ----------------------------------------------------------------------------
+
+
+def schedule_xlsx(schedule: Schedule) -> bytes:
+    """The schedule as a workbook for finance: one row per account, then totals. Money cells are
+    written from Decimal with a currency format; dates and zip entries are fixed for stable bytes."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from docgen.render.docx import normalise_zip
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Schedule"
+    ws.append(["Case ref", "Debtor", "Debt type", "Reason", "Year", "Authority", "Committee", "Amount", "VAT"])
+    for r in schedule.rows:
+        ws.append([r.case_ref, r.debtor_name, r.debt_type, r.reason_title, r.year, r.level_title,
+                   "yes" if r.committee else "no", r.amount, r.vat])
+    for row in ws.iter_rows(min_row=2, min_col=8, max_col=9):
+        for cell in row:
+            cell.number_format = '"£"#,##0.00'
+    summary = wb.create_sheet("Summary")
+    for title, key in (("Debt type", "debt_type"), ("Year", "year"), ("Reason", "reason_title"),
+                       ("Authority", "level_title")):
+        summary.append([title, "Count", "Total"])
+        for t in _totals(schedule.rows, key):
+            summary.append([t["label"], t["count"], t["total"]])
+        summary.append([])
+    summary.append(["All accounts", len(schedule.rows), schedule.total])
+    for row in summary.iter_rows(min_col=3, max_col=3):
+        for cell in row:
+            cell.number_format = '"£"#,##0.00'
+    stamp = datetime(schedule.as_of.year, schedule.as_of.month, schedule.as_of.day)
+    wb.properties.created = stamp
+    wb.properties.creator = "docgen"
+    out = io.BytesIO()
+    wb.save(out)
+
+    def fixed_modified(name: str, content: bytes) -> bytes:
+        # openpyxl stamps the save time into the core properties whatever was set
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                      rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode() + rb"\g<2>", content)
+
+    return normalise_zip(out.getvalue(), fixed_modified)
+
+
+# -- registered batch types (a batch of one) and the batch entry point ------------------------
+
+
+class _BatchType(DocumentType):
+    option_help: ClassVar[dict[str, str]] = {
+        "reason": "write-off reason code for this case",
+        "policy": "write-off policy name or file (default district_example)",
+    }
+
+    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+        try:
+            build_schedule([BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy")))
+        except InvalidInput as err:
+            return err.problems or [Problem("", err.message)]
+        return []
+
+
+class WriteOffSchedule(_BatchType):
+    id: ClassVar[str] = "write_off_schedule"
+    title: ClassVar[str] = "Write-off schedule"
+    family: ClassVar[str] = FAMILY
+    templates: ClassVar[dict[str, str]] = {"docx": "write_off_schedule.docx"}
+
+    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+        schedule = build_schedule([BatchItem(case, options.get("reason", ""))], as_of,
+                                  load_policy(options.get("policy")))
+        return schedule_context(schedule, case.creditor.name)
+
+
+class CommitteeWriteOffReport(_BatchType):
+    id: ClassVar[str] = "committee_write_off_report"
+    title: ClassVar[str] = "Write-off report to the Executive"
+    family: ClassVar[str] = FAMILY
+    templates: ClassVar[dict[str, str]] = {"docx": "committee_write_off_report.docx"}
+
+    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+        problems = super().eligibility(case, as_of, options)
+        if not problems:
+            policy = load_policy(options.get("policy"))
+            if not policy.needs_committee(compute_balance(case, as_of).outstanding):
+                problems.append(Problem("", f"within the delegated limit of £{policy.delegated_limit:,}: "
+                                        "no committee decision needed", "within_delegation"))
+        return problems
+
+    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+        schedule = build_schedule([BatchItem(case, options.get("reason", ""))], as_of,
+                                  load_policy(options.get("policy")))
+        return committee_context(schedule, case.creditor.name)
+
+
+register(WriteOffReport)
+register(WriteOffSchedule)
+register(CommitteeWriteOffReport)
+
+
+@dataclass(frozen=True)
+class BatchRendered:
+    doc_type: str
+    pdf: bytes
+    attachments: dict[str, bytes]
+    sha256: str
+    input_hash: str
+    template_hash: str
+
+
+def batch_input_hash(items: Sequence[BatchItem], as_of: date, options: Mapping[str, str]) -> str:
+    payload = {
+        "cases": sorted((i.case.content_hash(), i.reason, i.evidence) for i in items),
+        "as_of": as_of.isoformat(),
+        "options": dict(sorted(options.items())),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def render_batch(
+    doc_type: str, items: Sequence[BatchItem], as_of: date, options: Mapping[str, str], engine: Any
+) -> BatchRendered:
+    """Render ``write_off_schedule`` (PDF plus the XLSX schedule) or ``committee_write_off_report``
+    for a batch. ``engine`` is a DocxEngine (or any Engine with the same template names)."""
+    if not items:
+        raise InvalidInput("a write-off batch needs at least one case")
+    policy = load_policy(options.get("policy"))
+    schedule = build_schedule(items, as_of, policy)
+    council = items[0].case.creditor.name
+    if doc_type == "write_off_schedule":
+        context = schedule_context(schedule, council)
+        template, title = WriteOffSchedule.templates["docx"], WriteOffSchedule.title
+    elif doc_type == "committee_write_off_report":
+        if not schedule.committee():
+            raise Ineligible("no case in the batch is above the delegated limit", [
+                Problem("cases", f"every case is within £{policy.delegated_limit:,}", "within_delegation")])
+        context = committee_context(schedule, council)
+        template, title = CommitteeWriteOffReport.templates["docx"], CommitteeWriteOffReport.title
+    else:
+        raise InvalidInput(f"{doc_type!r} is not a write-off batch type")
+    input_hash = batch_input_hash(items, as_of, {**options, "doc_type": doc_type})
+    meta = PdfMeta(title=f"{title} - {council} - {as_of.isoformat()}", document_id=input_hash[:32],
+                   created=as_of, author=council, subject=title)
+    output: RenderOutput = engine.render(template, context, meta)
+    attachments = dict(output.attachments)
+    if doc_type == "write_off_schedule":
+        attachments["xlsx"] = schedule_xlsx(schedule)
+    return BatchRendered(doc_type=doc_type, pdf=output.pdf, attachments=attachments,
+                         sha256=hashlib.sha256(output.pdf).hexdigest(), input_hash=input_hash,
+                         template_hash=engine.template_hash(template))

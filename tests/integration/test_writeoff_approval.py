@@ -1,0 +1,55 @@
+"""A recommended write-off stored in the register, then decided through the approvals service by
+managers with and without the delegation to cover it (the CLI's `docgen approve` path)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from docgen.config import Settings
+from docgen.errors import Forbidden
+from docgen.register import open_register, unit_of_work
+from docgen.register import repository as register_repo
+from docgen.register.models import User
+from docgen.register.service import generate
+from docgen.services import approvals
+from docgen.services.auth import principal_of
+from docgen.storage import make_store
+from tests.unit.documents.test_writeoff import make_case
+
+pytestmark = [pytest.mark.libreoffice]
+
+AS_OF = date(2025, 6, 30)
+
+
+def test_only_a_manager_whose_limit_covers_the_amount_can_decide(settings: Settings) -> None:
+    store = make_store(settings)
+    factory = open_register(settings)
+    # £6,210.00: above a £5,000 personal delegation, within £10,000 (district policy's s151 limit)
+    case = make_case("APP-01", [("2024-01-10", "2650.00", "530.00"), ("2024-04-04", "2650.00", "530.00")],
+                     adjustments=[{"date": "2024-04-20", "amount": "-150.00", "reason": "credit"}])
+    with unit_of_work(factory) as session:
+        result = generate(session, store, case, "write_off_report",
+                          {"reason": "uneconomic", "evidence": "untraceable", "policy": "district_example"},
+                          "officer1", AS_OF, settings=settings)
+        document_id, number = result.version.document_id, result.version.number
+        assert "docx" in result.version.attachments  # the editable DOCX is stored beside the PDF
+        users = {u.name: u for u in (User(name="tl", role="manager", approval_limit="5000.00"),
+                                     User(name="cfo", role="manager", approval_limit="10000.00"),
+                                     User(name="clerk", role="officer", approval_limit=None))}
+        session.add_all(users.values())
+
+    for name in ("tl", "clerk"):
+        with unit_of_work(factory) as session, pytest.raises(Forbidden):
+            approvals.decide(session, principal_of(users[name]), document_id, number, "approved", "")
+
+    with unit_of_work(factory) as session:
+        approvals.decide(session, principal_of(users["cfo"]), document_id, number, "approved", "evidence seen")
+
+    with unit_of_work(factory) as session:
+        rows = approvals.list_for(session, document_id, number)
+        assert [(a.status, a.actor, a.note) for a in rows] == [("approved", "cfo", "evidence seen")]
+        assert rows[0].at is not None
+        events = register_repo.audit_events(session, action="approval")
+        assert events and events[-1].actor == "cfo" and events[-1].detail["amount"] == "6210.00"
