@@ -14,21 +14,32 @@ from collections.abc import Sequence
 
 from docgen.errors import DocgenError
 
-COMMAND_MODULES = [
-    "docgen.cli.case_cmds",
-    "docgen.cli.render_cmds",
-    "docgen.cli.store_cmds",
-    "docgen.cli.bundle_cmds",
-    "docgen.cli.writeoff_cmds",
-    "docgen.cli.bulk_cmds",
-    "docgen.cli.serve_cmds",
-]
+# module -> the commands it registers. Only the module of the command being run is imported, so
+# `docgen validate` does not pay for loading the PDF, database and web libraries.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "docgen.cli.case_cmds": ("validate", "facts"),
+    "docgen.cli.render_cmds": ("doctypes", "render"),
+    "docgen.cli.store_cmds": ("generate", "versions", "get", "issue", "verify", "demo"),
+    "docgen.cli.bundle_cmds": ("bundle",),
+    "docgen.cli.writeoff_cmds": ("writeoff-schedule", "approve", "panel-pack", "lint-template", "writeoff-policies"),
+    "docgen.cli.bulk_cmds": ("import", "bulk", "sdt-xml"),
+    "docgen.cli.serve_cmds": ("serve",),
+}
+COMMAND_MODULES = list(COMMANDS)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str]) -> list[str]:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    for module, commands in COMMANDS.items():
+        if first in commands:
+            return [module]
+    return COMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docgen", description="Court-ready documents for council debt recovery")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv) if argv is not None else COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -47,7 +58,8 @@ def print_error(err: DocgenError) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
