@@ -10,7 +10,9 @@ from pypdf import PdfReader, PdfWriter
 from docgen.pdf.metadata import set_metadata, write_deterministic
 
 
-def merge_pdfs(parts: Sequence[bytes], *, title: str, subject: str = "", author: str = "", keywords: str = "") -> bytes:
+def merge_pdfs(
+    parts: Sequence[bytes], *, title: str, subject: str = "", author: str = "", keywords: str = ""
+) -> bytes:
     """The pages of ``parts`` in order, with one set of metadata and an /ID derived from the content."""
     writer = PdfWriter()
     for data in parts:
