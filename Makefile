@@ -20,6 +20,11 @@ lint: setup
 
 bench: setup
 	.venv/bin/python bench/render.py
+	.venv/bin/python bench/official_forms.py
+	.venv/bin/python bench/enforcement.py
 	.venv/bin/python bench/storage.py
 	.venv/bin/python bench/docx_reports.py
 	.venv/bin/python bench/bundle.py
+	.venv/bin/python bench/bulk.py
+	.venv/bin/python bench/api_load.py
+	.venv/bin/python bench/ui_pages.py

@@ -1,0 +1,129 @@
+"""Typed dependency shortcuts for routes: the request's session, the caller, the store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, TypeVar
+
+import anyio
+from celery import Celery
+from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session, sessionmaker
+
+from docgen.config import Settings
+from docgen.register import unit_of_work
+from docgen.services.auth import Principal, authenticate
+from docgen.storage import ObjectStore
+
+T = TypeVar("T")
+
+
+def _db_slots(settings: Settings) -> anyio.Semaphore:
+    """How many transactions this process runs at once. SQLite has one writer and makes the
+    others poll for its lock, which starves under load; one slot turns that into a fair queue.
+    A server database gets fewer slots than its connection pool holds. Slots are waited for on
+    the event loop, never in a worker thread: a thread blocked on a slot could be the very thread
+    the slot's holder needs to finish."""
+    return anyio.Semaphore(1 if settings.sqlalchemy_url.startswith("sqlite") else 12)
+
+
+@dataclass
+class Services:
+    """What the app builds once at start-up from its Settings."""
+
+    settings: Settings
+    register: sessionmaker[Session]
+    store: ObjectStore
+    celery: Celery
+    #: one render at a time per process: renders are CPU-bound under the GIL, and Pango (under
+    #: WeasyPrint) corrupted its heap when two threads rendered at once. Scale with processes.
+    render_slots: anyio.Semaphore = field(default_factory=lambda: anyio.Semaphore(1))
+    db_slots: anyio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.db_slots = _db_slots(self.settings)
+
+    async def in_transaction(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one unit of work, in a worker thread, holding a transaction slot."""
+
+        def run() -> T:
+            with unit_of_work(self.register) as session:
+                return work(session)
+
+        async with self.db_slots:
+            return await run_in_threadpool(run)
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_session(services: ServicesDep) -> AsyncIterator[Session]:
+    """One request, one transaction, committed before the response is sent."""
+    async with services.db_slots:
+        session = services.register()
+        try:
+            yield session
+            await run_in_threadpool(session.commit)
+        except BaseException:
+            await run_in_threadpool(session.rollback)
+            raise
+        finally:
+            await run_in_threadpool(session.close)
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_store(services: ServicesDep) -> ObjectStore:
+    return services.store
+
+
+StoreDep = Annotated[ObjectStore, Depends(get_store)]
+
+
+def get_settings_dep(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def _key(authorization: str | None, x_api_key: str | None) -> str | None:
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "bearer":
+            return value
+    return x_api_key
+
+
+def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    return authenticate(session, _key(authorization, x_api_key), settings.secret_key)
+
+
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+async def get_current_user_own_transaction(
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """For routes that run their own short transactions around slow work instead of holding
+    the request's one transaction (and its slot) throughout."""
+    key = _key(authorization, x_api_key)
+    return await services.in_transaction(lambda s: authenticate(s, key, services.settings.secret_key))
+
+
+CurrentUserOwnTransaction = Annotated[Principal, Depends(get_current_user_own_transaction)]

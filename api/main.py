@@ -1,0 +1,57 @@
+"""The FastAPI application. ``create_app(settings)`` builds everything the routes need once:
+the register (migrated), the object store and the Celery client used to queue jobs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from api import errors
+from api.deps import Services
+from api.routes import (
+    approvals,
+    bundles,
+    cases,
+    doctypes,
+    documents,
+    health,
+    jobs,
+    panels,
+    shares,
+    uploads,
+    users,
+)
+from api.ui import routes as ui_routes
+from docgen.config import Settings, get_settings
+from docgen.jobs.app import make_celery
+from docgen.register import open_register
+from docgen.storage import make_store
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="docgen",
+        version="1",
+        description="Court-ready documents and bundles for council debt recovery",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.services = Services(
+        settings=settings,
+        register=open_register(settings),
+        store=make_store(settings),
+        celery=make_celery(settings),
+    )
+    errors.install(app)
+    app.include_router(health.router)
+    v1 = APIRouter(prefix=API_PREFIX)
+    # routes with a suffix after a case reference must come before /cases/{ref} itself
+    for module in (doctypes, users, jobs, documents, uploads, shares, approvals, panels, bundles):
+        v1.include_router(module.router)
+    v1.include_router(cases.router)
+    v1.include_router(cases.case_root)
+    app.include_router(v1)
+    ui_routes.mount(app)
+    return app

@@ -1,0 +1,34 @@
+"""Write-off approvals: a manager approves or rejects a write-off report within their limit."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import CurrentUser, SessionDep
+from api.schemas import ApprovalCreate, ApprovalPublic
+from docgen.services import approvals
+from docgen.services.access import visible_document
+
+router = APIRouter(tags=["approvals"])
+
+
+@router.post(
+    "/documents/{document_id}/versions/{number}/approval", status_code=201, response_model=ApprovalPublic
+)
+def decide(
+    session: SessionDep, user: CurrentUser, document_id: str, number: int, body: ApprovalCreate
+) -> ApprovalPublic:
+    visible_document(session, user, document_id)
+    made = approvals.decide(session, user, document_id, number, body.decision, body.note)
+    return ApprovalPublic.model_validate(made, from_attributes=True)
+
+
+@router.get("/documents/{document_id}/versions/{number}/approvals", response_model=list[ApprovalPublic])
+def list_approvals(
+    session: SessionDep, user: CurrentUser, document_id: str, number: int
+) -> list[ApprovalPublic]:
+    visible_document(session, user, document_id)
+    return [
+        ApprovalPublic.model_validate(a, from_attributes=True)
+        for a in approvals.list_for(session, document_id, number)
+    ]

@@ -1,0 +1,91 @@
+"""Cases: create, replace, read, list and search; per case the facts and each type's eligibility.
+
+Case references may hold slashes (KGN/SUN/2024/0101), so they are matched as paths; the routes
+with a suffix come before the plain ``/cases/{ref}`` routes in ``case_root``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+
+from api.deps import CurrentUser, SessionDep
+from api.schemas import CasePublic, CaseSummaryPublic, EligibilityPublic, ProblemPublic
+from docgen.documents import registry
+from docgen.domain.facts import case_facts
+from docgen.render.pipeline import check
+from docgen.services import cases
+
+router = APIRouter(tags=["cases"])
+case_root = APIRouter(tags=["cases"])
+
+CaseBody = Annotated[dict[str, Any], Body(description="a docgen.case/1 case")]
+
+
+@router.get("/cases", response_model=list[CaseSummaryPublic])
+def list_cases(
+    session: SessionDep,
+    user: CurrentUser,
+    q: Annotated[str | None, Query(max_length=100, description="part of a reference or debtor name")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CaseSummaryPublic]:
+    return [
+        CaseSummaryPublic.model_validate(r, from_attributes=True)
+        for r in cases.list_cases(session, user, q, limit, offset)
+    ]
+
+
+@router.post("/cases", status_code=201, response_model=CasePublic)
+def create_case(session: SessionDep, user: CurrentUser, body: CaseBody, response: Response) -> CasePublic:
+    record, case = cases.create_case(session, user, body)
+    response.headers["Location"] = f"/api/v1/cases/{record.case_ref}"
+    return CasePublic.of(record, json.loads(case.canonical_json()))
+
+
+@router.get("/cases/{case_ref:path}/facts")
+def case_facts_route(
+    session: SessionDep, user: CurrentUser, case_ref: str, as_of: date | None = None
+) -> dict[str, Any]:
+    _record, case = cases.load(session, user, case_ref)
+    return case_facts(case, as_of or date.today()).as_json()
+
+
+@router.get("/cases/{case_ref:path}/eligibility", response_model=list[EligibilityPublic])
+def eligibility(
+    session: SessionDep,
+    user: CurrentUser,
+    case_ref: str,
+    as_of: date | None = None,
+    doc_type: Annotated[list[str] | None, Query()] = None,
+) -> list[EligibilityPublic]:
+    _record, case = cases.load(session, user, case_ref)
+    day = as_of or date.today()
+    types = [registry.get(t) for t in doc_type] if doc_type else registry.all_types()
+    out = []
+    for dt in types:
+        blocking, warnings = check(dt, case, day, {})
+        out.append(
+            EligibilityPublic(
+                doc_type=dt.id,
+                title=dt.title,
+                eligible=not blocking,
+                problems=[ProblemPublic(**p.as_dict()) for p in blocking],
+                warnings=[ProblemPublic(**p.as_dict()) for p in warnings],
+            )
+        )
+    return out
+
+
+@case_root.get("/cases/{case_ref:path}", response_model=CasePublic)
+def get_case(session: SessionDep, user: CurrentUser, case_ref: str) -> CasePublic:
+    record, case = cases.load(session, user, case_ref)
+    return CasePublic.of(record, json.loads(case.canonical_json()))
+
+
+@case_root.put("/cases/{case_ref:path}", response_model=CasePublic)
+def replace_case(session: SessionDep, user: CurrentUser, case_ref: str, body: CaseBody) -> CasePublic:
+    record, case = cases.replace_case(session, user, case_ref, body)
+    return CasePublic.of(record, json.loads(case.canonical_json()))

@@ -1,0 +1,144 @@
+"""Documents and their versions: generate one now, list, read, download, issue.
+
+Every route by document id answers 404 when the caller may not see the document's case, exactly
+as for an id that does not exist."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+
+from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, StoreDep
+from api.schemas import DocumentPublic, GenerateCreate, GeneratedPublic, VersionPublic
+from docgen.domain.case import Case
+from docgen.register import service
+from docgen.register.models import Version
+from docgen.services import cases, generation
+from docgen.services import repository as repo
+from docgen.services.access import require_writer, visible_document
+
+router = APIRouter(tags=["documents"])
+
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@router.post("/cases/{case_ref:path}/documents", status_code=201, response_model=GeneratedPublic)
+async def generate(
+    services: ServicesDep,
+    user: CurrentUserOwnTransaction,
+    case_ref: str,
+    body: GenerateCreate,
+    response: Response,
+) -> GeneratedPublic:
+    """Make one document now. Unchanged inputs return the existing version (200, stored false)."""
+
+    def load(session: Session) -> Case:
+        _record, case = cases.load(session, user, case_ref)
+        require_writer(user, "generate documents")
+        return case
+
+    def store(session: Session) -> GeneratedPublic:
+        result = generation.store_rendered(session, services.store, rendered, case, user.name)
+        return GeneratedPublic(stored=result.created, version=VersionPublic.of(result.version))
+
+    # two short transactions around the render rather than one that holds the register for its
+    # whole length (see docgen.services.generation)
+    case = await services.in_transaction(load)
+    async with services.render_slots:
+        rendered = await run_in_threadpool(
+            generation.render,
+            case,
+            body.doc_type,
+            body.options,
+            body.as_of or date.today(),
+            body.engine,
+            services.settings,
+        )
+    answer = await services.in_transaction(store)
+    if not answer.stored:
+        response.status_code = 200
+    return answer
+
+
+@router.get("/cases/{case_ref:path}/documents", response_model=list[DocumentPublic])
+def list_documents(session: SessionDep, user: CurrentUser, case_ref: str) -> list[DocumentPublic]:
+    cases.load(session, user, case_ref)
+    return [DocumentPublic.of(d) for d in repo.documents_for_case(session, case_ref)]
+
+
+@router.get("/documents/{document_id}", response_model=DocumentPublic)
+def get_document(session: SessionDep, user: CurrentUser, document_id: str) -> DocumentPublic:
+    return DocumentPublic.of(visible_document(session, user, document_id))
+
+
+@router.get("/documents/{document_id}/versions/{number}", response_model=VersionPublic)
+def get_version(session: SessionDep, user: CurrentUser, document_id: str, number: int) -> VersionPublic:
+    visible_document(session, user, document_id)
+    return VersionPublic.of(service.find_version(session, document_id, number))
+
+
+def _filename(version: Version, case_ref: str, doc_type: str) -> str:
+    name = _UNSAFE_FILENAME.sub("-", f"{case_ref}-{doc_type}-v{version.number}").strip("-")
+    return f"{name}.pdf"
+
+
+def _download(
+    session: SessionDep,
+    store: StoreDep,
+    user: CurrentUser,
+    document_id: str,
+    number: int | None,
+    if_none_match: str | None,
+) -> Response:
+    document = visible_document(session, user, document_id)
+    etag = f'"{service.find_version(session, document_id, number).sha256}"'
+    if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers={"ETag": etag})
+    # the audit event is committed with the request's transaction, before the first byte goes out
+    version, chunks = service.stream(session, store, document_id, number, user.name)
+    headers = {
+        "ETag": etag,
+        "Content-Length": str(version.size),
+        "Content-Disposition": f'attachment; filename="{_filename(version, document.case_ref, document.doc_type)}"',
+        "Cache-Control": "private, no-cache",
+    }
+    return StreamingResponse(chunks, media_type="application/pdf", headers=headers)
+
+
+@router.get("/documents/{document_id}/download", response_class=StreamingResponse)
+def download_latest(
+    session: SessionDep,
+    store: StoreDep,
+    user: CurrentUser,
+    document_id: str,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    return _download(session, store, user, document_id, None, if_none_match)
+
+
+@router.get("/documents/{document_id}/versions/{number}/download", response_class=StreamingResponse)
+def download_version(
+    session: SessionDep,
+    store: StoreDep,
+    user: CurrentUser,
+    document_id: str,
+    number: int,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    return _download(session, store, user, document_id, number, if_none_match)
+
+
+@router.post("/documents/{document_id}/versions/{number}/issue", response_model=VersionPublic)
+def issue(
+    session: SessionDep, store: StoreDep, user: CurrentUser, document_id: str, number: int
+) -> VersionPublic:
+    """Mark a version filed or served: from now on it can never be changed or deleted."""
+    visible_document(session, user, document_id)
+    require_writer(user, "issue documents")
+    return VersionPublic.of(service.issue(session, store, document_id, number, user.name))

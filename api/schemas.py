@@ -1,0 +1,242 @@
+"""Request and response bodies: <Thing>Create / <Thing>Update for input, <Thing>Public for output."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from docgen.register.models import CaseRecord, Document, Job, Share, Upload, Version
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CaseSummaryPublic(_Out):
+    case_ref: str
+    debtor_name: str
+    debt_type: str
+    updated_at: datetime
+
+
+class CasePublic(CaseSummaryPublic):
+    sha256: str
+    case: dict[str, Any]
+
+    @classmethod
+    def of(cls, record: CaseRecord, case: dict[str, Any]) -> CasePublic:
+        return cls(
+            case_ref=record.case_ref,
+            debtor_name=record.debtor_name,
+            debt_type=record.debt_type,
+            updated_at=record.updated_at,
+            sha256=record.snapshot.sha256,
+            case=case,
+        )
+
+
+class DocumentTypePublic(BaseModel):
+    id: str
+    title: str
+    family: str
+    engines: list[str]
+    inputs: list[str]
+    options: dict[str, str]
+
+
+class ProblemPublic(BaseModel):
+    path: str
+    message: str
+    code: str
+    blocking: bool
+
+
+class EligibilityPublic(BaseModel):
+    doc_type: str
+    title: str
+    eligible: bool
+    problems: list[ProblemPublic]
+    warnings: list[ProblemPublic]
+
+
+class GenerateCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: str
+    options: dict[str, str] = Field(default_factory=dict)
+    engine: str | None = None
+    as_of: date | None = None
+
+
+class VersionPublic(_Out):
+    document_id: str
+    number: int
+    sha256: str
+    size: int
+    status: str
+    input_hash: str
+    template_hash: str
+    engine: str
+    engine_versions: dict[str, Any]
+    options: dict[str, Any]
+    as_of: date | None
+    created_by: str
+    created_at: datetime
+    issued_by: str | None
+    issued_at: datetime | None
+    warnings: list[Any]
+    attachments: list[str]
+    download_url: str
+
+    @classmethod
+    def of(cls, v: Version) -> VersionPublic:
+        return cls(
+            document_id=v.document_id,
+            number=v.number,
+            sha256=v.sha256,
+            size=v.size,
+            status=v.status,
+            input_hash=v.input_hash,
+            template_hash=v.template_hash,
+            engine=v.engine,
+            engine_versions=v.engine_versions,
+            options=v.options,
+            as_of=v.as_of,
+            created_by=v.created_by,
+            created_at=v.created_at,
+            issued_by=v.issued_by,
+            issued_at=v.issued_at,
+            warnings=v.warnings,
+            attachments=sorted(v.attachments),
+            download_url=f"/api/v1/documents/{v.document_id}/versions/{v.number}/download",
+        )
+
+
+class GeneratedPublic(BaseModel):
+    stored: bool
+    version: VersionPublic
+
+
+class DocumentPublic(BaseModel):
+    id: str
+    case_ref: str
+    doc_type: str
+    variant: str
+    title: str
+    versions: list[VersionPublic]
+
+    @classmethod
+    def of(cls, d: Document) -> DocumentPublic:
+        return cls(
+            id=d.id,
+            case_ref=d.case_ref,
+            doc_type=d.doc_type,
+            variant=d.variant,
+            title=d.title,
+            versions=[VersionPublic.of(v) for v in d.versions],
+        )
+
+
+class JobItemCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_ref: str
+    doc_type: str
+    options: dict[str, str] = Field(default_factory=dict)
+    engine: str | None = None
+
+
+class JobCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[JobItemCreate] = Field(min_length=1)
+    as_of: date | None = None
+
+
+class JobPublic(_Out):
+    id: str
+    kind: str
+    status: str
+    progress: int
+    total: int
+    result: dict[str, Any]
+    errors: list[Any]
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, job: Job) -> JobPublic:
+        return cls.model_validate(job)
+
+
+class ShareCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: str = Field(min_length=1, max_length=200)
+
+
+class SharePublic(_Out):
+    id: int
+    case_ref: str
+    organisation: str
+    granted_by: str
+    granted_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, share: Share) -> SharePublic:
+        return cls.model_validate(share)
+
+
+class UploadPublic(_Out):
+    id: int
+    case_ref: str
+    sha256: str
+    filename: str
+    size: int
+    content_type: str
+    created_by: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, upload: Upload) -> UploadPublic:
+        return cls.model_validate(upload)
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    role: Literal["officer", "legal_partner", "manager", "admin"]
+    organisation: str = ""
+    approval_limit: str | None = None
+
+
+class UserPublic(BaseModel):
+    name: str
+    role: str
+    organisation: str
+    approval_limit: str | None
+
+
+class UserCreatedPublic(UserPublic):
+    api_key: str
+
+
+class ApprovalCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approved", "rejected"]
+    note: str = ""
+
+
+class ApprovalPublic(_Out):
+    id: int
+    version_id: int
+    status: str
+    actor: str
+    note: str
+    at: datetime

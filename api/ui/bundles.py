@@ -1,0 +1,264 @@
+"""The bundle builder: choose a case's stored documents and PDF evidence, put each in a section
+and an order, then build the bundle and keep it as a version of the case's court bundle.
+
+The spec made here is the same ``docgen.bundles`` spec the command line reads from a file, so the
+builder's checks and page layout are the same whichever way a bundle is made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from api.deps import ServicesDep, SessionDep
+from api.ui.cases import case_url
+from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
+from docgen.bundles.builder import SourceFile, build_bundle
+from docgen.bundles.spec import BundleSpec, parse_spec
+from docgen.config import Settings
+from docgen.domain.case import Case
+from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
+from docgen.pdf.inputs import InputLimits
+from docgen.register import service
+from docgen.register.models import Upload
+from docgen.services import cases
+from docgen.services import repository as repo
+from docgen.services.access import require_writer
+from docgen.storage import ObjectStore
+
+router = APIRouter(route_class=UiRoute)
+
+DOC_TYPE = "court_bundle"
+#: the usual sections of a county court bundle in a debt claim
+SECTIONS = {
+    "A": "Statements of case",
+    "B": "Orders and judgments",
+    "C": "Witness statements and evidence",
+    "D": "Correspondence",
+    "E": "Other documents",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str  # the form's name for this row
+    source: dict[str, Any]  # the spec's ``source``
+    label: str
+    description: str
+    day: date
+    section: str
+
+
+def _candidates(session: Session, case_ref: str) -> list[Candidate]:
+    out = []
+    for document in repo.documents_for_case(session, case_ref):
+        if document.doc_type == DOC_TYPE or not document.versions:
+            continue
+        v = max(document.versions, key=lambda x: x.number)
+        section = "D" if "letter" in document.doc_type else "A"
+        out.append(
+            Candidate(
+                f"v{v.id}",
+                {"version": {"document_id": document.id, "number": v.number}},
+                f"{document.title or document.doc_type}, version {v.number} ({v.status})",
+                (document.title or document.doc_type).split(" - ")[0],
+                v.as_of or v.created_at.date(),
+                section,
+            )
+        )
+    for upload in repo.uploads_for(session, case_ref):
+        if _is_pdf(upload):
+            out.append(
+                Candidate(
+                    f"u{upload.id}",
+                    {"upload": upload.sha256},
+                    f"{upload.filename} (evidence)",
+                    upload.filename.rsplit(".", 1)[0],
+                    upload.created_at.date(),
+                    "C",
+                )
+            )
+    return out
+
+
+def _is_pdf(upload: Upload) -> bool:
+    return upload.content_type == "application/pdf" or upload.filename.lower().endswith(".pdf")
+
+
+@router.get("/cases/{case_ref:path}/bundle", response_class=HTMLResponse)
+def bundle_form(request: Request, session: SessionDep, viewer: ViewerDep, case_ref: str) -> HTMLResponse:
+    _record, case = cases.load(session, viewer.who, case_ref)
+    require_writer(viewer.who, "build bundles")
+    return _form(request, session, viewer, case, {}, {})
+
+
+def _form(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    case: Case,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    return page(
+        request,
+        "bundle.html",
+        viewer,
+        status=status,
+        case=case,
+        sections=SECTIONS,
+        candidates=_candidates(session, case.case_ref),
+        values=values,
+        errors=errors,
+        chosen=set(values.get("include", "").split()),
+    )
+
+
+@router.post("/cases/{case_ref:path}/bundle", response_class=HTMLResponse)
+async def build(
+    request: Request, session: SessionDep, services: ServicesDep, viewer: FormViewerDep, case_ref: str
+) -> Response:
+    _record, case = cases.load(session, viewer.who, case_ref)
+    require_writer(viewer.who, "build bundles")
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    values["include"] = " ".join(str(v) for v in form.getlist("include"))
+    candidates = {c.key: c for c in _candidates(session, case_ref)}
+    try:
+        spec = parse_spec(_spec_data(case, values, candidates), "bundle")
+        stored = _build_and_store(session, services.store, services.settings, spec, viewer.who.name)
+    except DocgenError as exc:
+        session.rollback()
+        return _form(
+            request, session, viewer, case, values, _errors(exc, values, candidates), status=exc.status
+        )
+    return see_other(case_url(case_ref) + f"#doc-{stored}")
+
+
+def _spec_data(case: Case, values: dict[str, str], candidates: dict[str, Candidate]) -> dict[str, Any]:
+    chosen = [candidates[k] for k in values["include"].split() if k in candidates]
+    if not chosen:
+        raise InvalidInput(
+            "choose at least one document", [Problem("include", "Choose at least one document")]
+        )
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for c in chosen:
+        letter = values.get(f"section_{c.key}", c.section)
+        item: dict[str, Any] = {
+            "source": c.source,
+            "description": values.get(f"desc_{c.key}", c.description),
+            "date": values.get(f"date_{c.key}") or c.day.isoformat(),
+        }
+        order = values.get(f"order_{c.key}", "").strip()
+        if order:
+            item["order"] = order
+        sections.setdefault(letter, []).append(item)
+    hearing = {"date": values["hearing_date"]} if values.get("hearing_date") else {}
+    return {
+        "title": values.get("title") or f"Hearing bundle {case.case_ref}",
+        "case_ref": case.case_ref,
+        "court": values.get("court", ""),
+        "parties": {"claimant": case.creditor.name, "defendant": case.primary_debtor.display_name},
+        "hearing": hearing,
+        "sections": [
+            {"letter": letter, "title": SECTIONS.get(letter, letter), "items": items}
+            for letter, items in sorted(sections.items())
+        ],
+    }
+
+
+#: pydantic's words replaced by what an officer should do
+_PLAIN = {
+    "order": "Enter the position as a whole number, for example 1",
+    "date": "Enter a real date",
+    "desc": "Enter a description of up to 300 characters",
+}
+
+
+def _errors(exc: DocgenError, values: dict[str, str], candidates: dict[str, Candidate]) -> dict[str, str]:
+    """Each problem next to its field: spec paths are mapped back to the row they came from."""
+    chosen = [k for k in values.get("include", "").split() if k in candidates]
+    rows: dict[tuple[str, int], str] = {}
+    by_letter: dict[str, list[str]] = {}
+    for key in chosen:
+        by_letter.setdefault(values.get(f"section_{key}", candidates[key].section), []).append(key)
+    for index, letter in enumerate(sorted(by_letter)):
+        for n, key in enumerate(by_letter[letter]):
+            rows[(f"sections[{index}]", n)] = key
+    out: dict[str, str] = {}
+    for p in exc.problems or [Problem("include", exc.message)]:
+        field = p.path.removeprefix("bundle").lstrip(".")
+        if field.startswith("sections["):
+            head, _, rest = field.partition(".items[")
+            number, _, leaf = rest.partition("]")
+            row = rows.get((head, int(number))) if number.isdigit() else None
+            leaf = leaf.lstrip(".").split(".")[0]
+            name = {"date": "date", "description": "desc", "order": "order"}.get(leaf, "include")
+            message = _PLAIN.get(name, p.message) if name != "include" else p.message
+            out.setdefault(f"{name}_{row}" if row and name != "include" else "include", message)
+        elif field in {"court", "title", "include"}:
+            out.setdefault(field, p.message)
+        elif field.startswith("hearing"):
+            out.setdefault("hearing_date", p.message)
+        else:
+            out.setdefault("include", f"{field}: {p.message}" if field else p.message)
+    return out
+
+
+def _build_and_store(
+    session: Session, store: ObjectStore, settings: Settings, spec: BundleSpec, actor: str
+) -> str:
+    files = {}
+    for section in spec.sections:
+        for item in section.items:
+            files[item.source.key] = SourceFile(
+                item.source.key, item.description, _fetch(session, store, spec.case_ref, item.source, actor)
+            )
+    bundle = build_bundle(
+        spec,
+        files,
+        limits=InputLimits(settings.max_upload_bytes, settings.max_upload_pages),
+        volume_pages=settings.bundle_volume_pages,
+        templates_dir=settings.templates_dir,
+    )
+    manifest = json.dumps(bundle.manifest.model_dump(mode="json"), indent=2).encode()
+    many = len(bundle.volumes) > 1
+    document_id = ""
+    for volume in bundle.volumes:
+        result = service.store_version(
+            session,
+            store,
+            case_ref=spec.case_ref,
+            doc_type=DOC_TYPE,
+            variant=f"volume-{volume.number}" if many else "",
+            pdf=volume.pdf,
+            input_hash=hashlib.sha256(manifest).hexdigest(),
+            actor=actor,
+            title=bundle.manifest.title,
+            engine="pdf",
+            attachments={"json": manifest},
+        )
+        document_id = document_id or result.version.document_id
+    return document_id
+
+
+def _fetch(session: Session, store: ObjectStore, case_ref: str, source: Any, actor: str) -> bytes:
+    if source.version is not None:
+        _version, data = service.fetch(
+            session, store, source.version.document_id, source.version.number, actor
+        )
+        return data
+    upload = repo.upload_by_sha(session, case_ref, source.upload)
+    if upload is None:
+        raise NotFound(f"case {case_ref} has no upload {source.upload}", code="upload_not_found")
+    data = store.get(upload.storage_key, upload.storage_version_id)
+    if hashlib.sha256(data).hexdigest() != upload.sha256:
+        raise service.ChecksumMismatch(f"stored bytes of {upload.filename} do not match their sha256")
+    return data

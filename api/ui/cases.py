@@ -1,0 +1,267 @@
+"""Case pages: the list with search, adding a case from its JSON file, the case itself (figures,
+deadlines, every document type's eligibility, documents and their versions, evidence, shares),
+and the forms that act on a case.
+
+Case references hold slashes, so they are matched as paths, and the routes with a suffix come
+before the plain ``/cases/{ref}`` page. Every rule about who may see or change what is the API's
+(docgen.services), called here the same way."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import ServicesDep, SessionDep
+from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
+from docgen.documents import registry
+from docgen.domain.facts import case_facts
+from docgen.errors import DocgenError, InvalidInput, Problem
+from docgen.register.models import Document
+from docgen.render.pipeline import check
+from docgen.services import cases, jobs, sharing
+from docgen.services import repository as repo
+from docgen.services.access import WRITERS
+from docgen.services.auth import Principal
+
+router = APIRouter(route_class=UiRoute)
+log = logging.getLogger("docgen.ui")
+
+MAX_CASE_FILE = 2 * 1024 * 1024
+TASK_GENERATE = "docgen.generate"
+
+
+def can_write(who: Principal) -> bool:
+    return who.role in WRITERS
+
+
+def case_url(case_ref: str) -> str:
+    return f"/ui/cases/{case_ref}"
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def case_list(request: Request, session: SessionDep, viewer: ViewerDep, q: str = "") -> HTMLResponse:
+    return _case_list(request, session, viewer, q.strip()[:100])
+
+
+def _case_list(
+    request: Request,
+    session: SessionDep,
+    viewer: Viewer,
+    q: str = "",
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    problems: list[Problem] | None = None,
+) -> HTMLResponse:
+    found = cases.list_cases(session, viewer.who, q or None, limit=200)
+    return page(
+        request,
+        "cases.html",
+        viewer,
+        status=status,
+        cases=found,
+        q=q,
+        can_write=can_write(viewer.who),
+        errors=errors or {},
+        problems=problems or [],
+    )
+
+
+@router.post("/cases", response_class=HTMLResponse)
+async def add_case(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    case_file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    # a form sent with no file chosen may carry no part at all: the same as an empty file
+    data = await case_file.read(MAX_CASE_FILE + 1) if case_file else b""
+    try:
+        if not data:
+            raise InvalidInput(
+                "choose a case file", [Problem("case_file", "Choose a case file (.json) to upload")]
+            )
+        if len(data) > MAX_CASE_FILE:
+            raise InvalidInput("too large", [Problem("case_file", "The case file must be smaller than 2 MB")])
+        try:
+            body = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidInput(
+                "not JSON", [Problem("case_file", f"The file is not valid JSON: {exc}")]
+            ) from exc
+        record, _case = cases.create_case(session, viewer.who, body)
+    except DocgenError as exc:
+        session.rollback()
+        plain = [p for p in exc.problems if p.path == "case_file"]
+        errors = {"case_file": plain[0].message if plain else exc.message}
+        listed = [] if plain else exc.problems
+        return _case_list(request, session, viewer, status=exc.status, errors=errors, problems=listed)
+    return see_other(case_url(record.case_ref))
+
+
+@router.post("/cases/{case_ref:path}/generate")
+def generate(
+    session: SessionDep,
+    services: ServicesDep,
+    viewer: FormViewerDep,
+    case_ref: str,
+    doc_type: Annotated[str, Form()],
+    options: Annotated[str, Form()] = "",
+) -> Response:
+    cases.load(session, viewer.who, case_ref)
+    registry.get(doc_type)
+    item = jobs.Item(case_ref, doc_type, _options(options))
+    job, _created = jobs.submit_generate(session, viewer.who, [item], date.today())
+    # committed before queueing: the worker must find the job row when the message reaches it
+    session.commit()
+    try:
+        services.celery.send_task(TASK_GENERATE, args=[job.id])
+    except Exception as exc:
+        log.exception("could not queue job %s", job.id)
+        job.status = jobs.FAILED
+        job.errors = [{"index": None, "code": "queue_unavailable", "message": str(exc), "problems": []}]
+        session.commit()
+        raise QueueUnavailable() from exc
+    return see_other(f"/ui/jobs/{job.id}")
+
+
+class QueueUnavailable(DocgenError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the job queue is unavailable; try again in a few minutes",
+            code="queue_unavailable",
+            status=503,
+            exit_code=8,
+        )
+
+
+def _options(text: str) -> dict[str, str]:
+    """``key=value`` lines, as an officer types them."""
+    out: dict[str, str] = {}
+    problems = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            problems.append(Problem("options", f"line {n}: write each option as name=value"))
+            continue
+        out[key.strip()] = value.strip()
+    if problems:
+        raise InvalidInput("the options have problems", problems)
+    return out
+
+
+@router.post("/cases/{case_ref:path}/share", response_class=HTMLResponse)
+def share(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    viewer: FormViewerDep,
+    case_ref: str,
+    organisation: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        sharing.share_case(session, viewer.who, case_ref, organisation)
+    except InvalidInput as exc:
+        session.rollback()
+        errors = {"organisation": "Enter the name of the organisation to share the case with"}
+        if exc.problems and exc.problems[0].message != "required":
+            errors["organisation"] = exc.problems[0].message
+        return case_page(
+            request,
+            session,
+            services,
+            viewer,
+            case_ref,
+            status=422,
+            errors=errors,
+            values={"organisation": organisation},
+        )
+    return see_other(case_url(case_ref) + "#sharing")
+
+
+@router.post("/cases/{case_ref:path}/shares/{share_id}/revoke")
+def revoke(session: SessionDep, viewer: FormViewerDep, case_ref: str, share_id: int) -> Response:
+    sharing.revoke_share(session, viewer.who, case_ref, share_id)
+    return see_other(case_url(case_ref) + "#sharing")
+
+
+@router.get("/cases/{case_ref:path}", response_class=HTMLResponse)
+def case_view(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    viewer: ViewerDep,
+    case_ref: str,
+    as_of: date | None = None,
+) -> HTMLResponse:
+    return case_page(request, session, services, viewer, case_ref, as_of=as_of)
+
+
+def case_page(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    viewer: Viewer,
+    case_ref: str,
+    *,
+    as_of: date | None = None,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    record, case = cases.load(session, viewer.who, case_ref)
+    day = as_of or date.today()
+    writer = can_write(viewer.who)
+    documents = repo.documents_for_case(session, case_ref)
+    return page(
+        request,
+        "case.html",
+        viewer,
+        status=status,
+        record=record,
+        case=case,
+        as_of=day,
+        facts=case_facts(case, day).as_json(),
+        eligibility=_eligibility(case, day) if writer else [],
+        documents=[_document_view(d) for d in documents],
+        uploads=repo.uploads_for(session, case_ref),
+        shares=sharing.list_shares(session, viewer.who, case_ref) if writer else [],
+        can_write=writer,
+        errors=errors or {},
+        values=values or {},
+    )
+
+
+def _eligibility(case: Any, day: date) -> list[dict[str, Any]]:
+    out = []
+    for dt in sorted(registry.all_types(), key=lambda t: (t.family, t.title)):
+        blocking, warnings = check(dt, case, day, {})
+        out.append(
+            {
+                "id": dt.id,
+                "title": dt.title,
+                "family": dt.family,
+                "eligible": not blocking,
+                "problems": blocking,
+                "warnings": warnings,
+                "option_help": dt.option_help,
+            }
+        )
+    return out
+
+
+def _document_view(document: Document) -> dict[str, Any]:
+    versions = sorted(document.versions, key=lambda v: v.number, reverse=True)
+    return {
+        "id": document.id,
+        "title": document.title or document.doc_type,
+        "doc_type": document.doc_type,
+        "variant": document.variant,
+        "versions": versions,
+    }

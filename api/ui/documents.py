@@ -1,0 +1,151 @@
+"""Versions (download, thumbnail, issue), evidence uploads and the progress of generation jobs."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+
+from api.deps import ServicesDep, SessionDep
+from api.ui.cases import case_page, case_url
+from api.ui.thumbs import thumbnail
+from api.ui.web import FormViewerDep, UiRoute, ViewerDep, page, see_other
+from docgen.documents import registry
+from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
+from docgen.register import service
+from docgen.register.models import Upload
+from docgen.services import cases, jobs
+from docgen.services.access import require_writer, visible_document
+
+router = APIRouter(route_class=UiRoute)
+
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@router.get("/documents/{document_id}/versions/{number}/download")
+def download(
+    session: SessionDep, services: ServicesDep, viewer: ViewerDep, document_id: str, number: int
+) -> Response:
+    document = visible_document(session, viewer.who, document_id)
+    # the audit event is committed with the request's transaction, before the first byte goes out
+    version, chunks = service.stream(session, services.store, document_id, number, viewer.who.name)
+    name = _UNSAFE_FILENAME.sub("-", f"{document.case_ref}-{document.doc_type}-v{version.number}").strip("-")
+    headers = {
+        "Content-Length": str(version.size),
+        "Content-Disposition": f'inline; filename="{name}.pdf"',
+        "Cache-Control": "private, no-cache",
+    }
+    return StreamingResponse(chunks, media_type="application/pdf", headers=headers)
+
+
+@router.get("/documents/{document_id}/versions/{number}/page1.png")
+def page_one(
+    session: SessionDep, services: ServicesDep, viewer: ViewerDep, document_id: str, number: int
+) -> Response:
+    visible_document(session, viewer.who, document_id)
+    version = service.find_version(session, document_id, number)
+    png = thumbnail(services.store, version, services.settings.data_dir)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.post("/documents/{document_id}/versions/{number}/issue")
+def issue(
+    session: SessionDep, services: ServicesDep, viewer: FormViewerDep, document_id: str, number: int
+) -> Response:
+    document = visible_document(session, viewer.who, document_id)
+    require_writer(viewer.who, "issue documents")
+    service.issue(session, services.store, document_id, number, viewer.who.name)
+    return see_other(case_url(document.case_ref) + "#documents")
+
+
+@router.post("/cases/{case_ref:path}/evidence", response_class=HTMLResponse)
+async def upload_evidence(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    viewer: FormViewerDep,
+    case_ref: str,
+    evidence: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    cases.load(session, viewer.who, case_ref)
+    require_writer(viewer.who, "upload evidence")
+    limit = services.settings.max_upload_bytes
+    data = await evidence.read(limit + 1) if evidence else b""
+    try:
+        if not data:
+            raise InvalidInput("empty", [Problem("evidence", "Choose a file to upload")])
+        if len(data) > limit:
+            raise InvalidInput(
+                "too large", [Problem("evidence", f"The file must be smaller than {limit:,} bytes")]
+            )
+        service.store_upload(
+            session,
+            services.store,
+            case_ref=case_ref,
+            filename=(evidence and evidence.filename) or "evidence",
+            data=data,
+            content_type=(evidence and evidence.content_type) or "application/octet-stream",
+            actor=viewer.who.name,
+        )
+    except DocgenError as exc:
+        session.rollback()
+        message = exc.problems[0].message if exc.problems else exc.message
+        return case_page(
+            request, session, services, viewer, case_ref, status=exc.status, errors={"evidence": message}
+        )
+    return see_other(case_url(case_ref) + "#uploads")
+
+
+@router.get("/uploads/{upload_id}/download")
+def download_upload(
+    session: SessionDep, services: ServicesDep, viewer: ViewerDep, upload_id: int
+) -> Response:
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise NotFound(f"no upload {upload_id}", code="upload_not_found")
+    cases.load(session, viewer.who, upload.case_ref)
+    data = services.store.get(upload.storage_key, upload.storage_version_id)
+    name = _UNSAFE_FILENAME.sub("-", upload.filename).strip("-") or "evidence"
+    return Response(
+        data,
+        media_type=upload.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, session: SessionDep, viewer: ViewerDep, job_id: str) -> HTMLResponse:
+    job = jobs.get_job(session, viewer.who, job_id)
+    return page(request, "job.html", viewer, job=job_view(job))
+
+
+@router.get("/jobs/{job_id}/status")
+def job_status(session: SessionDep, viewer: ViewerDep, job_id: str) -> JSONResponse:
+    return JSONResponse(job_view(jobs.get_job(session, viewer.who, job_id)))
+
+
+def job_view(job: Any) -> dict[str, Any]:
+    items = (job.request or {}).get("items", [])
+    case_ref = items[0]["case_ref"] if items else ""
+    return {
+        "id": job.id,
+        "status": job.status,
+        "progress": job.progress,
+        "total": job.total,
+        "finished": job.status in jobs.FINISHED,
+        "case_url": case_url(case_ref) if case_ref else "/ui/cases",
+        "case_ref": case_ref,
+        "doc_types": [_title(i["doc_type"]) for i in items],
+        "errors": [
+            {"message": e.get("message", ""), "problems": e.get("problems", [])} for e in job.errors or []
+        ],
+    }
+
+
+def _title(doc_type: str) -> str:
+    try:
+        return registry.get(doc_type).title
+    except DocgenError:
+        return doc_type

@@ -1,0 +1,61 @@
+"""Thin tasks: take an id, call a service, retry with backoff while storage or the database is
+unreachable. Everything else (per-case errors, progress) the service records on the job row."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from docgen.config import Settings, get_settings
+from docgen.jobs.app import make_celery
+from docgen.register import open_register
+from docgen.services import jobs
+from docgen.storage import ObjectStore, make_store
+
+log = logging.getLogger(__name__)
+# WeasyPrint reports every layout step at INFO, which would bury the worker's own log
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
+app = make_celery(get_settings())
+
+MAX_RETRIES = 12
+BACKOFF_BASE_S = 1.0
+BACKOFF_MAX_S = 60.0
+
+
+@lru_cache(maxsize=1)
+def _register() -> sessionmaker[Session]:
+    # per worker process, made on first use (after the fork), so no connection crosses a fork
+    return open_register(get_settings())
+
+
+@lru_cache(maxsize=1)
+def _store() -> ObjectStore:
+    return make_store(get_settings())
+
+
+def backoff(retries: int) -> float:
+    return float(min(BACKOFF_BASE_S * 2**retries, BACKOFF_MAX_S))
+
+
+@app.task(bind=True, name="docgen.generate", max_retries=MAX_RETRIES, acks_late=True)
+def generate_job(self: Any, job_id: str) -> str | None:
+    settings: Settings = get_settings()
+    try:
+        status = jobs.run_generate_job(_register(), _store(), settings, job_id)
+        if status is None:
+            log.warning("job %s is not in this register; message dropped", job_id)
+        return status
+    except jobs.RETRYABLE as exc:
+        attempt = self.request.retries + 1
+        if attempt > MAX_RETRIES:
+            jobs.give_up(_register(), job_id, f"gave up after {MAX_RETRIES} retries: {exc}")
+            return jobs.FAILED
+        log.warning("job %s: %s; retry %d in %.0fs", job_id, exc, attempt, backoff(self.request.retries))
+        with contextlib.suppress(Exception):
+            jobs.note_retry(_register(), job_id, str(exc), attempt)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

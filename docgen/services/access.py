@@ -1,0 +1,55 @@
+"""Who may see and do what.
+
+A legal partner sees only the cases shared with their organisation. Any other case is reported as
+not found, never as forbidden, so that a partner cannot learn which case references exist.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from docgen.errors import Forbidden, NotFound
+from docgen.register import repository as register_repo
+from docgen.register.models import Document, Role
+from docgen.services import repository as repo
+from docgen.services.auth import Principal
+
+#: may change cases: create, replace, generate, issue, upload, bundle, share
+WRITERS = frozenset({Role.officer, Role.admin})
+#: write-off decisions are a manager's; an admin runs the system, not the money
+APPROVERS = frozenset({Role.manager})
+
+
+def can_see_case(session: Session, who: Principal, case_ref: str) -> bool:
+    if who.sees_every_case:
+        return True
+    return repo.active_share(session, case_ref, who.organisation) is not None
+
+
+def case_not_found(case_ref: str) -> NotFound:
+    return NotFound(f"no case {case_ref!r}", code="case_not_found")
+
+
+def require_visible_case(session: Session, who: Principal, case_ref: str) -> None:
+    """Raises NotFound unless the case exists and ``who`` may see it."""
+    if repo.get_case(session, case_ref) is None or not can_see_case(session, who, case_ref):
+        raise case_not_found(case_ref)
+
+
+def require_writer(who: Principal, what: str) -> None:
+    if who.role not in WRITERS:
+        raise Forbidden(f"a {who.role.value} cannot {what}")
+
+
+def require_role(who: Principal, roles: frozenset[Role], what: str) -> None:
+    if who.role not in roles:
+        raise Forbidden(f"a {who.role.value} cannot {what}")
+
+
+def visible_document(session: Session, who: Principal, document_id: str) -> Document:
+    """A document by id, as NotFound when its case is hidden from ``who``: the same answer as for
+    an id that does not exist."""
+    document = register_repo.get_document(session, document_id)
+    if document is None or not can_see_case(session, who, document.case_ref):
+        raise NotFound(f"no document {document_id!r}", code="document_not_found")
+    return document

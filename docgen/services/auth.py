@@ -1,0 +1,120 @@
+"""Users and API keys. A key is shown once, when made; the register keeps only its keyed hash.
+
+The hash is HMAC-SHA256 under the server's secret (a pepper): keys are long random strings, so a
+slow password hash buys nothing, while a deterministic hash lets a request find its user by index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy.orm import Session
+
+from docgen.errors import Conflict, DocgenError, InvalidInput, Problem
+from docgen.register import repository as register_repo
+from docgen.register.models import Role, User
+from docgen.services import repository as repo
+
+KEY_PREFIX = "dg_"
+
+
+class Unauthenticated(DocgenError):
+    def __init__(self, message: str = "a valid API key is required (Authorization: Bearer <key>)"):
+        super().__init__(message, code="unauthenticated", status=401, exit_code=6)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: what every access decision and audit event is made from."""
+
+    name: str
+    role: Role
+    organisation: str = ""
+    approval_limit: Decimal | None = None
+
+    @property
+    def sees_every_case(self) -> bool:
+        return self.role is not Role.legal_partner
+
+
+def hash_key(key: str, pepper: str) -> str:
+    return hmac.new(pepper.encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def principal_of(user: User) -> Principal:
+    limit = Decimal(user.approval_limit) if user.approval_limit is not None else None
+    return Principal(user.name, Role(user.role), user.organisation, limit)
+
+
+def create_user(
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    pepper: str,
+    organisation: str = "",
+    approval_limit: str | None = None,
+    actor: str = "system",
+    key: str | None = None,
+) -> tuple[User, str]:
+    """Add a user with a fresh key; returns the user and the key, which is not kept anywhere."""
+    problems = _user_problems(name, role, organisation, approval_limit)
+    if problems:
+        raise InvalidInput("the user cannot be created", problems)
+    if repo.user_by_name(session, name) is not None:
+        raise Conflict(f"a user called {name!r} already exists", code="user_exists")
+    key = key or new_key()
+    user = repo.add(
+        session,
+        User(
+            name=name,
+            role=role,
+            organisation=organisation,
+            approval_limit=approval_limit,
+            api_key_hash=hash_key(key, pepper),
+        ),
+    )
+    register_repo.add_audit(session, actor, "user_create", f"user:{name}", {"role": role})
+    return user, key
+
+
+def rotate_key(session: Session, user: User, pepper: str, actor: str) -> str:
+    key = new_key()
+    user.api_key_hash = hash_key(key, pepper)
+    session.flush()
+    register_repo.add_audit(session, actor, "key_rotate", f"user:{user.name}", {})
+    return key
+
+
+def authenticate(session: Session, key: str | None, pepper: str) -> Principal:
+    if not key:
+        raise Unauthenticated()
+    user = repo.user_by_key_hash(session, hash_key(key.strip(), pepper))
+    if user is None:
+        raise Unauthenticated("the API key is not recognised")
+    return principal_of(user)
+
+
+def _user_problems(name: str, role: str, organisation: str, approval_limit: str | None) -> list[Problem]:
+    problems = []
+    if not name.strip():
+        problems.append(Problem("name", "a user needs a name"))
+    if role not in {r.value for r in Role}:
+        problems.append(Problem("role", f"not one of {', '.join(r.value for r in Role)}"))
+    if role == Role.legal_partner and not organisation.strip():
+        problems.append(Problem("organisation", "a legal partner belongs to an organisation"))
+    if approval_limit is not None:
+        try:
+            if Decimal(approval_limit) < 0:
+                problems.append(Problem("approval_limit", "cannot be negative"))
+        except InvalidOperation:
+            problems.append(Problem("approval_limit", "not an amount"))
+    return problems

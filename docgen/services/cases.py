@@ -1,0 +1,88 @@
+"""Cases held by the service: create, replace, read, list. Each content is kept as a snapshot, so
+a version made from an earlier content still points at exactly what it was made from."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from docgen.domain.case import Case, parse_case
+from docgen.errors import Conflict, InvalidInput, Problem
+from docgen.register import repository as register_repo
+from docgen.register.models import CaseRecord
+from docgen.services import repository as repo
+from docgen.services.access import case_not_found, require_visible_case, require_writer
+from docgen.services.auth import Principal
+
+
+def create_case(session: Session, who: Principal, data: Any) -> tuple[CaseRecord, Case]:
+    require_writer(who, "create cases")
+    case = parse_case(data, "case")
+    if repo.get_case(session, case.case_ref) is not None:
+        raise Conflict(f"case {case.case_ref!r} already exists; replace it with PUT", code="case_exists")
+    snapshot = register_repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
+    record = repo.add_case(
+        session,
+        case_ref=case.case_ref,
+        snapshot_id=snapshot.id,
+        debtor_name=case.primary_debtor.display_name,
+        debt_type=str(case.debt_type),
+        created_by=who.name,
+    )
+    register_repo.add_audit(
+        session, who.name, "case_create", f"case:{case.case_ref}", {"sha256": snapshot.sha256}
+    )
+    return record, case
+
+
+def replace_case(session: Session, who: Principal, case_ref: str, data: Any) -> tuple[CaseRecord, Case]:
+    require_visible_case(session, who, case_ref)
+    require_writer(who, "change cases")
+    record = repo.get_case(session, case_ref)
+    assert record is not None  # checked just above
+    case = parse_case(data, "case")
+    if case.case_ref != case_ref:
+        raise InvalidInput(
+            "the case_ref in the body differs from the one in the address",
+            [Problem("case_ref", f"expected {case_ref!r}, got {case.case_ref!r}")],
+        )
+    snapshot = register_repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
+    if snapshot.id != record.snapshot_id:
+        record.snapshot_id = snapshot.id
+        record.debtor_name = case.primary_debtor.display_name
+        record.debt_type = str(case.debt_type)
+        session.flush()
+        register_repo.add_audit(
+            session, who.name, "case_replace", f"case:{case_ref}", {"sha256": snapshot.sha256}
+        )
+    return record, case
+
+
+def load(session: Session, who: Principal, case_ref: str) -> tuple[CaseRecord, Case]:
+    """The current case, as the service holds it (NotFound when ``who`` may not see it)."""
+    require_visible_case(session, who, case_ref)
+    record = repo.get_case(session, case_ref)
+    if record is None:
+        raise case_not_found(case_ref)
+    return record, case_of(record)
+
+
+def case_of(record: CaseRecord) -> Case:
+    return parse_case(json.loads(record.snapshot.canonical_json), f"case {record.case_ref}")
+
+
+def load_unchecked(session: Session, case_ref: str) -> Case:
+    """For workers acting on a request that was checked when it was made."""
+    record = repo.get_case(session, case_ref)
+    if record is None:
+        raise case_not_found(case_ref)
+    return case_of(record)
+
+
+def list_cases(
+    session: Session, who: Principal, query: str | None = None, limit: int = 50, offset: int = 0
+) -> list[CaseRecord]:
+    organisation = None if who.sees_every_case else who.organisation
+    return repo.list_cases(session, query, organisation, min(max(limit, 1), 500), max(offset, 0))

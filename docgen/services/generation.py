@@ -1,0 +1,54 @@
+"""Generation split in two: render with no transaction open, then store in a short one.
+
+SQLite (the embedded register) takes its write lock at the start of a transaction; a render held
+inside one would stall every other request and worker for its whole length. Storing the rendered
+bytes goes through the register's ``store_version``, whose input-hash check returns the existing
+version when the same inputs were stored before, so a repeated or retried render adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from docgen.config import Settings
+from docgen.documents import registry
+from docgen.domain.case import Case
+from docgen.register.service import StoreResult, store_version
+from docgen.render.pipeline import Rendered, render_document
+from docgen.storage import ObjectStore
+
+
+def render(
+    case: Case, doc_type: str, options: Mapping[str, str], as_of: date, engine: str | None, settings: Settings
+) -> Rendered:
+    document_type = registry.get(doc_type)
+    return render_document(
+        document_type.id, case, as_of, options=dict(options), engine=engine, settings=settings
+    )
+
+
+def store_rendered(
+    session: Session, store: ObjectStore, rendered: Rendered, case: Case, actor: str
+) -> StoreResult:
+    return store_version(
+        session,
+        store,
+        case_ref=case.case_ref,
+        doc_type=rendered.doc_type,
+        title=rendered.title,
+        variant=rendered.document_key,
+        pdf=rendered.pdf,
+        input_hash=rendered.input_hash,
+        template_hash=rendered.template_hash,
+        engine=rendered.engine,
+        engine_versions=rendered.engine_versions,
+        options=rendered.options,
+        as_of=rendered.as_of,
+        case=case,
+        attachments=rendered.attachments,
+        warnings=[str(w) for w in rendered.warnings],
+        actor=actor,
+    )

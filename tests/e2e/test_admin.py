@@ -1,0 +1,98 @@
+"""An admin manages users and keys, and reads the policies and templates in use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import UiApp, shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_add_a_user_and_sign_in_with_the_new_key(page: Any, ui_app: UiApp) -> None:
+    sign_in(page, ui_app, "admin")
+    assert page.url.endswith("/ui/admin/users")
+    page.get_by_role("button", name="Add user").click()
+    assert "A user needs a name" in page.locator("#name-error").inner_text()
+    assert "Not one of" in page.locator("#role-error").inner_text()
+
+    page.get_by_label("Name", exact=True).fill("pat.partner")
+    page.get_by_label("Role").select_option("legal_partner")
+    page.get_by_role("button", name="Add user").click()
+    assert "A legal partner belongs to an organisation" in page.locator("#organisation-error").inner_text()
+    page.get_by_label("Organisation").fill("Harbour Legal LLP")
+    page.get_by_role("button", name="Add user").click()
+    first_key = page.locator("#new-key").inner_text()
+    assert first_key.startswith("dg_")
+    page.get_by_role("button", name="New key for pat.partner").click()
+    key = page.locator("#new-key").inner_text()
+    assert key.startswith("dg_") and key != first_key
+    shot(page, ui_app, "admin-users")
+
+    page.get_by_role("link", name="Policies").click()
+    assert page.locator("section.policy").count() >= 1
+    shot(page, ui_app, "admin-policies")
+    page.get_by_role("link", name="Templates").click()
+    assert page.locator("tbody tr", has_text="base.css").count() >= 1
+    shot(page, ui_app, "admin-templates")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("API key").fill(first_key)
+    page.get_by_role("button", name="Sign in").click()
+    assert "not recognised" in page.locator("#api_key-error").inner_text()  # replaced by the new key
+    page.get_by_label("API key").fill(key)
+    page.get_by_role("button", name="Sign in").click()
+    assert "pat.partner" in page.locator(".who").inner_text()
+
+
+def test_a_form_without_its_csrf_token_is_refused(page: Any, ui_app: UiApp) -> None:
+    sign_in(page, ui_app, "admin")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "docgen_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert ui_app.keys["admin"] not in cookie["value"]  # the key is never kept in the browser
+    response = page.request.post("/ui/admin/users", form={"name": "mallory", "role": "admin"})
+    assert response.status == 400
+    page.goto("/ui/admin/users")
+    assert "mallory" not in page.locator("table").inner_text()
+
+
+def test_replace_a_word_template_after_its_check_and_roll_back(page: Any, ui_app: UiApp, tmp_path: Any) -> None:
+    import docx
+
+    shipped = ui_app.settings.templates_dir / "docx" / "write_off_report.docx"
+    override = ui_app.settings.templates_dir / "branding" / ui_app.settings.council / "docx" / "write_off_report.docx"
+    not_word = tmp_path / "report.docx"
+    not_word.write_text("this is not a Word file")
+    unknown = tmp_path / "unknown.docx"
+    document = docx.Document()
+    document.add_paragraph("Write-off of {{ no_such_field }} for {{ case_ref }}")
+    document.save(str(unknown))
+
+    sign_in(page, ui_app, "admin")
+    page.get_by_role("link", name="Templates").click()
+    section = page.locator("#word-write_off_report")
+    section.get_by_label("Replacement for write_off_report.docx").set_input_files(str(not_word))
+    section.get_by_role("button", name="Check and use").click()
+    section = page.locator("#word-write_off_report")
+    assert "not a Word document" in section.locator(".lint").inner_text()
+    assert "Not a Word document" in section.locator(".field-error").inner_text()
+
+    section.get_by_label("Replacement for write_off_report.docx").set_input_files(str(unknown))
+    section.get_by_role("button", name="Check and use").click()
+    section = page.locator("#word-write_off_report")
+    assert "undefined variable 'no_such_field'" in section.locator(".lint").inner_text()
+    assert not override.exists()
+    shot(page, ui_app, "admin-template-lint")
+
+    section.get_by_label("Replacement for write_off_report.docx").set_input_files(str(shipped))
+    section.get_by_role("button", name="Check and use").click()
+    section = page.locator("#word-write_off_report")
+    assert "replaced" in section.locator(".tag").inner_text().lower()
+    assert override.read_bytes() == shipped.read_bytes()
+
+    section.get_by_role("button", name="Roll back write_off_report.docx").click()
+    section = page.locator("#word-write_off_report")
+    assert "shipped" in section.locator(".tag").inner_text().lower()
+    assert not override.exists()

@@ -1,0 +1,137 @@
+"""Evidence uploads with their size limit, and court bundles built from stored versions and
+uploads, with late documents added at the end."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from tests.fixtures.api import Service, demo_case, unique_ref
+from tests.fixtures.storage import sample_pdf
+
+pytestmark = [pytest.mark.redis]
+V1 = "/api/v1"
+AS_OF = "2025-06-02"
+
+
+def test_an_upload_over_the_limit_is_413_with_a_clear_message(service: Service) -> None:
+    ref = unique_ref("UPL")
+    service.client.post(
+        f"{V1}/cases", json=demo_case("kingston-sundry-individual", ref), headers=service.as_("officer")
+    )
+    limit = service.settings.max_upload_bytes
+    too_big = service.client.post(
+        f"{V1}/cases/{ref}/uploads",
+        params={"filename": "big.pdf"},
+        content=b"x" * (limit + 1),
+        headers=service.as_("officer"),
+    )
+    assert too_big.status_code == 413 and too_big.json()["code"] == "upload_too_large"
+    assert f"{limit:,} bytes" in too_big.json()["message"]
+    assert service.client.get(f"{V1}/cases/{ref}/uploads", headers=service.as_("officer")).json() == []
+
+
+def _spec(ref: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "title": "Hearing bundle",
+        "case_ref": ref,
+        "court": "County Court at Kingston",
+        "parties": {"claimant": "Royal Borough of Kingston", "defendant": "Owen Pritchard"},
+        "sections": [{"letter": "A", "title": "Statements of case", "items": items}],
+    }
+
+
+def test_a_bundle_from_versions_and_uploads_then_a_late_document(service: Service) -> None:
+    officer = service.as_("officer")
+    ref = unique_ref("BUN")
+    service.client.post(f"{V1}/cases", json=demo_case("kingston-sundry-individual", ref), headers=officer)
+    letter = service.client.post(
+        f"{V1}/cases/{ref}/documents",
+        json={"doc_type": "letter_before_claim", "as_of": AS_OF},
+        headers=officer,
+    ).json()
+    evidence = sample_pdf("call note", pages=2)
+    upload = service.client.post(
+        f"{V1}/cases/{ref}/uploads",
+        params={"filename": "call-note.pdf"},
+        content=evidence,
+        headers={**officer, "Content-Type": "application/pdf"},
+    )
+    assert upload.status_code == 201 and upload.json()["size"] == len(evidence)
+    items = [
+        {
+            "source": {"version": {"document_id": letter["version"]["document_id"], "number": 1}},
+            "date": "2025-03-01",
+            "description": "Letter before claim",
+        },
+        {"source": {"upload": upload.json()["sha256"]}, "date": "2025-04-01", "description": "Call note"},
+    ]
+    made = service.client.post(f"{V1}/cases/{ref}/bundles", json=_spec(ref, items), headers=officer)
+    assert made.status_code == 201, made.text
+    [volume] = made.json()
+    first = PdfReader(
+        io.BytesIO(service.client.get(volume["version"]["download_url"], headers=officer).content)
+    )
+    letter_pages = len(
+        PdfReader(
+            io.BytesIO(service.client.get(letter["version"]["download_url"], headers=officer).content)
+        ).pages
+    )
+    assert len(first.pages) > letter_pages + 2  # an index, the letter, the two-page note
+
+    n1 = service.client.post(
+        f"{V1}/cases/{ref}/documents", json={"doc_type": "n1", "as_of": AS_OF}, headers=officer
+    ).json()
+    late_items = [
+        *items,
+        {
+            "source": {"version": {"document_id": n1["version"]["document_id"], "number": 1}},
+            "date": "2025-05-01",
+            "description": "Claim form",
+        },
+    ]
+    later = service.client.post(
+        f"{V1}/cases/{ref}/bundles", params={"late": "true"}, json=_spec(ref, late_items), headers=officer
+    )
+    assert later.status_code == 201, later.text
+    assert later.json()[0]["version"]["number"] == 2
+    second = PdfReader(
+        io.BytesIO(service.client.get(later.json()[0]["version"]["download_url"], headers=officer).content)
+    )
+    assert len(second.pages) > len(first.pages)
+    # the pages already in the bundle keep their place and text
+    for n in range(1, len(first.pages)):
+        assert second.pages[n].extract_text() == first.pages[n].extract_text()
+
+
+def test_a_bundle_cannot_read_files_or_other_cases_documents(service: Service) -> None:
+    officer = service.as_("officer")
+    ref, other = unique_ref("BNX"), unique_ref("BNY")
+    for r in (ref, other):
+        service.client.post(f"{V1}/cases", json=demo_case("kingston-sundry-individual", r), headers=officer)
+    theirs = service.client.post(
+        f"{V1}/cases/{other}/documents",
+        json={"doc_type": "letter_before_claim", "as_of": AS_OF},
+        headers=officer,
+    ).json()
+    items = [
+        {"source": {"file": "/etc/passwd"}, "date": "2025-01-01", "description": "x"},
+        {
+            "source": {"version": {"document_id": theirs["version"]["document_id"], "number": 1}},
+            "date": "2025-01-02",
+            "description": "y",
+        },
+    ]
+    answer = service.client.post(f"{V1}/cases/{ref}/bundles", json=_spec(ref, items), headers=officer)
+    assert answer.status_code == 422
+    assert [p["path"] for p in answer.json()["problems"]] == [
+        "sections[0].items[0].source",
+        "sections[0].items[1].source",
+    ]
+    partner = service.client.post(
+        f"{V1}/cases/{ref}/bundles", json=_spec(ref, items), headers=service.as_("legal_partner")
+    )
+    assert partner.status_code == 404
