@@ -6,8 +6,6 @@ builder's checks and page layout are the same whichever way a bundle is made."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,22 +17,16 @@ from sqlalchemy.orm import Session
 from api.deps import ServicesDep, SessionDep
 from api.ui.cases import case_url
 from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
-from docgen.bundles.builder import SourceFile, build_bundle
-from docgen.bundles.spec import BundleSpec, parse_spec
-from docgen.config import Settings
+from docgen.bundles.spec import parse_spec
 from docgen.domain.case import Case
-from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
-from docgen.pdf.inputs import InputLimits
-from docgen.register import service
+from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Upload
-from docgen.services import cases
+from docgen.services import bundles, cases
 from docgen.services import repository as repo
 from docgen.services.access import require_writer
-from docgen.storage import ObjectStore
 
 router = APIRouter(route_class=UiRoute)
 
-DOC_TYPE = "court_bundle"
 #: the usual sections of a county court bundle in a debt claim
 SECTIONS = {
     "A": "Statements of case",
@@ -58,7 +50,7 @@ class Candidate:
 def _candidates(session: Session, case_ref: str) -> list[Candidate]:
     out = []
     for document in repo.documents_for_case(session, case_ref):
-        if document.doc_type == DOC_TYPE or not document.versions:
+        if document.doc_type == bundles.DOC_TYPE or not document.versions:
             continue
         v = max(document.versions, key=lambda x: x.number)
         section = "D" if "letter" in document.doc_type else "A"
@@ -133,7 +125,11 @@ async def build(
     candidates = {c.key: c for c in _candidates(session, case_ref)}
     try:
         spec = parse_spec(_spec_data(case, values, candidates), "bundle")
-        stored = _build_and_store(session, services.store, services.settings, spec, viewer.who.name)
+        inputs = bundles.gather_spec(session, services.store, viewer.who, spec, late=False)
+        built = bundles.build(inputs, services.settings)
+        stored = bundles.store_volumes(session, services.store, case_ref, built, viewer.who.name)[0][
+            0
+        ].document_id
     except DocgenError as exc:
         session.rollback()
         return _form(
@@ -210,55 +206,3 @@ def _errors(exc: DocgenError, values: dict[str, str], candidates: dict[str, Cand
         else:
             out.setdefault("include", f"{field}: {p.message}" if field else p.message)
     return out
-
-
-def _build_and_store(
-    session: Session, store: ObjectStore, settings: Settings, spec: BundleSpec, actor: str
-) -> str:
-    files = {}
-    for section in spec.sections:
-        for item in section.items:
-            files[item.source.key] = SourceFile(
-                item.source.key, item.description, _fetch(session, store, spec.case_ref, item.source, actor)
-            )
-    bundle = build_bundle(
-        spec,
-        files,
-        limits=InputLimits(settings.max_upload_bytes, settings.max_upload_pages),
-        volume_pages=settings.bundle_volume_pages,
-        templates_dir=settings.templates_dir,
-    )
-    manifest = json.dumps(bundle.manifest.model_dump(mode="json"), indent=2).encode()
-    many = len(bundle.volumes) > 1
-    document_id = ""
-    for volume in bundle.volumes:
-        result = service.store_version(
-            session,
-            store,
-            case_ref=spec.case_ref,
-            doc_type=DOC_TYPE,
-            variant=f"volume-{volume.number}" if many else "",
-            pdf=volume.pdf,
-            input_hash=hashlib.sha256(manifest).hexdigest(),
-            actor=actor,
-            title=bundle.manifest.title,
-            engine="pdf",
-            attachments={"json": manifest},
-        )
-        document_id = document_id or result.version.document_id
-    return document_id
-
-
-def _fetch(session: Session, store: ObjectStore, case_ref: str, source: Any, actor: str) -> bytes:
-    if source.version is not None:
-        _version, data = service.fetch(
-            session, store, source.version.document_id, source.version.number, actor
-        )
-        return data
-    upload = repo.upload_by_sha(session, case_ref, source.upload)
-    if upload is None:
-        raise NotFound(f"case {case_ref} has no upload {source.upload}", code="upload_not_found")
-    data = store.get(upload.storage_key, upload.storage_version_id)
-    if hashlib.sha256(data).hexdigest() != upload.sha256:
-        raise service.ChecksumMismatch(f"stored bytes of {upload.filename} do not match their sha256")
-    return data

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from docgen.storage import ObjectStore
 
 ACTOR = "cli"
-DOC_TYPE = "court_bundle"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -109,28 +108,6 @@ def _manifest_arg(args: argparse.Namespace) -> Manifest | None:
     return load_manifest(args.previous) if args.previous else None
 
 
-def _stored_manifest(session: Session, store: ObjectStore, case_ref: str) -> Manifest:
-    """The manifest kept with the newest stored version of the case's bundle."""
-    from docgen.register import repository as repo
-    from docgen.register import service
-
-    version = repo.latest_version(session, service.document_id_for(case_ref, DOC_TYPE))
-    record = version.attachments.get("json") if version is not None else None
-    if not record:
-        raise NotFound(f"no stored bundle for case {case_ref} to add late documents to")
-    data = store.get(record["key"], record["version_id"])
-    if hashlib.sha256(data).hexdigest() != record["sha256"]:
-        raise service.ChecksumMismatch(
-            f"the stored manifest of case {case_ref}'s bundle does not match its sha256"
-        )
-    try:
-        return Manifest.model_validate_json(data)
-    except ValueError as exc:
-        raise InvalidInput(
-            f"the stored manifest of case {case_ref}'s bundle cannot be read ({exc})"
-        ) from None
-
-
 def output_paths(out: Path, volumes: int) -> list[Path]:
     if volumes == 1:
         return [out]
@@ -155,32 +132,20 @@ def build_from_spec(
 def store_bundle(args: argparse.Namespace, settings: Settings) -> int:
     """Build from stored versions, uploads and files, and store each volume as a new document version."""
     # Imported here: building to a file needs neither the register nor the store, and they are slow to load.
-    from docgen.register import service
     from docgen.register.db import open_register, unit_of_work
+    from docgen.services import bundles
     from docgen.storage import make_store
 
     store = make_store(settings)
     with unit_of_work(open_register(settings)) as session:
-        previous = _stored_manifest(session, store, args.case_ref) if args.late else _manifest_arg(args)
+        previous = (
+            bundles.stored_manifest(session, store, args.case_ref) if args.late else _manifest_arg(args)
+        )
         bundle = build_from_spec(args.spec, settings, previous, _store_fetch(session, store, args.case_ref))
-        manifest = json.dumps(bundle.manifest.model_dump(mode="json"), indent=2).encode()
-        for volume in bundle.volumes:
-            result = service.store_version(
-                session,
-                store,
-                case_ref=args.case_ref,
-                doc_type=DOC_TYPE,
-                # Volume 1 keeps the plain identity (and the manifest) whether or not more follow.
-                variant=f"volume-{volume.number}" if volume.number > 1 else "",
-                pdf=volume.pdf,
-                input_hash=hashlib.sha256(manifest).hexdigest(),
-                actor=ACTOR,
-                title=bundle.manifest.title,
-                engine="pdf",
-                attachments={"json": manifest},
-            )
-            state = "stored" if result.created else "unchanged"
-            print(f"{result.version.document_id} v{result.version.number}: {volume.pages} pages ({state})")
+        stored = bundles.store_volumes(session, store, args.case_ref, bundle, ACTOR)
+        for volume, (version, created) in zip(bundle.volumes, stored, strict=True):
+            state = "stored" if created else "unchanged"
+            print(f"{version.document_id} v{version.number}: {volume.pages} pages ({state})")
     return 0
 
 

@@ -183,6 +183,11 @@ def test_bundle_builder(page: Any, ui_app: UiApp, tmp_path: Any) -> None:
 
     sign_in(page, ui_app, "officer")
     page.goto(f"/ui/cases/{KINGSTON}")
+    # the letter to bundle: made here too, so the test stands alone (a repeat stores nothing new)
+    page.locator("#type-letter_before_claim").get_by_role("button").click()
+    page.wait_for_url("**/ui/jobs/**")
+    page.locator("#job-done").wait_for(state="visible", timeout=45_000)
+    page.goto(f"/ui/cases/{KINGSTON}")
     evidence = tmp_path / "statement-of-account.pdf"
     _blank_pdf(evidence, 2)
     page.set_input_files("#evidence", str(evidence))
