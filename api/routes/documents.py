@@ -38,10 +38,15 @@ async def generate(
 ) -> GeneratedPublic:
     """Make one document now. Unchanged inputs return the existing version (200, stored false)."""
 
-    def load(session: Session) -> Case:
+    as_of = body.as_of or date.today()
+
+    def load(session: Session) -> tuple[Case, GeneratedPublic | None]:
         _record, case = cases.load(session, user, case_ref)
         require_writer(user, "generate documents")
-        return case
+        found = generation.existing(
+            session, case, body.doc_type, body.options, as_of, body.engine, services.settings, user.name
+        )
+        return case, GeneratedPublic(stored=False, version=VersionPublic.of(found.version)) if found else None
 
     def store(session: Session) -> GeneratedPublic:
         result = generation.store_rendered(session, services.store, rendered, case, user.name)
@@ -49,14 +54,17 @@ async def generate(
 
     # two short transactions around the render rather than one that holds the register for its
     # whole length (see docgen.services.generation)
-    case = await services.in_transaction(load)
+    case, unchanged = await services.in_transaction(load)
+    if unchanged is not None:
+        response.status_code = 200
+        return unchanged
     async with services.render_slots:
         rendered = await run_in_threadpool(
             generation.render,
             case,
             body.doc_type,
             body.options,
-            body.as_of or date.today(),
+            as_of,
             body.engine,
             services.settings,
         )

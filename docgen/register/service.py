@@ -184,12 +184,9 @@ def generate(
 
     document_type = registry.get(doc_type)
     opts = {k: str(v) for k, v in (options or {}).items()}
-    unchanged = _unchanged_version(session, document_type, case, as_of, opts, engine, settings)
-    if unchanged is not None:
-        repo.add_audit(
-            session, actor, "generate", _subject(unchanged), {"reused": True, "sha256": unchanged.sha256}
-        )
-        return StoreResult(unchanged, created=False)
+    reused = reuse_unchanged(session, case, doc_type, opts, as_of, engine, settings, actor)
+    if reused is not None:
+        return reused
 
     rendered = render_document(document_type.id, case, as_of, options=opts, engine=engine, settings=settings)
     return store_version(
@@ -212,6 +209,30 @@ def generate(
         actor=actor,
         after_object_write=after_object_write,
     )
+
+
+def reuse_unchanged(
+    session: Session,
+    case: Case,
+    doc_type: str,
+    options: Options,
+    as_of: date,
+    engine: str | None,
+    settings: Settings | None,
+    actor: str,
+) -> StoreResult | None:
+    """The existing version, with an audit event, when these inputs were stored before: the
+    generation then renders nothing."""
+    from docgen.documents import registry
+
+    opts = {k: str(v) for k, v in options.items()}
+    unchanged = _unchanged_version(session, registry.get(doc_type), case, as_of, opts, engine, settings)
+    if unchanged is None:
+        return None
+    repo.add_audit(
+        session, actor, "generate", _subject(unchanged), {"reused": True, "sha256": unchanged.sha256}
+    )
+    return StoreResult(unchanged, created=False)
 
 
 def _unchanged_version(

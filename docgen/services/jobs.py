@@ -174,9 +174,13 @@ def _run_item(
     try:
         with unit_of_work(factory) as session:
             case = load_unchecked(session, item.case_ref)
-        rendered = generation.render(case, item.doc_type, item.options, as_of, item.engine, settings)
+            found = generation.existing(
+                session, case, item.doc_type, item.options, as_of, item.engine, settings, actor
+            )
+        if found is None:
+            rendered = generation.render(case, item.doc_type, item.options, as_of, item.engine, settings)
         with unit_of_work(factory) as session:
-            result = generation.store_rendered(session, store, rendered, case, actor)
+            result = found or generation.store_rendered(session, store, rendered, case, actor)
             job = _locked_job(session, job_id)
             job.result = {
                 "items": [

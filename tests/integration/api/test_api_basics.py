@@ -133,8 +133,11 @@ def test_generate_download_with_etag_and_issue(service: Service) -> None:
 
     with unit_of_work(open_register(service.settings)) as session:
         subject = f"document:{version['document_id']}/v1"
-        actions = [e.action for e in register_repo.audit_events(session, subject=subject)]
-    assert actions.count("download") == 1 and "issue" in actions and "generate" in actions
+        events = register_repo.audit_events(session, subject=subject)
+    actions = [e.action for e in events]
+    assert actions.count("download") == 1 and "issue" in actions
+    # the repeat was answered from the register: recorded as a reuse, nothing rendered or stored
+    assert sorted(e.detail["reused"] for e in events if e.action == "generate") == [False, True]
 
 
 def test_ineligible_generation_is_409_with_reasons(service: Service) -> None:
