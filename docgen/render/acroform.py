@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -57,6 +59,19 @@ _PUSHBUTTON = 1 << 16
 
 
 # ---------------------------------------------------------------- form spec and field map
+
+
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """Keep pypdf's repair notices about the official PDFs' cross-reference tables (the HMCTS files
+    carry a few wrong offsets, which pypdf reads past) out of every fill's log."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 @dataclass(frozen=True)
@@ -468,7 +483,7 @@ class AcroformEngine:
         form = load_form(self.forms_dir, template)
         values = resolve_context(form, context)
         reader = self._verified_reader(form.spec)
-        with self._lock:  # a shared reader reads its stream lazily while being cloned
+        with self._lock, _pypdf_quiet():  # a shared reader reads its stream lazily while being cloned
             writer = PdfWriter(clone_from=reader)
         # Reader Extensions (UR3) signature: any rewrite invalidates it and Acrobat then warns.
         cast(DictionaryObject, writer._root_object).pop(NameObject("/Perms"), None)
