@@ -4,8 +4,9 @@ Starts uvicorn (``api.asgi:app``) in a subprocess with the embedded register (SQ
 (filesystem) under a temporary folder, and a Redis broker from Debian's redis-server (no worker:
 only submission is measured). Then, with an httpx async client, 50 concurrent clients send
 
-1. synchronous single-document generation (POST /cases/{ref}/documents), and
-2. job submission (POST /jobs, one item each),
+1. synchronous single-document generation (POST /cases/{ref}/documents) with new inputs each time,
+2. the same request repeated with unchanged inputs (answered from the register, nothing rendered), and
+3. job submission (POST /jobs, one item each),
 
 each for a bounded number of requests or seconds, and reports requests per second, median and
 p99 latency, and any non-2xx answers.
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -159,9 +161,15 @@ def main() -> int:
         httpx.post(f"{base}/api/v1/cases/{refs[0]}/documents", json=ask, headers=headers, timeout=60)
 
         async def generate(http: httpx.AsyncClient, n: int) -> httpx.Response:
+            # a date of its own for every request: each one renders, stores and registers a version
+            fresh = {**ask, "as_of": (DEMO_AS_OF + timedelta(days=1 + n // len(refs))).isoformat()}
             return await http.post(
-                f"{base}/api/v1/cases/{refs[n % len(refs)]}/documents", json=ask, headers=headers
+                f"{base}/api/v1/cases/{refs[n % len(refs)]}/documents", json=fresh, headers=headers
             )
+
+        async def repeat(http: httpx.AsyncClient, n: int) -> httpx.Response:
+            # inputs stored before: answered from the register
+            return await http.post(f"{base}/api/v1/cases/{refs[0]}/documents", json=ask, headers=headers)
 
         async def submit(http: httpx.AsyncClient, n: int) -> httpx.Response:
             body = {
@@ -172,10 +180,26 @@ def main() -> int:
 
         rows = [
             asyncio.run(
-                _run("sync generate (1 document)", args.clients, args.requests, args.seconds, generate)
-            ),
-            asyncio.run(_run("job submission", args.clients, args.requests * 5, args.seconds, submit)),
+                _run(
+                    "sync generate, new inputs (render + store)",
+                    args.clients,
+                    args.requests,
+                    args.seconds,
+                    generate,
+                )
+            )
         ]
+        # the newest version of refs[0]'s letter is now one of the dated ones above: make the
+        # repeated request's version the newest again, so that every repeat is answered from the register
+        httpx.post(f"{base}/api/v1/cases/{refs[0]}/documents", json=ask, headers=headers, timeout=60)
+        rows.append(
+            asyncio.run(
+                _run("sync generate, unchanged inputs", args.clients, args.requests * 5, args.seconds, repeat)
+            )
+        )
+        rows.append(
+            asyncio.run(_run("job submission", args.clients, args.requests * 5, args.seconds, submit))
+        )
         print(f"uvicorn workers: {args.workers}; CPUs: {os.cpu_count()}; register: SQLite; store: filesystem")
         for row in rows:
             print("  ".join(f"{k}={v}" for k, v in row.items()))

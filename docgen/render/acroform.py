@@ -502,8 +502,9 @@ class AcroformEngine:
         with self._lock:
             reader = self._readers.get(spec.sha256)
             if reader is None:
-                reader = PdfReader(BytesIO(data), strict=False)
-                self._check_fields(spec, reader)
+                with _pypdf_quiet():
+                    reader = PdfReader(BytesIO(data), strict=False)
+                    self._check_fields(spec, reader)
                 self._readers[spec.sha256] = reader
         return reader
 
