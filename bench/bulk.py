@@ -44,7 +44,8 @@ POSTCODES = ("SE6 4RU", "SW18 2PU", "CR0 1NX", "BR1 3UH", "SM1 1EA", "KT1 1EU", 
 def _templates() -> list[dict[str, Any]]:
     folder = SHARED if SHARED.is_dir() else FALLBACK
     files = [folder / f"{t}.json" for t in TEMPLATES if (folder / f"{t}.json").exists()] or sorted(
-        folder.glob("*.json"))
+        folder.glob("*.json")
+    )
     return [json.loads(f.read_text(encoding="utf-8")) for f in files]
 
 
@@ -78,8 +79,10 @@ def make_case(template: dict[str, Any], n: int) -> Case:
         debtor["name"] = f"{FAMILY[n % len(FAMILY)]} {STREETS[n % len(STREETS)].split()[0]} Ltd"
     letter = AS_OF - timedelta(days=35 + n % 60)
     history = [h for h in data.get("recovery_history", []) if h["action"] in ("reminder", "final_notice")]
-    data["recovery_history"] = [*history, {"date": letter.isoformat(), "action": "letter_before_claim",
-                                           "note": "bench"}]
+    data["recovery_history"] = [
+        *history,
+        {"date": letter.isoformat(), "action": "letter_before_claim", "note": "bench"},
+    ]
     return parse_case(data)
 
 
@@ -106,13 +109,16 @@ def profile(cases: list[Case], settings: Settings, engines: dict[str, str]) -> d
     from docgen.bulk.worker import init_worker, process_case
 
     init_worker(settings)
-    process_case((cases[0].case_ref, cases[0].canonical_json(), PACK, AS_OF.isoformat(), {}, engines, "bench",
-                  False))  # warm up: fonts, parsed CSS, static parts
+    process_case(
+        (cases[0].case_ref, cases[0].canonical_json(), PACK, AS_OF.isoformat(), {}, engines, "bench", False)
+    )  # warm up: fonts, parsed CSS, static parts
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
     for case in cases[1:]:
-        process_case((case.case_ref, case.canonical_json(), PACK, AS_OF.isoformat(), {}, engines, "bench", False))
+        process_case(
+            (case.case_ref, case.canonical_json(), PACK, AS_OF.isoformat(), {}, engines, "bench", False)
+        )
     profiler.disable()
     elapsed = time.perf_counter() - started
     stats = pstats.Stats(profiler)
@@ -125,18 +131,25 @@ def profile(cases: list[Case], settings: Settings, engines: dict[str, str]) -> d
     return {
         "packs": len(cases) - 1,
         "seconds_under_profiler": round(elapsed, 2),
-        "share_of_time": {label: f"{100 * cumulative.get(label, 0.0) / elapsed:.1f}%" for label, _, _ in STAGES},
+        "share_of_time": {
+            label: f"{100 * cumulative.get(label, 0.0) / elapsed:.1f}%" for label, _, _ in STAGES
+        },
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="also profile N packs in-process")
     parser.add_argument("--keep", help="keep the data folder here instead of a temporary one")
-    parser.add_argument("--official-forms", metavar="DIR",
-                        help="fill the official N1 from this folder instead of the html like-effect layout")
+    parser.add_argument(
+        "--official-forms",
+        metavar="DIR",
+        help="fill the official N1 from this folder instead of the html like-effect layout",
+    )
     args = parser.parse_args()
 
     cases = make_cases(args.cases)
@@ -146,8 +159,9 @@ def main() -> None:
         engines = {"n1": "official"} if forms else {}
         settings = Settings(environment="test", data_dir=base / "var", official_forms_dir=forms)
         load = os.getloadavg()
-        result = run_bulk(cases, "claim_pack", AS_OF, settings, workers=args.workers, out_dir=base / "out",
-                          engines=engines)
+        result = run_bulk(
+            cases, "claim_pack", AS_OF, settings, workers=args.workers, out_dir=base / "out", engines=engines
+        )
         # The pool has exited, so its workers' CPU time is counted here: packs per CPU-second does not
         # depend on what else the machine was running.
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -160,7 +174,9 @@ def main() -> None:
             "packs_per_second": round(result.cases / result.seconds, 2),
             "worker_cpu_seconds": round(cpu, 1),
             "packs_per_cpu_second": round(result.cases / cpu, 2) if cpu else None,
-            "projected_packs_per_second_on_idle_cores": round(args.workers * result.cases / cpu, 2) if cpu else None,
+            "projected_packs_per_second_on_idle_cores": round(args.workers * result.cases / cpu, 2)
+            if cpu
+            else None,
             "peak_rss_mb_per_worker": {str(k): round(v) for k, v in result.peak_rss_mb.items()},
             "zip_mb": round((base / "out" / "documents.zip").stat().st_size / 1e6, 1),
             "load_average_at_start": [round(x, 2) for x in load],
@@ -171,8 +187,11 @@ def main() -> None:
         if failed:
             report["first_problems"] = [f"{i.case_ref} {i.doc_type}: {i.problem}" for i in failed[:5]]
         if args.profile:
-            report["profile"] = profile(cases[: args.profile + 1], settings.model_copy(
-                update={"data_dir": base / "profile-var"}), engines)
+            report["profile"] = profile(
+                cases[: args.profile + 1],
+                settings.model_copy(update={"data_dir": base / "profile-var"}),
+                engines,
+            )
     print(json.dumps(report, indent=2))
 
 

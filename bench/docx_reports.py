@@ -74,8 +74,16 @@ def main() -> int:
         src = work / "report.docx"
         src.write_bytes(docx)
         profile = (work / "profile").as_uri()
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-               "--outdir", str(work / "out"), str(src)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / "out"),
+            str(src),
+        ]
         start = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True, timeout=300)
         fresh_profile = time.perf_counter() - start
@@ -89,7 +97,9 @@ def main() -> int:
     print(f"    of which UNO conversion                             {ms(uno)}")
     print(f"  cold soffice --convert-to, profile exists (median)   {ms(cold)}")
     print(f"  cold soffice --convert-to, fresh profile (once)      {fresh_profile * 1000:8.1f} ms")
-    print(f"  speed-up warm full render vs cold conversion         {statistics.median(cold) / statistics.median(full):6.1f}x")
+    print(
+        f"  speed-up warm full render vs cold conversion         {statistics.median(cold) / statistics.median(full):6.1f}x"
+    )
     return 0
 
 

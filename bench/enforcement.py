@@ -37,7 +37,9 @@ CASES = ROOT.parent / "shared" / "cases"
 def case(name: str, served: str | None = None) -> Case:
     data: dict[str, Any] = json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
     if served:
-        data["recovery_history"].append({"date": "2025-04-01", "action": "statutory_demand_served", "method": served})
+        data["recovery_history"].append(
+            {"date": "2025-04-01", "action": "statutory_demand_served", "method": served}
+        )
     return parse_case(data, name)
 
 
@@ -56,24 +58,38 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     settings = Settings(environment="test", data_dir=Path(tempfile.mkdtemp()) / "var")
-    jwp, ctx, co = case("judgment-with-property"), case("council-tax-liability-orders"), case("sundry-commercial-company")
-    ctx_served, co_served = case("council-tax-liability-orders", "personal"), case("sundry-commercial-company",
-                                                                                     "left_at_address")
+    jwp, ctx, co = (
+        case("judgment-with-property"),
+        case("council-tax-liability-orders"),
+        case("sundry-commercial-company"),
+    )
+    ctx_served, co_served = (
+        case("council-tax-liability-orders", "personal"),
+        case("sundry-commercial-company", "left_at_address"),
+    )
     court = {"court": "County Court at Central London"}
     jobs: list[tuple[str, Case, dict[str, str]]] = [
-        ("n379", jwp, {}), ("n379", ctx, {}), ("n337", jwp, {}),
+        ("n379", jwp, {}),
+        ("n379", ctx, {}),
+        ("n337", jwp, {}),
         ("n244", jwp, {"application": "permission_to_enforce"}),
-        ("statutory_demand_individual", ctx, {}), ("statutory_demand_company", co, {}),
-        ("bankruptcy_petition", ctx_served, court), ("winding_up_petition", co_served, court),
+        ("statutory_demand_individual", ctx, {}),
+        ("statutory_demand_company", co, {}),
+        ("bankruptcy_petition", ctx_served, court),
+        ("winding_up_petition", co_served, court),
     ]
     print(f"{'document':52} {'median ms':>10} {'max ms':>8}")
     for doc_type, c, opts in jobs:
         med, worst = timed(partial(render_document, doc_type, c, AS_OF, opts, settings=settings), args.repeat)
         print(f"{doc_type + ' / ' + c.case_ref:52} {med:10.1f} {worst:8.1f}")
-    med, worst = timed(lambda: render_certificate_of_service(co_served, AS_OF, settings=settings), args.repeat)
+    med, worst = timed(
+        lambda: render_certificate_of_service(co_served, AS_OF, settings=settings), args.repeat
+    )
     print(f"{'certificate_of_service_sd + demand':52} {med:10.1f} {worst:8.1f}")
     types = [t for t in registry.all_types() if t.family in ("enforcement", "insolvency")]
-    med, worst = timed(lambda: [t.eligibility(c, AS_OF, court) for t in types for c in (jwp, ctx, co)], args.repeat)
+    med, worst = timed(
+        lambda: [t.eligibility(c, AS_OF, court) for t in types for c in (jwp, ctx, co)], args.repeat
+    )
     print(f"{'eligibility, 9 types x 3 cases':52} {med:10.1f} {worst:8.1f}")
     return 0
 

@@ -71,9 +71,19 @@ def cold_soffice(docx_bytes: bytes) -> None:
         src = Path(tmp) / "letter.docx"
         src.write_bytes(docx_bytes)
         subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-             "--outdir", tmp, str(src)],
-            check=True, capture_output=True, timeout=120,
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
 
 
@@ -86,8 +96,10 @@ def main() -> None:
     case = load_case(CASE)
     results: dict[str, float] = {}
 
-    print(f"machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}; "
-          f"cores: {__import__('os').cpu_count()}")
+    print(
+        f"machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}; "
+        f"cores: {__import__('os').cpu_count()}"
+    )
     for doc_type in (*PACK, "n225", "n215"):
         opts = {}
         c = case
@@ -102,7 +114,9 @@ def main() -> None:
             c = parse_case(data)
         as_of = date(2025, 6, 5) if doc_type in ("n225", "n215") else AS_OF
         render_document(doc_type, c, as_of, opts, settings=settings)  # warm up
-        samples = timed(lambda dt=doc_type, cc=c, a=as_of: render_document(dt, cc, a, settings=settings), args.repeat)
+        samples = timed(
+            lambda dt=doc_type, cc=c, a=as_of: render_document(dt, cc, a, settings=settings), args.repeat
+        )
         results[doc_type] = statistics.median(samples)
         print(f"{doc_type:24} {summary(samples)}")
 
@@ -137,8 +151,11 @@ def main() -> None:
     except Exception as exc:  # the comparison is optional; the html numbers stand alone
         print(f"warm LibreOffice unavailable: {exc}")
     lbc = results["letter_before_claim"]
-    print(f"letter: html {lbc * 1000:.1f} ms vs LibreOffice cold {results['lo_cold'] * 1000:.0f} ms "
-          f"= {results['lo_cold'] / lbc:.1f}x", end="")
+    print(
+        f"letter: html {lbc * 1000:.1f} ms vs LibreOffice cold {results['lo_cold'] * 1000:.0f} ms "
+        f"= {results['lo_cold'] / lbc:.1f}x",
+        end="",
+    )
     if "lo_warm" in results:
         print(f", warm {results['lo_warm'] * 1000:.0f} ms = {results['lo_warm'] / lbc:.1f}x")
     else:

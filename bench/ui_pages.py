@@ -62,15 +62,19 @@ def main() -> None:
         case = next(c for c in demo_cases() if c.case_ref.startswith("KGN"))
         rendered = generation.render(case, "letter_before_claim", {}, date.today(), None, settings)
         with unit_of_work(factory) as session:
-            version = generation.store_rendered(session, make_store(settings), rendered, case, officer.name).version
+            version = generation.store_rendered(
+                session, make_store(settings), rendered, case, officer.name
+            ).version
             thumb = f"/ui/documents/{version.document_id}/versions/{version.number}/page1.png"
 
         client = TestClient(app)
         page = client.post("/ui/sign-in", data={"api_key": key})
         assert re.search(r'name="csrf_token"', page.text)
         _report("case list", _timed(args.rounds, lambda: client.get("/ui/cases").status_code))
-        _report("case page (all eligibility)", _timed(args.rounds, lambda: client.get(
-            f"/ui/cases/{case.case_ref}").status_code))
+        _report(
+            "case page (all eligibility)",
+            _timed(args.rounds, lambda: client.get(f"/ui/cases/{case.case_ref}").status_code),
+        )
         _report("thumbnail, first (pdftoppm)", _timed(1, lambda: client.get(thumb).status_code))
         _report("thumbnail, cached", _timed(args.rounds, lambda: client.get(thumb).status_code))
 

@@ -37,8 +37,17 @@ class BulkOutput:
         self._zip = zipfile.ZipFile(self.zip_path, "w", compression=zipfile.ZIP_STORED)
 
     def add(self, item: BulkItem, pdf: bytes | None) -> None:
-        self._writer.writerow([item.case_ref, item.doc_type, item.document_id, item.version or "",
-                               item.sha256, item.status, item.problem])
+        self._writer.writerow(
+            [
+                item.case_ref,
+                item.doc_type,
+                item.document_id,
+                item.version or "",
+                item.sha256,
+                item.status,
+                item.problem,
+            ]
+        )
         if pdf is not None:
             info = zipfile.ZipInfo(entry_name(item.case_ref, item.doc_type), date_time=_EPOCH)
             info.external_attr = 0o644 << 16
@@ -51,8 +60,9 @@ class BulkOutput:
     def __enter__(self) -> BulkOutput:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
 

@@ -105,7 +105,9 @@ def _check_engines(types: Sequence[str], engines: Mapping[str, str]) -> dict[str
     problems = [Problem(f"engines.{t}", "not a document type of this run") for t in engines if t not in types]
     for t, engine in engines.items():
         if t in types and engine not in registry.get(t).templates:
-            problems.append(Problem(f"engines.{t}", f"{t} renders with {', '.join(registry.get(t).templates)}"))
+            problems.append(
+                Problem(f"engines.{t}", f"{t} renders with {', '.join(registry.get(t).templates)}")
+            )
     if problems:
         raise InvalidInput("engine choice does not fit the document types", problems)
     return dict(engines)
@@ -113,9 +115,14 @@ def _check_engines(types: Sequence[str], engines: Mapping[str, str]) -> dict[str
 
 def _item(raw: Mapping[str, Any]) -> BulkItem:
     return BulkItem(
-        case_ref=raw["case_ref"], doc_type=raw["doc_type"], status=raw["status"],
-        document_id=raw.get("document_id", ""), version=raw.get("version"), sha256=raw.get("sha256", ""),
-        problem=raw.get("problem", ""), warnings=list(raw.get("warnings", [])),
+        case_ref=raw["case_ref"],
+        doc_type=raw["doc_type"],
+        status=raw["status"],
+        document_id=raw.get("document_id", ""),
+        version=raw.get("version"),
+        sha256=raw.get("sha256", ""),
+        problem=raw.get("problem", ""),
+        warnings=list(raw.get("warnings", [])),
     )
 
 
@@ -138,7 +145,9 @@ def run_bulk(
     e.g. ``{"n1": "official"}`` where the official HMCTS PDF is installed."""
     types = expand_types(doc_types)
     chosen = _check_engines(types, engines or {})
-    sources: list[CaseSource] = [c if isinstance(c, tuple) else (c.case_ref, c.canonical_json()) for c in cases]
+    sources: list[CaseSource] = [
+        c if isinstance(c, tuple) else (c.case_ref, c.canonical_json()) for c in cases
+    ]
     opts = dict(options or {})
     want_pdf = out_dir is not None
     tasks: list[Task] = [
@@ -171,8 +180,9 @@ def run_bulk(
                 take(process_case(task))
         else:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                                     initargs=(settings,)) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=init_worker, initargs=(settings,)
+            ) as pool:
                 done = 0
                 try:
                     for results in pool.map(process_case, tasks, chunksize=1):
@@ -180,14 +190,26 @@ def run_bulk(
                         done += 1
                 except BrokenProcessPool as err:
                     for label, *_ in tasks[done:]:
-                        take([{"case_ref": label, "doc_type": t, "status": "failed",
-                               "problem": f"worker process stopped: {err}"} for t in types])
+                        take(
+                            [
+                                {
+                                    "case_ref": label,
+                                    "doc_type": t,
+                                    "status": "failed",
+                                    "problem": f"worker process stopped: {err}",
+                                }
+                                for t in types
+                            ]
+                        )
     finally:
         if output is not None:
             output.close()
     return BulkResult(
-        items=items, seconds=time.perf_counter() - started, cases=len(tasks),
+        items=items,
+        seconds=time.perf_counter() - started,
+        cases=len(tasks),
         workers=1 if multiprocessing.current_process().daemon else max(workers, 1),
-        peak_rss_mb=rss, manifest_path=output.manifest_path if output else None,
+        peak_rss_mb=rss,
+        manifest_path=output.manifest_path if output else None,
         zip_path=output.zip_path if output else None,
     )

@@ -97,7 +97,9 @@ def _existing(
             document = repo.find_document(session, case.case_ref, doc_type, dt.document_key(case, options))
             latest = repo.latest_version(session, document.id) if document else None
             if latest is not None and (latest.input_hash, latest.template_hash, latest.engine) == (
-                expected, t_hash, engine
+                expected,
+                t_hash,
+                engine,
             ):
                 return latest
             return None
@@ -105,30 +107,59 @@ def _existing(
     return _retrying(look)
 
 
-def _one(state: WorkerState, case: Case, doc_type: str, as_of: date, options: dict[str, str],
-         engine: str, actor: str, want_pdf: bool) -> dict[str, Any]:
+def _one(
+    state: WorkerState,
+    case: Case,
+    doc_type: str,
+    as_of: date,
+    options: dict[str, str],
+    engine: str,
+    actor: str,
+    want_pdf: bool,
+) -> dict[str, Any]:
     found = _existing(state, case, doc_type, as_of, options, engine)
     if found is not None:
         pdf = state.store.get(found.storage_key, found.storage_version_id) if want_pdf else None
-        return {"document_id": found.document_id, "version": found.number, "sha256": found.sha256,
-                "status": "unchanged", "pdf": pdf}
+        return {
+            "document_id": found.document_id,
+            "version": found.number,
+            "sha256": found.sha256,
+            "status": "unchanged",
+            "pdf": pdf,
+        }
     rendered = render_document(doc_type, case, as_of, options=options, engine=engine, settings=state.settings)
 
     def store() -> StoreResult:
         with unit_of_work(state.sessions) as session:
             return store_version(
-                session, state.store, case_ref=case.case_ref, doc_type=doc_type, title=rendered.title,
-                variant=rendered.document_key, pdf=rendered.pdf, input_hash=rendered.input_hash,
-                template_hash=rendered.template_hash, engine=rendered.engine,
-                engine_versions=rendered.engine_versions, options=options, as_of=as_of, case=case,
-                attachments=rendered.attachments, warnings=[str(w) for w in rendered.warnings], actor=actor,
+                session,
+                state.store,
+                case_ref=case.case_ref,
+                doc_type=doc_type,
+                title=rendered.title,
+                variant=rendered.document_key,
+                pdf=rendered.pdf,
+                input_hash=rendered.input_hash,
+                template_hash=rendered.template_hash,
+                engine=rendered.engine,
+                engine_versions=rendered.engine_versions,
+                options=options,
+                as_of=as_of,
+                case=case,
+                attachments=rendered.attachments,
+                warnings=[str(w) for w in rendered.warnings],
+                actor=actor,
             )
 
     result = _retrying(store)
-    return {"document_id": result.version.document_id, "version": result.version.number,
-            "sha256": result.version.sha256, "status": "stored" if result.created else "unchanged",
-            "pdf": rendered.pdf if want_pdf else None,
-            "warnings": [str(w) for w in rendered.warnings]}
+    return {
+        "document_id": result.version.document_id,
+        "version": result.version.number,
+        "sha256": result.version.sha256,
+        "status": "stored" if result.created else "unchanged",
+        "pdf": rendered.pdf if want_pdf else None,
+        "warnings": [str(w) for w in rendered.warnings],
+    }
 
 
 #: (label, case JSON, doc types, as_of, options, engine per doc type, actor, want the PDF bytes back)
@@ -145,14 +176,18 @@ def process_case(task: Task) -> list[dict[str, Any]]:
         case = parse_case_json(case_json, source=label)
     except DocgenError as err:
         problem = "; ".join([err.message, *(str(p) for p in err.problems)])
-        return [base | {"doc_type": t, "status": "invalid", "problem": problem, "rss_mb": peak_rss_mb()}
-                for t in doc_types]
+        return [
+            base | {"doc_type": t, "status": "invalid", "problem": problem, "rss_mb": peak_rss_mb()}
+            for t in doc_types
+        ]
     out = []
     for doc_type in doc_types:
         item: dict[str, Any] = base | {"doc_type": doc_type, "problem": ""}
         try:
             engine = engines.get(doc_type) or registry.get(doc_type).default_engine
-            item |= _one(state, case, doc_type, as_of, _options_for(doc_type, options), engine, actor, want_pdf)
+            item |= _one(
+                state, case, doc_type, as_of, _options_for(doc_type, options), engine, actor, want_pdf
+            )
         except Ineligible as err:
             item |= {"status": "ineligible", "problem": "; ".join(str(p) for p in err.problems if p.blocking)}
         except DocgenError as err:

@@ -21,7 +21,13 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "docgen.cli.render_cmds": ("doctypes", "render"),
     "docgen.cli.store_cmds": ("generate", "versions", "get", "issue", "verify", "demo"),
     "docgen.cli.bundle_cmds": ("bundle",),
-    "docgen.cli.writeoff_cmds": ("writeoff-schedule", "approve", "panel-pack", "lint-template", "writeoff-policies"),
+    "docgen.cli.writeoff_cmds": (
+        "writeoff-schedule",
+        "approve",
+        "panel-pack",
+        "lint-template",
+        "writeoff-policies",
+    ),
     "docgen.cli.bulk_cmds": ("import", "bulk", "sdt-xml"),
     "docgen.cli.serve_cmds": ("serve",),
 }
@@ -37,7 +43,9 @@ def _modules_for(argv: Sequence[str]) -> list[str]:
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docgen", description="Court-ready documents for council debt recovery")
+    parser = argparse.ArgumentParser(
+        prog="docgen", description="Court-ready documents for council debt recovery"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _modules_for(argv) if argv is not None else COMMAND_MODULES:
         try:

@@ -40,9 +40,16 @@ def _import(args: argparse.Namespace) -> int:
         (out_dir / f"{_UNSAFE.sub('_', case.case_ref)}.json").write_text(
             json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-    _print_json({"rows": result.rows, "imported": len(cases), "rejected_rows": result.rejected_rows,
-                 "problems": len(result.problems), "out_dir": str(out_dir),
-                 "report": args.report})
+    _print_json(
+        {
+            "rows": result.rows,
+            "imported": len(cases),
+            "rejected_rows": result.rejected_rows,
+            "problems": len(result.problems),
+            "out_dir": str(out_dir),
+            "report": args.report,
+        }
+    )
     return 0
 
 
@@ -54,20 +61,37 @@ def _bulk(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     expand_types(args.type)  # an unknown type is refused before any case is read
-    sources = load_sources(Path(args.cases), Path(args.debts) if args.debts else None,
-                           Path(args.mapping) if args.mapping else None)
+    sources = load_sources(
+        Path(args.cases),
+        Path(args.debts) if args.debts else None,
+        Path(args.mapping) if args.mapping else None,
+    )
     out_dir = Path(args.out_dir) if args.out_dir else None
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), transient=not sys.stderr.isatty(),
-                  disable=args.quiet) as bar:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=not sys.stderr.isatty(),
+        disable=args.quiet,
+    ) as bar:
         task = bar.add_task(args.type, total=None)
 
         def step(done: int, total: int, item: BulkItem) -> None:
             bar.update(task, completed=done, total=total, description=f"{args.type} {item.case_ref}")
 
-        result = run_bulk(sources, args.type, args.as_of, settings, progress=step, workers=args.workers,
-                          out_dir=out_dir, options=parse_options(args.option),
-                          engines=parse_options(args.engine), actor=args.actor)
+        result = run_bulk(
+            sources,
+            args.type,
+            args.as_of,
+            settings,
+            progress=step,
+            workers=args.workers,
+            out_dir=out_dir,
+            options=parse_options(args.option),
+            engines=parse_options(args.engine),
+            actor=args.actor,
+        )
     summary = result.as_dict()
     summary.pop("items")
     summary["cases_per_second"] = round(result.cases / result.seconds, 2) if result.seconds else None
@@ -88,8 +112,11 @@ def _sdt_xml(args: argparse.Namespace) -> int:
 
     cases: list[Case] = []
     unreadable: dict[str, list[Problem]] = {}
-    for label, text in load_sources(Path(args.cases), Path(args.debts) if args.debts else None,
-                                    Path(args.mapping) if args.mapping else None):
+    for label, text in load_sources(
+        Path(args.cases),
+        Path(args.debts) if args.debts else None,
+        Path(args.mapping) if args.mapping else None,
+    ):
         try:
             cases.append(parse_case_json(text, source=label))
         except DocgenError as err:
@@ -99,8 +126,11 @@ def _sdt_xml(args: argparse.Namespace) -> int:
     if args.schema_dir:
         errors = validation_errors(batch.xml, Path(args.schema_dir))
         if errors:
-            raise InvalidInput("the bulk file does not validate against the SDT schema",
-                               [Problem("xml", e) for e in errors], code="sdt_invalid")
+            raise InvalidInput(
+                "the bulk file does not validate against the SDT schema",
+                [Problem("xml", e) for e in errors],
+                code="sdt_invalid",
+            )
     out = Path(args.output)
     tmp = out.with_name(f".{out.name}.part")
     tmp.write_bytes(batch.xml)
@@ -110,39 +140,60 @@ def _sdt_xml(args: argparse.Namespace) -> int:
         out.with_suffix(".excluded.json").write_text(json.dumps(excluded, indent=2) + "\n", encoding="utf-8")
         for ref, problems in batch.excluded.items():
             print(f"left out {ref}: " + "; ".join(str(p) for p in problems), file=sys.stderr)
-    _print_json({"output": str(out), "claims": len(batch.included), "excluded": len(excluded),
-                 "excluded_report": str(out.with_suffix(".excluded.json")) if excluded else None})
+    _print_json(
+        {
+            "output": str(out),
+            "claims": len(batch.included),
+            "excluded": len(excluded),
+            "excluded_report": str(out.with_suffix(".excluded.json")) if excluded else None,
+        }
+    )
     return 0
 
 
 def _add_case_sources(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cases", required=True,
-                   help="a folder of case JSON files, a JSON list, a .jsonl file, or a CSV/XLSX export")
+    p.add_argument(
+        "--cases",
+        required=True,
+        help="a folder of case JSON files, a JSON list, a .jsonl file, or a CSV/XLSX export",
+    )
     p.add_argument("--debts", help="debt lines file for a CSV/XLSX export")
     p.add_argument("--mapping", help="column mapping (YAML/JSON) for a CSV/XLSX export")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import cases from a CSV or XLSX export, with a row-level report")
-    p.add_argument("file", help="cases file (.csv or .xlsx; in an XLSX the second sheet may hold the debt lines)")
+    p.add_argument(
+        "file", help="cases file (.csv or .xlsx; in an XLSX the second sheet may hold the debt lines)"
+    )
     p.add_argument("--debts", help="debt lines file (CSV or XLSX), joined on the case reference")
     p.add_argument("--mapping", help="column mapping file (YAML or JSON)")
-    p.add_argument("--valid-only", action="store_true",
-                   help="import the valid rows even when others fail (default: all or nothing)")
+    p.add_argument(
+        "--valid-only",
+        action="store_true",
+        help="import the valid rows even when others fail (default: all or nothing)",
+    )
     p.add_argument("--report", help="write the problems by row and column to this .xlsx or .json file")
     p.add_argument("--out-dir", help="where to write one case JSON per row (default: <file>-cases/)")
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("bulk", help="generate and store a document or pack for many cases "
-                       "(exit 0 all stored, 3 some ineligible, 1 some failed)")
+    p = sub.add_parser(
+        "bulk",
+        help="generate and store a document or pack for many cases "
+        "(exit 0 all stored, 3 some ineligible, 1 some failed)",
+    )
     p.add_argument("type", help="document type id, or claim_pack (letter_before_claim + n1 + particulars)")
     _add_case_sources(p)
     add_as_of(p, required=True)
     p.add_argument("--out-dir", help="write manifest.csv and documents.zip here")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     p.add_argument("--option", action="append", metavar="KEY=VALUE", help="document option (repeatable)")
-    p.add_argument("--engine", action="append", metavar="TYPE=ENGINE",
-                   help="engine for one document type, e.g. n1=official (repeatable)")
+    p.add_argument(
+        "--engine",
+        action="append",
+        metavar="TYPE=ENGINE",
+        help="engine for one document type, e.g. n1=official (repeatable)",
+    )
     p.add_argument("--actor", default="cli")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_bulk)

@@ -61,7 +61,9 @@ def _approve(args: argparse.Namespace) -> int:
         user = repo.user_by_name(session, args.user)
         if user is None:
             raise NotFound(f"no user named {args.user!r}", code="user_not_found")
-        made = approvals.decide(session, principal_of(user), args.document_id, args.version, args.decision, args.note)
+        made = approvals.decide(
+            session, principal_of(user), args.document_id, args.version, args.decision, args.note
+        )
         print(f"{args.document_id} v{args.version}: {made.status} by {made.actor}")
     return 0
 
@@ -90,7 +92,9 @@ def _panel_pack(args: argparse.Namespace) -> int:
 
         settings = get_settings()
         message_id = send_mail(
-            settings, args.mail_to, f"Debt panel pack: meeting of {args.meeting:%d %B %Y}",
+            settings,
+            args.mail_to,
+            f"Debt panel pack: meeting of {args.meeting:%d %B %Y}",
             f"The pack for the debt panel on {args.meeting:%d %B %Y} is attached ({len(cases)} cases).",
             [Attachment(out.name, pack.pdf)],
         )
@@ -103,7 +107,9 @@ def _policies(args: argparse.Namespace) -> int:
 
     for name in policy_names():
         policy = load_policy(name)
-        ladder = ", ".join(f"{lv.code} {'no limit' if lv.limit is None else f'£{lv.limit:,}'}" for lv in policy.levels)
+        ladder = ", ".join(
+            f"{lv.code} {'no limit' if lv.limit is None else f'£{lv.limit:,}'}" for lv in policy.levels
+        )
         print(f"{name:20} {policy.council}: {ladder}")
     return 0
 
@@ -126,7 +132,9 @@ def _lint_template(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("writeoff-schedule", help="write-off schedule (PDF, DOCX, XLSX) and committee report")
-    p.add_argument("--cases", required=True, help="CSV or XLSX list with columns case_ref, reason[, evidence]")
+    p.add_argument(
+        "--cases", required=True, help="CSV or XLSX list with columns case_ref, reason[, evidence]"
+    )
     p.add_argument("--case-dir", help="folder of case JSON files (default: the list's folder)")
     p.add_argument("--policy", default="district_example", help="write-off policy name or JSON file")
     add_as_of(p)
@@ -142,12 +150,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_approve)
 
     p = sub.add_parser("panel-pack", help="debt-panel pack for a meeting (cover, agenda, index, briefings)")
-    p.add_argument("--cases", nargs="+", required=True, help="case JSON files, or one CSV/XLSX list of case_ref")
+    p.add_argument(
+        "--cases", nargs="+", required=True, help="case JSON files, or one CSV/XLSX list of case_ref"
+    )
     p.add_argument("--case-dir", help="folder of case JSON files for a CSV/XLSX list")
     p.add_argument("--meeting", type=parse_date, required=True, help="meeting date (YYYY-MM-DD)")
     add_as_of(p)
     p.add_argument("-o", "--output", required=True, help="PDF file to write")
-    p.add_argument("--mail-to", nargs="*", default=[], help="e-mail the pack to these addresses (SMTP settings)")
+    p.add_argument(
+        "--mail-to", nargs="*", default=[], help="e-mail the pack to these addresses (SMTP settings)"
+    )
     p.set_defaults(func=_panel_pack)
 
     p = sub.add_parser("lint-template", help="check a replacement Word template against a document type")
@@ -160,4 +172,3 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("writeoff-policies", help="list the write-off policies and their limits")
     p.set_defaults(func=_policies)
-

@@ -31,7 +31,8 @@ def build_message(
     bad = [addr for addr in to if "@" not in addr or any(c in addr for c in "\r\n,;<> ")]
     if not to or bad:
         problems = [Problem("to", f"not an e-mail address: {addr!r}") for addr in bad] or [
-            Problem("to", "at least one recipient is needed")]
+            Problem("to", "at least one recipient is needed")
+        ]
         raise InvalidInput("cannot send: bad recipients", problems)
     msg = EmailMessage()
     msg["From"] = settings.smtp_sender

@@ -60,8 +60,10 @@ def short_paragraphs(facts: CaseFacts) -> list[str]:
     out = [f"The claimant claims {fmt_gbp(balance.outstanding)} for {SERVICE_WORDS[case.debt_type.value]}."]
     lines = balance.lines
     if 0 < len(lines) <= INVOICES_LISTED:
-        out += [f"{ln.ref} dated {_d(ln.issued)} due {_d(ln.due)}: {fmt_gbp(ln.outstanding)} owed."
-                for ln in lines]
+        out += [
+            f"{ln.ref} dated {_d(ln.issued)} due {_d(ln.due)}: {fmt_gbp(ln.outstanding)} owed."
+            for ln in lines
+        ]
     elif lines:
         first, last = min(ln.issued for ln in lines), max(ln.issued for ln in lines)
         out.append(f"{len(lines)} invoices dated {_d(first)} to {_d(last)}, each due and unpaid.")
@@ -96,15 +98,33 @@ def short_particulars(facts: CaseFacts) -> list[str]:
     """The particulars as MCOL lines. Raises DoesNotFit rather than cut anything."""
     lines: list[str] = []
     for paragraph in short_paragraphs(facts):
-        wrapped = textwrap.wrap(paragraph, sdt.PARTICULARS_WIDTH, break_long_words=False, break_on_hyphens=False)
+        wrapped = textwrap.wrap(
+            paragraph, sdt.PARTICULARS_WIDTH, break_long_words=False, break_on_hyphens=False
+        )
         too_long = [w for w in wrapped if len(w) > sdt.PARTICULARS_WIDTH]
         if too_long:
-            raise DoesNotFit([Problem("particulars", f"{too_long[0]!r} is longer than {sdt.PARTICULARS_WIDTH} "
-                                      "characters and cannot be wrapped", code="sdt_particulars_width")])
+            raise DoesNotFit(
+                [
+                    Problem(
+                        "particulars",
+                        f"{too_long[0]!r} is longer than {sdt.PARTICULARS_WIDTH} "
+                        "characters and cannot be wrapped",
+                        code="sdt_particulars_width",
+                    )
+                ]
+            )
         lines += wrapped
     if len(lines) > sdt.PARTICULARS_LINES_MAX:
-        raise DoesNotFit([Problem("particulars", f"the short-form particulars need {len(lines)} lines; MCOL "
-                                  f"takes {sdt.PARTICULARS_LINES_MAX}", code="sdt_particulars_lines")])
+        raise DoesNotFit(
+            [
+                Problem(
+                    "particulars",
+                    f"the short-form particulars need {len(lines)} lines; MCOL "
+                    f"takes {sdt.PARTICULARS_LINES_MAX}",
+                    code="sdt_particulars_lines",
+                )
+            ]
+        )
     return lines
 
 
@@ -119,20 +139,39 @@ def _address(address: Address, path: str) -> SdtAddress:
     if len(lines) > sdt.ADDRESS_LINES_MAX and address.county:
         lines.remove(address.county)  # the postcode already places the address
     problems = [
-        Problem(f"{path}.lines", f"{line!r} is {len(line)} characters; MCOL allows {sdt.LINE_MAX}",
-                code="sdt_line_length")
-        for line in lines if len(line) > sdt.LINE_MAX
+        Problem(
+            f"{path}.lines",
+            f"{line!r} is {len(line)} characters; MCOL allows {sdt.LINE_MAX}",
+            code="sdt_line_length",
+        )
+        for line in lines
+        if len(line) > sdt.LINE_MAX
     ]
     if len(lines) > sdt.ADDRESS_LINES_MAX:
-        problems.append(Problem(f"{path}.lines", f"{len(lines)} address lines; MCOL allows "
-                                f"{sdt.ADDRESS_LINES_MAX} and a postcode", code="sdt_address_lines"))
+        problems.append(
+            Problem(
+                f"{path}.lines",
+                f"{len(lines)} address lines; MCOL allows {sdt.ADDRESS_LINES_MAX} and a postcode",
+                code="sdt_address_lines",
+            )
+        )
     if len(lines) < 2:
-        problems.append(Problem(f"{path}.lines", "MCOL needs at least two address lines (e.g. street and town)",
-                                code="sdt_address_lines"))
+        problems.append(
+            Problem(
+                f"{path}.lines",
+                "MCOL needs at least two address lines (e.g. street and town)",
+                code="sdt_address_lines",
+            )
+        )
     postcode = _postcode(address.postcode)
     if not sdt.POSTCODE.match(postcode):
-        problems.append(Problem(f"{path}.postcode", f"{address.postcode!r} is not a postcode MCOL accepts",
-                                code="sdt_postcode"))
+        problems.append(
+            Problem(
+                f"{path}.postcode",
+                f"{address.postcode!r} is not a postcode MCOL accepts",
+                code="sdt_postcode",
+            )
+        )
     if problems:
         raise DoesNotFit(problems)
     return SdtAddress(tuple(lines), postcode)
@@ -140,8 +179,15 @@ def _address(address: Address, path: str) -> SdtAddress:
 
 def _name(name: str, path: str) -> str:
     if len(name) > sdt.NAME_MAX:
-        raise DoesNotFit([Problem(path, f"{name!r} is {len(name)} characters; MCOL allows {sdt.NAME_MAX}",
-                                  code="sdt_name_length")])
+        raise DoesNotFit(
+            [
+                Problem(
+                    path,
+                    f"{name!r} is {len(name)} characters; MCOL allows {sdt.NAME_MAX}",
+                    code="sdt_name_length",
+                )
+            ]
+        )
     return name
 
 
@@ -166,22 +212,45 @@ def mcol_claim(case: Case, as_of: date) -> tuple[McolClaim, list[str]]:
     facts = case_facts(case, as_of)
     problems: list[Problem] = []
     creditor = case.creditor
-    claimant = _collect(problems, lambda: SdtParty(_name(creditor.name, "creditor.name"),
-                                                   _address(creditor.address, "creditor.address")))
+    claimant = _collect(
+        problems,
+        lambda: SdtParty(
+            _name(creditor.name, "creditor.name"), _address(creditor.address, "creditor.address")
+        ),
+    )
     defendants = [
-        _collect(problems, lambda d=debtor, i=i: SdtParty(  # type: ignore[misc]
-            _name(d.display_name, f"debtors[{i}].name"), _address(d.address_for_service, f"debtors[{i}].address")))
+        _collect(
+            problems,
+            lambda d=debtor, i=i: SdtParty(  # type: ignore[misc]
+                _name(d.display_name, f"debtors[{i}].name"),
+                _address(d.address_for_service, f"debtors[{i}].address"),
+            ),
+        )
         for i, debtor in enumerate(case.debtors[:2])
     ]
     if len(case.debtors) > 2:
-        problems.append(Problem("debtors", f"{len(case.debtors)} defendants; MCOL takes two", code="sdt_defendants"))
+        problems.append(
+            Problem("debtors", f"{len(case.debtors)} defendants; MCOL takes two", code="sdt_defendants")
+        )
     particulars = _collect(problems, lambda: short_particulars(facts))
     if len(case.case_ref) > sdt.CLAIMANT_REFERENCE_MAX:
-        problems.append(Problem("case_ref", f"{len(case.case_ref)} characters; MCOL's claimant reference takes "
-                                f"{sdt.CLAIMANT_REFERENCE_MAX}", code="sdt_reference_length"))
+        problems.append(
+            Problem(
+                "case_ref",
+                f"{len(case.case_ref)} characters; MCOL's claimant reference takes "
+                f"{sdt.CLAIMANT_REFERENCE_MAX}",
+                code="sdt_reference_length",
+            )
+        )
     if len(case.officer.name) > sdt.SIGNATURE_NAME_MAX:
-        problems.append(Problem("officer.name", f"{len(case.officer.name)} characters; MCOL's statement of truth "
-                                f"takes {sdt.SIGNATURE_NAME_MAX}", code="sdt_signatory_length"))
+        problems.append(
+            Problem(
+                "officer.name",
+                f"{len(case.officer.name)} characters; MCOL's statement of truth "
+                f"takes {sdt.SIGNATURE_NAME_MAX}",
+                code="sdt_signatory_length",
+            )
+        )
     if problems or claimant is None or particulars is None or None in defendants:
         raise DoesNotFit(problems)
     claim = McolClaim(
@@ -206,8 +275,10 @@ def claims_bulk_xml(
 ) -> BulkClaimsFile:
     """The bulk request for every case that fits; the others are listed in ``excluded`` with why."""
     if not sdt.CUSTOMER_ID.match(customer_id):
-        raise InvalidInput("the SDT customer id is 8 digits, not starting with 0",
-                           [Problem("customer_id", f"{customer_id!r} is not an SDT customer id")])
+        raise InvalidInput(
+            "the SDT customer id is 8 digits, not starting with 0",
+            [Problem("customer_id", f"{customer_id!r} is not an SDT customer id")],
+        )
     claims: list[McolClaim] = []
     out = BulkClaimsFile(b"", [])
     seen: dict[str, str] = {}
@@ -218,23 +289,34 @@ def claims_bulk_xml(
             out.excluded[case.case_ref] = err.problems
             continue
         if claim.request_id in seen:
-            out.excluded[case.case_ref] = [Problem("case_ref", f"gives the same request id as {seen[claim.request_id]}",
-                                                   code="sdt_duplicate_request")]
+            out.excluded[case.case_ref] = [
+                Problem(
+                    "case_ref",
+                    f"gives the same request id as {seen[claim.request_id]}",
+                    code="sdt_duplicate_request",
+                )
+            ]
             continue
         seen[claim.request_id] = case.case_ref
         claims.append(claim)
         out.included.append(case.case_ref)
         out.particulars[case.case_ref] = particulars
     if not claims:
-        raise InvalidInput("no case fits a Money Claim Online bulk request",
-                           [Problem(ref, "; ".join(str(p) for p in ps)) for ref, ps in out.excluded.items()],
-                           code="sdt_nothing_to_send")
+        raise InvalidInput(
+            "no case fits a Money Claim Online bulk request",
+            [Problem(ref, "; ".join(str(p) for p in ps)) for ref, ps in out.excluded.items()],
+            code="sdt_nothing_to_send",
+        )
     if len(claims) > sdt.REQUESTS_MAX:
-        raise InvalidInput(f"{len(claims)} claims; one bulk request takes {sdt.REQUESTS_MAX}: split the batch",
-                           code="sdt_too_many")
+        raise InvalidInput(
+            f"{len(claims)} claims; one bulk request takes {sdt.REQUESTS_MAX}: split the batch",
+            code="sdt_too_many",
+        )
     reference = customer_reference or default_reference(as_of, [c.request_id for c in claims])
     if not sdt.CUSTOMER_REFERENCE.match(reference):
-        raise InvalidInput("the customer reference is 1-32 of A-Z a-z 0-9 _ -",
-                           [Problem("customer_reference", f"{reference!r} is not allowed")])
+        raise InvalidInput(
+            "the customer reference is 1-32 of A-Z a-z 0-9 _ -",
+            [Problem("customer_reference", f"{reference!r} is not allowed")],
+        )
     out.xml = to_xml(BulkRequest(customer_id, reference, claims))
     return out

@@ -56,10 +56,14 @@ class Chart:
             y = PAD + ROW_H * (i + 1)
             colour = BAR_COLOUR if bar.amount > 0 else EMPTY_COLOUR
             out.append(f'<text x="{PAD}" y="{y + 16}" fill="{TEXT_COLOUR}">{escape(bar.label)}</text>')
-            out.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{max(bar.length, 1)}" height="{ROW_H - 8}" '
-                       f'fill="{colour}"/>')
-            out.append(f'<text x="{LABEL_W + bar.length + 6}" y="{y + 16}" fill="{TEXT_COLOUR}">'
-                       f'{escape(fmt_gbp(bar.amount))}</text>')
+            out.append(
+                f'<rect x="{LABEL_W}" y="{y + 4}" width="{max(bar.length, 1)}" height="{ROW_H - 8}" '
+                f'fill="{colour}"/>'
+            )
+            out.append(
+                f'<text x="{LABEL_W + bar.length + 6}" y="{y + 16}" fill="{TEXT_COLOUR}">'
+                f"{escape(fmt_gbp(bar.amount))}</text>"
+            )
         out.append("</svg>")
         return "\n".join(out)
 
@@ -75,9 +79,15 @@ class Chart:
             colour = BAR_COLOUR if bar.amount > 0 else EMPTY_COLOUR
             draw.text((PAD * scale, y + 4 * scale), bar.label, fill=TEXT_COLOUR, font=font)
             x0 = LABEL_W * scale
-            draw.rectangle((x0, y + 4 * scale, x0 + max(bar.length, 1) * scale, y + (ROW_H - 4) * scale), fill=colour)
-            draw.text((x0 + (bar.length + 6) * scale, y + 4 * scale), fmt_gbp(bar.amount), fill=TEXT_COLOUR,
-                      font=font)
+            draw.rectangle(
+                (x0, y + 4 * scale, x0 + max(bar.length, 1) * scale, y + (ROW_H - 4) * scale), fill=colour
+            )
+            draw.text(
+                (x0 + (bar.length + 6) * scale, y + 4 * scale),
+                fmt_gbp(bar.amount),
+                fill=TEXT_COLOUR,
+                font=font,
+            )
         out = io.BytesIO()
         image.save(out, format="PNG", optimize=False)
         return out.getvalue()

@@ -49,18 +49,32 @@ def _already_decided(case: Case, as_of: date) -> list[Problem]:
     judgments = [j for j in case.judgments if j.date <= as_of]
     if judgments:
         j = judgments[-1]
-        out.append(Problem("judgments", f"judgment was entered on {j.date.isoformat()} in claim {j.claim_number}: "
-                           "enforce it (charging order, attachment of earnings, warrant of control) rather than claim again",
-                           code="judgment_entered"))
+        out.append(
+            Problem(
+                "judgments",
+                f"judgment was entered on {j.date.isoformat()} in claim {j.claim_number}: "
+                "enforce it (charging order, attachment of earnings, warrant of control) rather than claim again",
+                code="judgment_entered",
+            )
+        )
     if case.liability_orders and case.debt_type.value in ("council_tax", "business_rates"):
-        out.append(Problem("liability_orders", "the debt is secured by liability orders: recover it under the "
-                           "Council Tax or Non-Domestic Rating enforcement regulations, not by a county court claim",
-                           code="liability_orders"))
+        out.append(
+            Problem(
+                "liability_orders",
+                "the debt is secured by liability orders: recover it under the "
+                "Council Tax or Non-Domestic Rating enforcement regulations, not by a county court claim",
+                code="liability_orders",
+            )
+        )
     return out
 
 
 def _claim_blocks(case: Case, as_of: date, options: Options) -> list[Problem]:
-    return [*rules.standard(case, as_of, options), *_already_decided(case, as_of), *rules.nothing_owed(case, as_of)]
+    return [
+        *rules.standard(case, as_of, options),
+        *_already_decided(case, as_of),
+        *rules.nothing_owed(case, as_of),
+    ]
 
 
 def _pap_wait(case: Case, as_of: date) -> list[Problem]:
@@ -70,16 +84,27 @@ def _pap_wait(case: Case, as_of: date) -> list[Problem]:
         return []
     letter = case.last("letter_before_claim")
     if letter is None:
-        return [Problem("recovery_history", "no letter of claim is recorded: the Pre-Action Protocol for Debt "
-                        "Claims applies to a claim against an individual", code="no_letter_of_claim")]
+        return [
+            Problem(
+                "recovery_history",
+                "no letter of claim is recorded: the Pre-Action Protocol for Debt "
+                "Claims applies to a claim against an individual",
+                code="no_letter_of_claim",
+            )
+        ]
     ready = letter.date + timedelta(days=period("pap_reply_days", as_of))
     reply = case.last("reply_form_received")
     if reply and reply.date >= letter.date:
         ready = max(ready, reply.date + timedelta(days=period("pap_wait_after_reply_days", as_of)))
     if as_of < ready:
-        return [Problem("recovery_history", f"the letter of claim was sent on {letter.date.isoformat()}: a claim "
-                        f"may not be issued before {ready.isoformat()} under the Pre-Action Protocol",
-                        code="pap_period_running")]
+        return [
+            Problem(
+                "recovery_history",
+                f"the letter of claim was sent on {letter.date.isoformat()}: a claim "
+                f"may not be issued before {ready.isoformat()} under the Pre-Action Protocol",
+                code="pap_period_running",
+            )
+        ]
     return []
 
 
@@ -157,7 +182,10 @@ class ParticularsOfClaim(DocumentType):
     title = "Particulars of claim"
     family = "claims"
     templates: ClassVar[dict[str, str]] = {"html": "claims/particulars_of_claim.html"}
-    option_help: ClassVar[dict[str, str]] = {**rules.COMMON_OPTIONS, "claim_number": "the claim number, once issued"}
+    option_help: ClassVar[dict[str, str]] = {
+        **rules.COMMON_OPTIONS,
+        "claim_number": "the claim number, once issued",
+    }
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
         return [*_claim_blocks(case, as_of, options), *_pap_wait(case, as_of)]
@@ -289,32 +317,59 @@ class RequestForJudgmentN225(DocumentType):
         out = rules.standard(case, as_of, options)
         if case.judgments:
             j = case.judgments[-1]
-            out.append(Problem("judgments", f"judgment was entered on {j.date.isoformat()} in claim "
-                               f"{j.claim_number}", code="judgment_entered"))
+            out.append(
+                Problem(
+                    "judgments",
+                    f"judgment was entered on {j.date.isoformat()} in claim {j.claim_number}",
+                    code="judgment_entered",
+                )
+            )
             return out
         issued, served = case.last("claim_issued"), case.last("claim_served")
         if issued is None or served is None:
-            out.append(Problem("recovery_history", "a request for judgment needs a claim issued and served "
-                               "(recovery_history claim_issued and claim_served)", code="claim_not_served"))
+            out.append(
+                Problem(
+                    "recovery_history",
+                    "a request for judgment needs a claim issued and served "
+                    "(recovery_history claim_issued and claim_served)",
+                    code="claim_not_served",
+                )
+            )
             return out
         route = options.get("route", "default")
         if route not in JUDGMENT_KIND:
-            out.append(Problem("options.route", "must be default, default_defence or admission", code="bad_option"))
+            out.append(
+                Problem("options.route", "must be default, default_defence or admission", code="bad_option")
+            )
             return out
         deemed = calendar.deemed_service_of_claim_form(served.date)
         wait = period("defence_days" if route == "default_defence" else "acknowledgment_days", as_of)
         if route != "admission" and as_of <= deemed + timedelta(days=wait):
-            out.append(Problem("recovery_history", f"the claim form was deemed served on {deemed.isoformat()}: "
-                               f"judgment in default may be requested after {(deemed + timedelta(days=wait)).isoformat()}",
-                               code="response_period_running"))
+            out.append(
+                Problem(
+                    "recovery_history",
+                    f"the claim form was deemed served on {deemed.isoformat()}: "
+                    f"judgment in default may be requested after {(deemed + timedelta(days=wait)).isoformat()}",
+                    code="response_period_running",
+                )
+            )
         payment = options.get("payment", "immediately")
         if payment not in ("immediately", "by_date", "instalments"):
-            out.append(Problem("options.payment", "must be immediately, by_date or instalments", code="bad_option"))
+            out.append(
+                Problem("options.payment", "must be immediately, by_date or instalments", code="bad_option")
+            )
         if payment == "by_date" and not options.get("pay_by"):
             out.append(Problem("options.pay_by", "a date is needed when payment=by_date", code="bad_option"))
-        if payment == "instalments" and not (options.get("instalment_amount") and options.get("first_payment")):
-            out.append(Problem("options.instalment_amount", "instalment_amount and first_payment are needed",
-                               code="bad_option"))
+        if payment == "instalments" and not (
+            options.get("instalment_amount") and options.get("first_payment")
+        ):
+            out.append(
+                Problem(
+                    "options.instalment_amount",
+                    "instalment_amount and first_payment are needed",
+                    code="bad_option",
+                )
+            )
         return out
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -385,12 +440,23 @@ class CertificateOfServiceN215(DocumentType):
         except ValueError:
             return [Problem("options.served_on", "not a date (YYYY-MM-DD)", code="bad_option")]
         if on is None:
-            out.append(Problem("recovery_history", "no service is recorded (claim_served) and no served_on option "
-                               "was given", code="not_served"))
+            out.append(
+                Problem(
+                    "recovery_history",
+                    "no service is recorded (claim_served) and no served_on option was given",
+                    code="not_served",
+                )
+            )
         elif on > as_of:
-            out.append(Problem("options.served_on", "service is after the date of the certificate", code="bad_option"))
+            out.append(
+                Problem(
+                    "options.served_on", "service is after the date of the certificate", code="bad_option"
+                )
+            )
         if method is not None and method not in SERVICE_METHODS:
-            out.append(Problem("options.method", f"must be one of {', '.join(SERVICE_METHODS)}", code="bad_option"))
+            out.append(
+                Problem("options.method", f"must be one of {', '.join(SERVICE_METHODS)}", code="bad_option")
+            )
         return out
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -408,7 +474,11 @@ class CertificateOfServiceN215(DocumentType):
             person_served=debtor.display_name,
             served_address=debtor.address_for_service,
             address_type=options.get("address_type")
-            or ("principal office / registered office" if debtor.is_company else "usual or last known residence"),
+            or (
+                "principal office / registered office"
+                if debtor.is_company
+                else "usual or last known residence"
+            ),
             claim_number=options.get("claim_number", ""),
             file_by=calendar.certificate_of_service_due(on),
             sot=statement_of_truth(case, as_of, "certificate"),

@@ -27,15 +27,17 @@ def claimant(case: Case) -> dict[str, Any]:
 def debtors(case: Case) -> list[dict[str, Any]]:
     out = []
     for d in case.debtors:
-        out.append({
-            "name": d.display_name,
-            "is_company": d.is_company,
-            "address": d.address,
-            "service_address": d.address_for_service,
-            "other_names": list(getattr(d, "other_names", []) or []),
-            "company_number": getattr(d, "company_number", None),
-            "debtor": d,
-        })
+        out.append(
+            {
+                "name": d.display_name,
+                "is_company": d.is_company,
+                "address": d.address,
+                "service_address": d.address_for_service,
+                "other_names": list(getattr(d, "other_names", []) or []),
+                "company_number": getattr(d, "company_number", None),
+                "debtor": d,
+            }
+        )
     return out
 
 

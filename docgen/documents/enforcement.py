@@ -128,10 +128,20 @@ def judgment_problems(case: Case, as_of: date, options: Options, what: str) -> l
     if chosen_judgment(case, as_of, options) is not None:
         return []
     if wanted:
-        return [Problem("options.claim_number", f"no judgment with claim number {wanted!r} in the case",
-                        code="unknown_judgment")]
-    return [Problem("judgments", f"{what} enforces a judgment, and the case records none made by "
-                    f"{as_of.isoformat()}", code="no_judgment")]
+        return [
+            Problem(
+                "options.claim_number",
+                f"no judgment with claim number {wanted!r} in the case",
+                code="unknown_judgment",
+            )
+        ]
+    return [
+        Problem(
+            "judgments",
+            f"{what} enforces a judgment, and the case records none made by {as_of.isoformat()}",
+            code="no_judgment",
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -184,19 +194,35 @@ def _property_problems(props: list[Property]) -> list[Problem]:
     out = []
     for i, p in enumerate(props):
         if not p.title_number:
-            out.append(Problem(f"properties[{i}].title_number", f"{p.address.one_line()}: no registered title "
-                               "number is recorded (PD 73 para 1.2(f)); take it from HM Land Registry",
-                               code="missing_title_number"))
+            out.append(
+                Problem(
+                    f"properties[{i}].title_number",
+                    f"{p.address.one_line()}: no registered title "
+                    "number is recorded (PD 73 para 1.2(f)); take it from HM Land Registry",
+                    code="missing_title_number",
+                )
+            )
         if not p.debtor_interest:
-            out.append(Problem(f"properties[{i}].debtor_interest", f"{p.address.one_line()}: the debtor's "
-                               "interest in the property is not recorded (PD 73 para 1.2(g))",
-                               code="missing_debtor_interest"))
+            out.append(
+                Problem(
+                    f"properties[{i}].debtor_interest",
+                    f"{p.address.one_line()}: the debtor's "
+                    "interest in the property is not recorded (PD 73 para 1.2(g))",
+                    code="missing_debtor_interest",
+                )
+            )
         for k, charge in enumerate(p.charges):
             if charge.address is None:
-                out.append(Problem(f"properties[{i}].charges[{k}].address", f"no address is recorded for "
-                                   f"{charge.holder}: the form gives the address in the charges register of "
-                                   f"title {p.title_number or '(unregistered)'}; confirm it before service",
-                                   code="chargee_address_unknown", blocking=False))
+                out.append(
+                    Problem(
+                        f"properties[{i}].charges[{k}].address",
+                        f"no address is recorded for "
+                        f"{charge.holder}: the form gives the address in the charges register of "
+                        f"title {p.title_number or '(unregistered)'}; confirm it before service",
+                        code="chargee_address_unknown",
+                        blocking=False,
+                    )
+                )
     return out
 
 
@@ -205,8 +231,11 @@ def n379_basis(case: Case, as_of: date, options: Options) -> str:
     wanted = options.get("basis", "").strip()
     if wanted:
         return wanted
-    if chosen_judgment(case, as_of, options) is None and case.debt_type.value == "council_tax" \
-            and any(lo.date <= as_of for lo in case.liability_orders):
+    if (
+        chosen_judgment(case, as_of, options) is None
+        and case.debt_type.value == "council_tax"
+        and any(lo.date <= as_of for lo in case.liability_orders)
+    ):
         return "reg50"
     return "judgment"
 
@@ -215,18 +244,35 @@ def persons_to_be_served(case: Case) -> list[dict[str, Any]]:
     """CPR 73.7: the debtor, co-owners and anyone else with an interest, such as a chargee."""
     debtor = case.primary_debtor
     out: list[dict[str, Any]] = [
-        {"name": debtor.display_name, "address": debtor.address_for_service.one_line(), "capacity": "Judgment debtor"},
+        {
+            "name": debtor.display_name,
+            "address": debtor.address_for_service.one_line(),
+            "capacity": "Judgment debtor",
+        },
     ]
     for p in case.properties:
         for owner in p.co_owners:
-            out.append({"name": owner, "address": p.address.one_line(),
-                        "capacity": f"Co-owner of {p.address.one_line()}"})
+            out.append(
+                {
+                    "name": owner,
+                    "address": p.address.one_line(),
+                    "capacity": f"Co-owner of {p.address.one_line()}",
+                }
+            )
         for charge in p.charges:
-            where = charge.address.one_line() if charge.address else (
-                f"as shown in the charges register of title {p.title_number or '(unregistered)'}")
+            where = (
+                charge.address.one_line()
+                if charge.address
+                else (f"as shown in the charges register of title {p.title_number or '(unregistered)'}")
+            )
             amount = f" (about {fmt_gbp(charge.amount)})" if charge.amount is not None else ""
-            out.append({"name": charge.holder, "address": where,
-                        "capacity": f"Chargee of {p.address.one_line()}{amount}"})
+            out.append(
+                {
+                    "name": charge.holder,
+                    "address": where,
+                    "capacity": f"Chargee of {p.address.one_line()}{amount}",
+                }
+            )
     return out
 
 
@@ -262,36 +308,69 @@ class N379(DocumentType):
         out = rules.standard(case, as_of, options)
         basis = n379_basis(case, as_of, options)
         if basis not in ("judgment", "reg50"):
-            return [*out, Problem("options.basis", f"basis must be judgment or reg50, not {basis!r}",
-                                  code="bad_option")]
+            return [
+                *out,
+                Problem(
+                    "options.basis", f"basis must be judgment or reg50, not {basis!r}", code="bad_option"
+                ),
+            ]
         if basis == "reg50":
             out += self._reg50(case, as_of)
         else:
-            out += judgment_problems(case, as_of, options, "A charging order under the Charging Orders Act 1979")
+            out += judgment_problems(
+                case, as_of, options, "A charging order under the Charging Orders Act 1979"
+            )
             j = chosen_judgment(case, as_of, options)
             if j is not None and j.outstanding <= 0:
-                out.append(Problem("judgments", f"nothing remains due under judgment {j.claim_number}",
-                                   code="nothing_owed"))
+                out.append(
+                    Problem(
+                        "judgments",
+                        f"nothing remains due under judgment {j.claim_number}",
+                        code="nothing_owed",
+                    )
+                )
         if not case.properties:
-            out.append(Problem("properties", "a charging order on land needs at least one property of the "
-                               "debtor's, and the case records none", code="no_property"))
+            out.append(
+                Problem(
+                    "properties",
+                    "a charging order on land needs at least one property of the "
+                    "debtor's, and the case records none",
+                    code="no_property",
+                )
+            )
         out += _property_problems(list(case.properties))
         return out
 
     def _reg50(self, case: Case, as_of: date) -> list[Problem]:
         if case.debt_type.value != "council_tax":
-            return [Problem("debt_type", "regulation 50 of the Council Tax (Administration and Enforcement) "
-                            "Regulations 1992 applies to council tax only; for other debts obtain a judgment "
-                            "first", code="reg50_council_tax_only")]
+            return [
+                Problem(
+                    "debt_type",
+                    "regulation 50 of the Council Tax (Administration and Enforcement) "
+                    "Regulations 1992 applies to council tax only; for other debts obtain a judgment "
+                    "first",
+                    code="reg50_council_tax_only",
+                )
+            ]
         pos = liability_order_position(case, as_of)
         if not pos.orders:
-            return [Problem("liability_orders", "a council tax charging order is founded on liability orders, "
-                            "and the case records none", code="no_liability_order")]
+            return [
+                Problem(
+                    "liability_orders",
+                    "a council tax charging order is founded on liability orders, and the case records none",
+                    code="no_liability_order",
+                )
+            ]
         minimum = threshold("council_tax_charging_order_minimum", as_of)
         if pos.outstanding < minimum:
-            return [Problem("liability_orders", f"{fmt_gbp(pos.outstanding)} is outstanding under the liability "
-                            f"orders; regulation 50(4) needs at least {fmt_gbp(minimum)}",
-                            code="below_council_tax_minimum")]
+            return [
+                Problem(
+                    "liability_orders",
+                    f"{fmt_gbp(pos.outstanding)} is outstanding under the liability "
+                    f"orders; regulation 50(4) needs at least {fmt_gbp(minimum)}",
+                    code="below_council_tax_minimum",
+                )
+            ]
         return []
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -345,20 +424,42 @@ def employment_problems(case: Case) -> list[Problem]:
     out: list[Problem] = []
     for i, d in enumerate(case.debtors):
         if d.is_company:
-            out.append(Problem(f"debtors[{i}].kind", f"an attachment of earnings order cannot be made against a "
-                               f"company ({d.display_name})", code="company"))
+            out.append(
+                Problem(
+                    f"debtors[{i}].kind",
+                    f"an attachment of earnings order cannot be made against a company ({d.display_name})",
+                    code="company",
+                )
+            )
             continue
         emp = d.employment
         if emp is None:
-            out.append(Problem(f"debtors[{i}].employment", f"{d.display_name}'s employment is not recorded: an "
-                               "attachment of earnings order needs an employer", code="employment_unknown"))
+            out.append(
+                Problem(
+                    f"debtors[{i}].employment",
+                    f"{d.display_name}'s employment is not recorded: an "
+                    "attachment of earnings order needs an employer",
+                    code="employment_unknown",
+                )
+            )
         elif emp.status != "employed":
-            out.append(Problem(f"debtors[{i}].employment.status", f"{d.display_name} is recorded as "
-                               f"{emp.status.replace('_', '-')}: an attachment of earnings order needs earnings "
-                               "from an employer", code=emp.status))
+            out.append(
+                Problem(
+                    f"debtors[{i}].employment.status",
+                    f"{d.display_name} is recorded as "
+                    f"{emp.status.replace('_', '-')}: an attachment of earnings order needs earnings "
+                    "from an employer",
+                    code=emp.status,
+                )
+            )
         elif emp.employer is None or emp.employer.address is None:
-            out.append(Problem(f"debtors[{i}].employment.employer", f"the name and address of "
-                               f"{d.display_name}'s employer are needed", code="no_employer"))
+            out.append(
+                Problem(
+                    f"debtors[{i}].employment.employer",
+                    f"the name and address of {d.display_name}'s employer are needed",
+                    code="no_employer",
+                )
+            )
     return out
 
 
@@ -375,25 +476,44 @@ class N337(DocumentType):
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
         out = [*rules.standard(case, as_of, options), *employment_problems(case)]
-        missing = judgment_problems(case, as_of, options, "An attachment of earnings order in the County Court")
+        missing = judgment_problems(
+            case, as_of, options, "An attachment of earnings order in the County Court"
+        )
         if missing:
             if case.debt_type.value == "council_tax":
-                missing = [Problem(p.path, p.message + "; for council tax liability orders the council makes "
-                                   "its own attachment of earnings order under regulation 37", code=p.code)
-                           for p in missing]
+                missing = [
+                    Problem(
+                        p.path,
+                        p.message + "; for council tax liability orders the council makes "
+                        "its own attachment of earnings order under regulation 37",
+                        code=p.code,
+                    )
+                    for p in missing
+                ]
             return out + missing
         j = chosen_judgment(case, as_of, options)
         assert j is not None
         pos = judgment_position(j, as_of)
         minimum = threshold("attachment_of_earnings_minimum", as_of)
         if pos.outstanding < minimum:
-            out.append(Problem("judgments", f"{fmt_gbp(pos.outstanding)} is owed under judgment {j.claim_number}; "
-                               f"an attachment of earnings order needs at least {fmt_gbp(minimum)}",
-                               code="below_minimum"))
+            out.append(
+                Problem(
+                    "judgments",
+                    f"{fmt_gbp(pos.outstanding)} is owed under judgment {j.claim_number}; "
+                    f"an attachment of earnings order needs at least {fmt_gbp(minimum)}",
+                    code="below_minimum",
+                )
+            )
         broken = any(h.date <= as_of for h in case.history("broken_plan"))
         if not (pos.in_default or broken):
-            out.append(Problem("judgments", f"the debtor is not behind with any payment under judgment "
-                               f"{j.claim_number}: no instalment is in arrears", code="no_missed_payment"))
+            out.append(
+                Problem(
+                    "judgments",
+                    f"the debtor is not behind with any payment under judgment "
+                    f"{j.claim_number}: no instalment is in arrears",
+                    code="no_missed_payment",
+                )
+            )
         return out
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -447,32 +567,54 @@ class N323(DocumentType):
         except ArithmeticError:
             return [*out, Problem("options.warrant_amount", "not an amount of money", code="bad_option")]
         if amount > pos.outstanding:
-            out.append(Problem("options.warrant_amount", f"{fmt_gbp(amount)} is more than the balance due, "
-                               f"{fmt_gbp(pos.outstanding)}", code="bad_option"))
+            out.append(
+                Problem(
+                    "options.warrant_amount",
+                    f"{fmt_gbp(amount)} is more than the balance due, {fmt_gbp(pos.outstanding)}",
+                    code="bad_option",
+                )
+            )
         minimum = threshold("warrant_of_control_minimum", as_of)
         one = pos.one_instalment
         floor = min(minimum, one) if one is not None else minimum
         due_now = pos.arrears if pos.by_instalments else pos.outstanding
         if due_now < floor or amount < floor:
-            what = f"{fmt_gbp(minimum)} or one monthly instalment ({fmt_gbp(one)})" if one else fmt_gbp(minimum)
-            out.append(Problem("judgments", f"{fmt_gbp(due_now)} is due and unpaid under judgment "
-                               f"{j.claim_number}; a warrant of control needs at least {what}",
-                               code="below_minimum"))
+            what = (
+                f"{fmt_gbp(minimum)} or one monthly instalment ({fmt_gbp(one)})" if one else fmt_gbp(minimum)
+            )
+            out.append(
+                Problem(
+                    "judgments",
+                    f"{fmt_gbp(due_now)} is due and unpaid under judgment "
+                    f"{j.claim_number}; a warrant of control needs at least {what}",
+                    code="below_minimum",
+                )
+            )
         ceiling = threshold("county_court_warrant_maximum_exclusive", as_of)
         if pos.outstanding >= ceiling:
-            out.append(Problem("judgments", f"{fmt_gbp(pos.outstanding)} is outstanding under judgment "
-                               f"{j.claim_number}: a County Court warrant of control cannot be executed for "
-                               f"{fmt_gbp(ceiling)} or more. Use High Court enforcement: transfer the judgment "
-                               "to the High Court under section 42 of the County Courts Act 1984 (form N293A) for "
-                               "a writ of control executed by a High Court Enforcement Officer",
-                               code="high_court_enforcement"))
+            out.append(
+                Problem(
+                    "judgments",
+                    f"{fmt_gbp(pos.outstanding)} is outstanding under judgment "
+                    f"{j.claim_number}: a County Court warrant of control cannot be executed for "
+                    f"{fmt_gbp(ceiling)} or more. Use High Court enforcement: transfer the judgment "
+                    "to the High Court under section 42 of the County Courts Act 1984 (form N293A) for "
+                    "a writ of control executed by a High Court Enforcement Officer",
+                    code="high_court_enforcement",
+                )
+            )
         years = period("judgment_enforcement_permission_years", as_of)
         if as_of >= add_years(j.date, years) and not options.get("permission_order", "").strip():
-            out.append(Problem("judgments", f"judgment {j.claim_number} was given on {j.date.isoformat()}, more "
-                               f"than {years} years ago: a warrant needs the court's permission (CPR 83.2(3)(a)); "
-                               "apply on N244 (render n244 with --option application=permission_to_enforce) and "
-                               "give --option permission_order=<the order> once granted",
-                               code="permission_needed"))
+            out.append(
+                Problem(
+                    "judgments",
+                    f"judgment {j.claim_number} was given on {j.date.isoformat()}, more "
+                    f"than {years} years ago: a warrant needs the court's permission (CPR 83.2(3)(a)); "
+                    "apply on N244 (render n244 with --option application=permission_to_enforce) and "
+                    "give --option permission_order=<the order> once granted",
+                    code="permission_needed",
+                )
+            )
         return out
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -542,19 +684,38 @@ class N244(DocumentType):
         out = rules.standard(case, as_of, options)
         app = options.get("application", "").strip()
         if app not in APPLICATIONS:
-            return [*out, Problem("options.application", "give --option application=permission_to_enforce or "
-                                  "application=substituted_service", code="application_required")]
+            return [
+                *out,
+                Problem(
+                    "options.application",
+                    "give --option application=permission_to_enforce or application=substituted_service",
+                    code="application_required",
+                ),
+            ]
         notice = options.get("notice", APPLICATIONS[app]["notice"])
         if notice not in ("on_notice", "without_notice"):
-            out.append(Problem("options.notice", "notice must be on_notice or without_notice", code="bad_option"))
+            out.append(
+                Problem("options.notice", "notice must be on_notice or without_notice", code="bad_option")
+            )
         if options.get("hearing", "hearing") not in ("hearing", "remote", "without_hearing"):
-            out.append(Problem("options.hearing", "hearing must be hearing, remote or without_hearing",
-                               code="bad_option"))
-        if app == "substituted_service" and chosen_judgment(case, as_of, options) is None and not (
-                options.get("claim_number", "").strip() and options.get("court", "").strip()):
-            out.append(Problem("options.claim_number", "an application notice is made in existing proceedings: give "
-                               "--option claim_number=<claim> and --option court=<court>",
-                               code="claim_details_required"))
+            out.append(
+                Problem(
+                    "options.hearing", "hearing must be hearing, remote or without_hearing", code="bad_option"
+                )
+            )
+        if (
+            app == "substituted_service"
+            and chosen_judgment(case, as_of, options) is None
+            and not (options.get("claim_number", "").strip() and options.get("court", "").strip())
+        ):
+            out.append(
+                Problem(
+                    "options.claim_number",
+                    "an application notice is made in existing proceedings: give "
+                    "--option claim_number=<claim> and --option court=<court>",
+                    code="claim_details_required",
+                )
+            )
         if app == "permission_to_enforce":
             missing = judgment_problems(case, as_of, options, "Permission to enforce")
             if missing:
@@ -563,9 +724,15 @@ class N244(DocumentType):
             assert j is not None
             years = period("judgment_enforcement_permission_years", as_of)
             if as_of < add_years(j.date, years):
-                out.append(Problem("judgments", f"judgment {j.claim_number} is less than {years} years old: "
-                                   "CPR 83.2(3)(a) does not require permission on account of its age",
-                                   code="permission_not_needed", blocking=False))
+                out.append(
+                    Problem(
+                        "judgments",
+                        f"judgment {j.claim_number} is less than {years} years old: "
+                        "CPR 83.2(3)(a) does not require permission on account of its age",
+                        code="permission_not_needed",
+                        blocking=False,
+                    )
+                )
         return out
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -574,8 +741,11 @@ class N244(DocumentType):
         spec = APPLICATIONS[app]
         j = chosen_judgment(case, as_of, options)
         pos = judgment_position(j, as_of) if j else None
-        default_method = "a warrant of control" if app == "permission_to_enforce" else (
-            "first class post to the defendant's last known address and by e-mail")
+        default_method = (
+            "a warrant of control"
+            if app == "permission_to_enforce"
+            else ("first class post to the defendant's last known address and by e-mail")
+        )
         words = {
             "date": f"{j.date.day} {j.date:%B %Y}" if j else "",
             "outstanding": fmt_gbp(pos.outstanding) if pos else "",
@@ -595,11 +765,13 @@ class N244(DocumentType):
             notice=notice,
             hearing=hearing,
             time_estimate=options.get("time_estimate", "10 minutes"),
-            evidence=options.get("evidence", "The evidence set out in this application and the case history "
-                                 "below."),
+            evidence=options.get(
+                "evidence", "The evidence set out in this application and the case history below."
+            ),
             history=[h for h in case.recovery_history if h.date <= as_of],
-            serve_on=[] if notice == "without_notice" else [
-                {"name": debtor.display_name, "address": debtor.address_for_service.one_line()}],
+            serve_on=[]
+            if notice == "without_notice"
+            else [{"name": debtor.display_name, "address": debtor.address_for_service.one_line()}],
             fee=application_fee("on_notice" if notice == "on_notice" else "without_notice", as_of),
             set_aside_days=period("set_aside_without_notice_order_days", as_of),
             fee_source=lookup("application_fees", as_of).cite(),

@@ -98,8 +98,12 @@ class DemandDebt:
 
     @property
     def total(self) -> Decimal:
-        return (sum((a for _, a in self.items), ZERO) + sum((a for _, a in self.interest), ZERO)
-                + sum((a for _, a in self.charges), ZERO) - self.paid)
+        return (
+            sum((a for _, a in self.items), ZERO)
+            + sum((a for _, a in self.interest), ZERO)
+            + sum((a for _, a in self.charges), ZERO)
+            - self.paid
+        )
 
     @property
     def by_order_of_court(self) -> bool:
@@ -125,29 +129,44 @@ def demand_debt(case: Case, on: date, options: Options) -> DemandDebt:
         j = chosen_judgment(case, on, options)
         assert j is not None
         return DemandDebt(
-            founded_on=basis, on=on,
+            founded_on=basis,
+            on=on,
             items=((f"Judgment sum, {j.court}, claim {j.claim_number}", j.amount),),
             interest=((("Interest awarded in the judgment", j.interest),) if j.interest else ()),
             charges=((("Costs awarded in the judgment", j.costs),) if j.costs else ()),
             paid=j.paid_since,
             consideration=f"the sum due under the judgment of the {j.court} dated {j.date.day} {j.date:%B %Y} "
             f"in claim {j.claim_number}, given for {words}",
-            incurred=j.date, judgment=j,
+            incurred=j.date,
+            judgment=j,
         )
     if basis == "liability_orders":
         pos = liability_order_position(case, on)
         return DemandDebt(
-            founded_on=basis, on=on,
-            items=tuple((f"{words.capitalize()} {lo.period or ''}, liability order of {lo.court} dated "
-                         f"{lo.date.day} {lo.date:%B %Y}".replace("  ", " "), lo.amount) for lo in pos.orders),
+            founded_on=basis,
+            on=on,
+            items=tuple(
+                (
+                    f"{words.capitalize()} {lo.period or ''}, liability order of {lo.court} dated "
+                    f"{lo.date.day} {lo.date:%B %Y}".replace("  ", " "),
+                    lo.amount,
+                )
+                for lo in pos.orders
+            ),
             interest=(),
-            charges=tuple((f"Costs allowed on the liability order of {lo.date.day} {lo.date:%B %Y}", lo.costs)
-                          for lo in pos.orders if lo.costs),
+            charges=tuple(
+                (f"Costs allowed on the liability order of {lo.date.day} {lo.date:%B %Y}", lo.costs)
+                for lo in pos.orders
+                if lo.costs
+            ),
             paid=pos.paid,
             consideration=f"{words} due for the periods shown, for which liability orders were made by the "
             "magistrates' court",
-            incurred=min((lo.date for lo in pos.orders), default=None), orders=pos.orders,
-            order_regulations=LIABILITY_ORDER_REGULATIONS.get(case.debt_type.value, "the regulations that apply"),
+            incurred=min((lo.date for lo in pos.orders), default=None),
+            orders=pos.orders,
+            order_regulations=LIABILITY_ORDER_REGULATIONS.get(
+                case.debt_type.value, "the regulations that apply"
+            ),
         )
     facts = case_facts(case, on)
     open_lines = [ln for ln in facts.balance.lines if ln.outstanding > 0]
@@ -162,12 +181,18 @@ def demand_debt(case: Case, on: date, options: Options) -> DemandDebt:
         interest = ((f"Interest under {i.basis_words} at {rate} to {on.day} {on:%B %Y}", i.total),)
     charges = [(f"Charge: {ln.description}", ln.amount) for ln in open_lines if ln.kind == "charge"]
     if i.basis is InterestBasis.late_payment_act:
-        charges += [(f"Fixed compensation (Late Payment Act s.5A), invoice {c.ref}", c.amount)
-                    for c in i.compensation_lines]
+        charges += [
+            (f"Fixed compensation (Late Payment Act s.5A), invoice {c.ref}", c.amount)
+            for c in i.compensation_lines
+        ]
     return DemandDebt(
-        founded_on=basis, on=on,
-        items=tuple((f"Invoice {ln.ref} dated {ln.issued.day} {ln.issued:%B %Y}: {ln.description}", ln.amount)
-                    for ln in open_lines if ln.kind != "charge"),
+        founded_on=basis,
+        on=on,
+        items=tuple(
+            (f"Invoice {ln.ref} dated {ln.issued.day} {ln.issued:%B %Y}: {ln.description}", ln.amount)
+            for ln in open_lines
+            if ln.kind != "charge"
+        ),
         interest=interest,
         charges=tuple(charges),
         paid=sum((ln.paid for ln in open_lines), ZERO),
@@ -198,12 +223,21 @@ def debt_context(debt: DemandDebt) -> dict[str, Any]:
 def basis_problems(case: Case, on: date, options: Options) -> list[Problem]:
     basis = founded_on(case, on, options)
     if basis not in ("judgment", "liability_orders", "debt"):
-        return [Problem("options.founded_on", "founded_on must be judgment, liability_orders or debt",
-                        code="bad_option")]
+        return [
+            Problem(
+                "options.founded_on",
+                "founded_on must be judgment, liability_orders or debt",
+                code="bad_option",
+            )
+        ]
     if basis == "judgment" and chosen_judgment(case, on, options) is None:
         return [Problem("judgments", "no judgment to found the demand on", code="no_judgment")]
     if basis == "liability_orders" and not any(lo.date <= on for lo in case.liability_orders):
-        return [Problem("liability_orders", "no liability order to found the demand on", code="no_liability_order")]
+        return [
+            Problem(
+                "liability_orders", "no liability order to found the demand on", code="no_liability_order"
+            )
+        ]
     return []
 
 
@@ -216,14 +250,32 @@ def threshold_problems(debt: DemandDebt, on: date, options: Options, what: str) 
     if rules.is_true(options, AGGREGATE):
         reason = options.get(AGGREGATE_REASON, "").strip()
         if not reason:
-            return [Problem("options.aggregate_reason", f"give --option {AGGREGATE_REASON}=<why the debts will "
-                            "together reach the bankruptcy level>", code="aggregate_reason_required")]
-        return [Problem("balance", f"{fmt_gbp(debt.total)} is below the bankruptcy level of {fmt_gbp(minimum)}; "
-                        f"proceeding on aggregation: {reason}", code="below_bankruptcy_threshold", blocking=False)]
-    return [Problem("balance", f"{what} for {fmt_gbp(debt.total)} is below the bankruptcy level of "
-                    f"{fmt_gbp(minimum)} (Insolvency Act 1986 s.267(4)); give --option {AGGREGATE}=true and "
-                    f"--option {AGGREGATE_REASON}=<reason> if the debt will be aggregated with others",
-                    code="below_bankruptcy_threshold")]
+            return [
+                Problem(
+                    "options.aggregate_reason",
+                    f"give --option {AGGREGATE_REASON}=<why the debts will "
+                    "together reach the bankruptcy level>",
+                    code="aggregate_reason_required",
+                )
+            ]
+        return [
+            Problem(
+                "balance",
+                f"{fmt_gbp(debt.total)} is below the bankruptcy level of {fmt_gbp(minimum)}; "
+                f"proceeding on aggregation: {reason}",
+                code="below_bankruptcy_threshold",
+                blocking=False,
+            )
+        ]
+    return [
+        Problem(
+            "balance",
+            f"{what} for {fmt_gbp(debt.total)} is below the bankruptcy level of "
+            f"{fmt_gbp(minimum)} (Insolvency Act 1986 s.267(4)); give --option {AGGREGATE}=true and "
+            f"--option {AGGREGATE_REASON}=<reason> if the debt will be aggregated with others",
+            code="below_bankruptcy_threshold",
+        )
+    ]
 
 
 def contact(case: Case) -> dict[str, Any]:
@@ -264,8 +316,10 @@ class StatutoryDemandIndividual(DocumentType):
     }
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = [*rules.standard(case, as_of, options), *rules.individuals_only(case, "A statutory demand under "
-                                                                                   "s.268")]
+        out = [
+            *rules.standard(case, as_of, options),
+            *rules.individuals_only(case, "A statutory demand under s.268"),
+        ]
         bad = basis_problems(case, as_of, options)
         if bad or any(p.code == "company" for p in out):
             return out + bad
@@ -298,8 +352,10 @@ class StatutoryDemandCompany(DocumentType):
     option_help: ClassVar[dict[str, str]] = dict(DEMAND_OPTIONS)
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = [*rules.standard(case, as_of, options), *rules.companies_only(case, "A statutory demand under "
-                                                                                  "s.123(1)(a)")]
+        out = [
+            *rules.standard(case, as_of, options),
+            *rules.companies_only(case, "A statutory demand under s.123(1)(a)"),
+        ]
         bad = basis_problems(case, as_of, options)
         if bad or any(p.code == "individual" for p in out):
             return out + bad
@@ -321,9 +377,14 @@ def company_threshold(debt: DemandDebt, on: date, what: str) -> list[Problem]:
     minimum = threshold("company_demand_minimum_exclusive", on)
     if debt.total > minimum:
         return []
-    return [Problem("balance", f"{what} for {fmt_gbp(debt.total)} does not exceed {fmt_gbp(minimum)}: "
-                    "section 123(1)(a) of the Insolvency Act 1986 needs a debt of more than that",
-                    code="below_company_threshold")]
+    return [
+        Problem(
+            "balance",
+            f"{what} for {fmt_gbp(debt.total)} does not exceed {fmt_gbp(minimum)}: "
+            "section 123(1)(a) of the Insolvency Act 1986 needs a debt of more than that",
+            code="below_company_threshold",
+        )
+    ]
 
 
 # -- when and how a demand was served ----------------------------------------------------------
@@ -349,8 +410,13 @@ def demand_service(case: Case, as_of: date) -> Service | None:
     entry = served[-1]
     method = entry.method or "personal"
     deemed = calendar.deemed_service_of_document(method, entry.date)
-    return Service(entry, method, deemed, calendar.statutory_demand_comply_by(deemed),
-                   calendar.statutory_demand_set_aside_by(deemed))
+    return Service(
+        entry,
+        method,
+        deemed,
+        calendar.statutory_demand_comply_by(deemed),
+        calendar.statutory_demand_set_aside_by(deemed),
+    )
 
 
 def service_context(svc: Service, address: Any) -> dict[str, Any]:
@@ -413,21 +479,38 @@ class CertificateOfServiceSD(DocumentType):
         out = rules.standard(case, as_of, options)
         svc = demand_service(case, as_of)
         if svc is None:
-            return [*out, Problem("recovery_history", f"no statutory_demand_served entry dated on or before "
-                                  f"{as_of.isoformat()}: record the service (date and method) first",
-                                  code="no_demand_served")]
+            return [
+                *out,
+                Problem(
+                    "recovery_history",
+                    f"no statutory_demand_served entry dated on or before "
+                    f"{as_of.isoformat()}: record the service (date and method) first",
+                    code="no_demand_served",
+                ),
+            ]
         if svc.entry.method is None:
-            out.append(Problem("recovery_history", f"the service of {svc.entry.date.isoformat()} has no method "
-                               "recorded: r.10.3 needs the manner of service", code="service_method_missing"))
+            out.append(
+                Problem(
+                    "recovery_history",
+                    f"the service of {svc.entry.date.isoformat()} has no method "
+                    "recorded: r.10.3 needs the manner of service",
+                    code="service_method_missing",
+                )
+            )
         if options.get("demand", "") not in ("", "none"):
             out.append(Problem("options.demand", "demand must be none or left out", code="bad_option"))
         elif options.get("demand", "") != "none":
             demand = registry.get(demand_type_for(case))
             known = {(p.code, p.path) for p in out}
-            out += [Problem("demand", f"the demand cannot be re-rendered for {svc.entry.date.isoformat()}: "
-                            f"{p.message}", code=p.code)
-                    for p in demand.eligibility(case, svc.entry.date, _demand_options(case, options))
-                    if p.blocking and (p.code, p.path) not in known]
+            out += [
+                Problem(
+                    "demand",
+                    f"the demand cannot be re-rendered for {svc.entry.date.isoformat()}: {p.message}",
+                    code=p.code,
+                )
+                for p in demand.eligibility(case, svc.entry.date, _demand_options(case, options))
+                if p.blocking and (p.code, p.path) not in known
+            ]
         return out
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -446,7 +529,9 @@ class CertificateOfServiceSD(DocumentType):
             service=service_context(svc, debtor.address_for_service),
             company=debtor.is_company,
             demand_date=svc.entry.date,
-            demand_title=StatutoryDemandCompany.title if debtor.is_company else StatutoryDemandIndividual.title,
+            demand_title=StatutoryDemandCompany.title
+            if debtor.is_company
+            else StatutoryDemandIndividual.title,
             sot=sot,
         )
         return ctx
@@ -457,7 +542,9 @@ class CertificateOfServiceSD(DocumentType):
         svc = demand_service(case, as_of)
         assert svc is not None
         demand = registry.get(demand_type_for(case))
-        return [(demand.templates["html"], demand.context(case, svc.entry.date, _demand_options(case, options)))]
+        return [
+            (demand.templates["html"], demand.context(case, svc.entry.date, _demand_options(case, options)))
+        ]
 
     def attach_pdf(self, case: Case, as_of: date, options: Options, settings: Settings) -> bytes:
         """The demand as served: re-rendered on the service date with the same founding options."""
@@ -465,15 +552,25 @@ class CertificateOfServiceSD(DocumentType):
 
         svc = demand_service(case, as_of)
         assert svc is not None
-        return render_document(demand_type_for(case), case, svc.entry.date, _demand_options(case, options),
-                               settings=settings).pdf
+        return render_document(
+            demand_type_for(case), case, svc.entry.date, _demand_options(case, options), settings=settings
+        ).pdf
 
-    def finish_pdf(self, pdf: bytes, case: Case, as_of: date, options: Options, settings: Settings,
-                   demand_pdf: bytes | None = None) -> bytes:
+    def finish_pdf(
+        self,
+        pdf: bytes,
+        case: Case,
+        as_of: date,
+        options: Options,
+        settings: Settings,
+        demand_pdf: bytes | None = None,
+    ) -> bytes:
         """The certificate followed by the demand's pages (r.10.3(2)): ``demand_pdf`` when the caller holds
         the stored version that was served, else what ``attach_pdf`` gives."""
         demand = demand_pdf if demand_pdf is not None else self.attach_pdf(case, as_of, options, settings)
-        return append_pdf(pdf, demand, title=self.pdf_title(case), subject=self.title, author=case.creditor.name)
+        return append_pdf(
+            pdf, demand, title=self.pdf_title(case), subject=self.title, author=case.creditor.name
+        )
 
 
 def _demand_options(case: Case, options: Options) -> dict[str, str]:
@@ -482,8 +579,13 @@ def _demand_options(case: Case, options: Options) -> dict[str, str]:
     return {k: v for k, v in options.items() if k in known}
 
 
-def render_certificate_of_service(case: Case, as_of: date, options: Options | None = None,
-                                  settings: Settings | None = None, demand_pdf: bytes | None = None) -> Rendered:
+def render_certificate_of_service(
+    case: Case,
+    as_of: date,
+    options: Options | None = None,
+    settings: Settings | None = None,
+    demand_pdf: bytes | None = None,
+) -> Rendered:
     """The certificate with the demand appended: re-rendered by the pipeline, or ``demand_pdf`` (the
     stored version) appended by ``finish_pdf``, in which case the render's bytes and sha256 are replaced."""
     import hashlib
@@ -495,9 +597,12 @@ def render_certificate_of_service(case: Case, as_of: date, options: Options | No
     opts = dict(options or {})
     if demand_pdf is None:
         return render_document(CertificateOfServiceSD.id, case, as_of, opts, settings=settings)
-    rendered = render_document(CertificateOfServiceSD.id, case, as_of, {**opts, "demand": "none"},
-                               settings=settings)
-    pdf = CertificateOfServiceSD().finish_pdf(rendered.pdf, case, as_of, rendered.options, settings, demand_pdf)
+    rendered = render_document(
+        CertificateOfServiceSD.id, case, as_of, {**opts, "demand": "none"}, settings=settings
+    )
+    pdf = CertificateOfServiceSD().finish_pdf(
+        rendered.pdf, case, as_of, rendered.options, settings, demand_pdf
+    )
     return replace(rendered, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
 
 
@@ -507,7 +612,9 @@ def served_demand_version(session: Session, case: Case, served_on: date) -> Vers
     from docgen.register import repository
 
     doc_type = demand_type_for(case)
-    versions = [v for v in repository.versions_for_case(session, case.case_ref) if v.document.doc_type == doc_type]
+    versions = [
+        v for v in repository.versions_for_case(session, case.case_ref) if v.document.doc_type == doc_type
+    ]
     issued = [v for v in versions if v.is_issued and (v.as_of is None or v.as_of <= served_on)]
     if issued:
         return max(issued, key=lambda v: (v.as_of or date.min, v.number))
@@ -515,8 +622,15 @@ def served_demand_version(session: Session, case: Case, served_on: date) -> Vers
     return max(same_day, key=lambda v: v.number) if same_day else None
 
 
-def certificate_from_register(session: Session, store: ObjectStore, case: Case, as_of: date, options: Options,
-                              settings: Settings, actor: str) -> Rendered:
+def certificate_from_register(
+    session: Session,
+    store: ObjectStore,
+    case: Case,
+    as_of: date,
+    options: Options,
+    settings: Settings,
+    actor: str,
+) -> Rendered:
     """The certificate exhibiting the stored demand's exact bytes (checked against the register's
     sha256 on the way out); the demand is re-rendered only when the register holds no version of it."""
     from docgen.register.service import fetch
@@ -549,33 +663,67 @@ def petition_debt(case: Case, svc: Service | None, as_of: date, options: Options
     return replace(debt, paid=debt.paid + later)
 
 
-def petition_problems(case: Case, as_of: date, options: Options, what: str, *, stale_rule: bool) -> list[Problem]:
+def petition_problems(
+    case: Case, as_of: date, options: Options, what: str, *, stale_rule: bool
+) -> list[Problem]:
     out: list[Problem] = []
     svc = demand_service(case, as_of)
     execution = options.get("unsatisfied_execution", "").strip()
     if svc is None and not execution:
-        out.append(Problem("recovery_history", f"{what} needs a statutory demand served and not complied with "
-                           "(recovery_history action statutory_demand_served) or execution returned "
-                           "unsatisfied (--option unsatisfied_execution=<details>); neither is recorded",
-                           code="no_statutory_demand"))
+        out.append(
+            Problem(
+                "recovery_history",
+                f"{what} needs a statutory demand served and not complied with "
+                "(recovery_history action statutory_demand_served) or execution returned "
+                "unsatisfied (--option unsatisfied_execution=<details>); neither is recorded",
+                code="no_statutory_demand",
+            )
+        )
     if svc is not None:
         if as_of < svc.petition_from:
-            out.append(Problem("recovery_history", f"the demand served on {svc.entry.date.isoformat()} "
-                               f"(deemed served {svc.deemed.isoformat()}) may be complied with until "
-                               f"{svc.comply_by.isoformat()}: a petition may be presented from "
-                               f"{svc.petition_from.isoformat()}", code="demand_period_running"))
+            out.append(
+                Problem(
+                    "recovery_history",
+                    f"the demand served on {svc.entry.date.isoformat()} "
+                    f"(deemed served {svc.deemed.isoformat()}) may be complied with until "
+                    f"{svc.comply_by.isoformat()}: a petition may be presented from "
+                    f"{svc.petition_from.isoformat()}",
+                    code="demand_period_running",
+                )
+            )
         months = period("petition_stale_demand_months", as_of)
-        if stale_rule and as_of > calendar.add_months(svc.entry.date, months) \
-                and not options.get("stale_reason", "").strip():
-            out.append(Problem("options.stale_reason", f"the demand was served more than {months} months ago "
-                               f"({svc.entry.date.isoformat()}): give --option stale_reason=<reasons> for the "
-                               "delay, which the petition must state", code="stale_demand_reason_required"))
+        if (
+            stale_rule
+            and as_of > calendar.add_months(svc.entry.date, months)
+            and not options.get("stale_reason", "").strip()
+        ):
+            out.append(
+                Problem(
+                    "options.stale_reason",
+                    f"the demand was served more than {months} months ago "
+                    f"({svc.entry.date.isoformat()}): give --option stale_reason=<reasons> for the "
+                    "delay, which the petition must state",
+                    code="stale_demand_reason_required",
+                )
+            )
         if svc.entry.method is None:
-            out.append(Problem("recovery_history", "the method of service of the demand is not recorded; "
-                               "personal service is assumed", code="service_method_missing", blocking=False))
+            out.append(
+                Problem(
+                    "recovery_history",
+                    "the method of service of the demand is not recorded; personal service is assumed",
+                    code="service_method_missing",
+                    blocking=False,
+                )
+            )
     if not options.get("court", "").strip():
-        out.append(Problem("options.court", "name the court the petition is to be presented to with --option "
-                           "court=<court> (r.10.11 for bankruptcy; s.117 for winding up)", code="court_required"))
+        out.append(
+            Problem(
+                "options.court",
+                "name the court the petition is to be presented to with --option "
+                "court=<court> (r.10.11 for bankruptcy; s.117 for winding up)",
+                code="court_required",
+            )
+        )
     return out
 
 
@@ -588,8 +736,9 @@ def _petition_context(case: Case, as_of: date, options: Options, deposit: str, f
         debt=debt_context(debt),
         service=service_context(svc, debtor.address_for_service) if svc else None,
         unsatisfied_execution=options.get("unsatisfied_execution", "").strip(),
-        stale_reason=options.get("stale_reason", "").strip() if svc and as_of > calendar.add_months(
-            svc.entry.date, period("petition_stale_demand_months", as_of)) else "",
+        stale_reason=options.get("stale_reason", "").strip()
+        if svc and as_of > calendar.add_months(svc.entry.date, period("petition_stale_demand_months", as_of))
+        else "",
         court=options["court"].strip(),
         deposit=insolvency_figure(deposit, as_of),
         fee=insolvency_figure(fee, as_of),
@@ -615,8 +764,7 @@ class BankruptcyPetition(DocumentType):
     }
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = [*rules.standard(case, as_of, options),
-               *rules.individuals_only(case, "A bankruptcy petition")]
+        out = [*rules.standard(case, as_of, options), *rules.individuals_only(case, "A bankruptcy petition")]
         if any(p.code == "company" for p in out):
             return out
         out += petition_problems(case, as_of, options, "A creditor's bankruptcy petition", stale_rule=True)
@@ -627,9 +775,15 @@ class BankruptcyPetition(DocumentType):
         debt = petition_debt(case, svc, as_of, options)
         out += threshold_problems(debt, as_of, options, "A bankruptcy petition")
         if case.history("charging_order"):
-            out.append(Problem("recovery_history", "a charging order is recorded: the petition must say whether "
-                               "the petitioner gives up that security or values it (r.10.9)",
-                               code="secured_debt", blocking=False))
+            out.append(
+                Problem(
+                    "recovery_history",
+                    "a charging order is recorded: the petition must say whether "
+                    "the petitioner gives up that security or values it (r.10.9)",
+                    code="secured_debt",
+                    blocking=False,
+                )
+            )
         return out
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -639,10 +793,13 @@ class BankruptcyPetition(DocumentType):
         ctx.update(
             comi=options.get("comi", "The debtor's centre of main interests is in England and Wales."),
             resident=resident,
-            court_reason=options.get("court_reason", f"The debtor has resided at {debtor.address.one_line()} for "
-                                     "the greater part of the six months before the presentation of this "
-                                     "petition, which is within the insolvency district of this court "
-                                     "(rule 10.11)."),
+            court_reason=options.get(
+                "court_reason",
+                f"The debtor has resided at {debtor.address.one_line()} for "
+                "the greater part of the six months before the presentation of this "
+                "petition, which is within the insolvency district of this court "
+                "(rule 10.11).",
+            ),
         )
         return ctx
 
@@ -664,7 +821,9 @@ class WindingUpPetition(DocumentType):
         bad = basis_problems(case, svc.entry.date if svc else as_of, options)
         if bad:
             return out + bad
-        return out + company_threshold(petition_debt(case, svc, as_of, options), as_of, "A winding-up petition")
+        return out + company_threshold(
+            petition_debt(case, svc, as_of, options), as_of, "A winding-up petition"
+        )
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
         ctx = _petition_context(case, as_of, options, "winding_up_deposit", "winding_up_petition_fee")
@@ -672,8 +831,10 @@ class WindingUpPetition(DocumentType):
         assert isinstance(company, CompanyDebtor)
         ctx.update(
             company=company,
-            court_reason=options.get("court_reason", "The company's registered office is in England and Wales "
-                                     "(section 117 of the Insolvency Act 1986)."),
+            court_reason=options.get(
+                "court_reason",
+                "The company's registered office is in England and Wales "
+                "(section 117 of the Insolvency Act 1986).",
+            ),
         )
         return ctx
-

@@ -48,8 +48,14 @@ class OptionAssessment:
     likely_return: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "status": self.status, "reason": self.reason,
-                "cost": self.cost, "likely_return": self.likely_return}
+        return {
+            "key": self.key,
+            "title": self.title,
+            "status": self.status,
+            "reason": self.reason,
+            "cost": self.cost,
+            "likely_return": self.likely_return,
+        }
 
 
 def _eligibility(doc_type: str, case: Case, as_of: date, options: Mapping[str, str]) -> tuple[str, str]:
@@ -78,52 +84,89 @@ def assess_options(case: Case, as_of: date, balance: Balance, options: Options) 
 
     plans = case.history("payment_plan") + case.history("broken_plan")
     broken = case.last("broken_plan")
-    out.append(OptionAssessment(
-        "payment_plan", "Payment plan", "yes" if outstanding > 0 else "no",
-        f"previous plan broken on {broken.date.isoformat()}" if broken else
-        ("a plan was agreed before" if plans else "no plan tried yet"),
-        ZERO,
-        f"up to {fmt_gbp(outstanding)} by instalments, if kept",
-    ))
+    out.append(
+        OptionAssessment(
+            "payment_plan",
+            "Payment plan",
+            "yes" if outstanding > 0 else "no",
+            f"previous plan broken on {broken.date.isoformat()}"
+            if broken
+            else ("a plan was agreed before" if plans else "no plan tried yet"),
+            ZERO,
+            f"up to {fmt_gbp(outstanding)} by instalments, if kept",
+        )
+    )
 
     status, why = _eligibility("n379", case, as_of, options)
-    out.append(OptionAssessment(
-        "charging_order", "Charging order", status, why, enforcement_fee("charging_order", as_of),
-        f"secured on {len(case.properties)} property; paid on sale or refinance" if case.properties
-        else "no property known",
-    ))
+    out.append(
+        OptionAssessment(
+            "charging_order",
+            "Charging order",
+            status,
+            why,
+            enforcement_fee("charging_order", as_of),
+            f"secured on {len(case.properties)} property; paid on sale or refinance"
+            if case.properties
+            else "no property known",
+        )
+    )
 
     status, why = _eligibility("n337", case, as_of, options)
     employment = debtor.employment
     employer = employment.employer.name if employment and employment.employer else None
-    out.append(OptionAssessment(
-        "attachment_of_earnings", "Attachment of earnings", status, why,
-        enforcement_fee("attachment_of_earnings", as_of),
-        f"deductions from pay at {employer}" if employer else "no employer known",
-    ))
+    out.append(
+        OptionAssessment(
+            "attachment_of_earnings",
+            "Attachment of earnings",
+            status,
+            why,
+            enforcement_fee("attachment_of_earnings", as_of),
+            f"deductions from pay at {employer}" if employer else "no employer known",
+        )
+    )
 
     if debtor.kind == "company":
         key, title = "winding_up_petition", "Winding-up petition"
-        cost = insolvency_figure("winding_up_deposit", as_of) + insolvency_figure("winding_up_petition_fee", as_of)
+        cost = insolvency_figure("winding_up_deposit", as_of) + insolvency_figure(
+            "winding_up_petition_fee", as_of
+        )
     else:
         key, title = "bankruptcy_petition", "Bankruptcy petition"
-        cost = insolvency_figure("bankruptcy_deposit", as_of) + insolvency_figure("bankruptcy_petition_fee", as_of)
+        cost = insolvency_figure("bankruptcy_deposit", as_of) + insolvency_figure(
+            "bankruptcy_petition_fee", as_of
+        )
     status, why = _eligibility(key, case, as_of, options)
-    out.append(OptionAssessment(
-        "bankruptcy", title, status, why, cost,
-        "a dividend, if any, after the costs of the estate; the deposit is usually spent",
-    ))
+    out.append(
+        OptionAssessment(
+            "bankruptcy",
+            title,
+            status,
+            why,
+            cost,
+            "a dividend, if any, after the costs of the estate; the deposit is usually spent",
+        )
+    )
 
     write_off_options = {
         "reason": options.get("write_off_reason", WRITE_OFF_REASON_DEFAULT),
         "evidence": options.get("write_off_evidence", "as set out in this briefing"),
         "policy": options.get("policy", ""),
     }
-    status, why = _eligibility("write_off_report", case, as_of, {k: v for k, v in write_off_options.items() if v})
-    out.append(OptionAssessment(
-        "write_off", "Write-off", status, why, ZERO,
-        f"nil; VAT bad debt relief on {fmt_gbp(balance.vat_outstanding)}" if balance.vat_outstanding else "nil",
-    ))
+    status, why = _eligibility(
+        "write_off_report", case, as_of, {k: v for k, v in write_off_options.items() if v}
+    )
+    out.append(
+        OptionAssessment(
+            "write_off",
+            "Write-off",
+            status,
+            why,
+            ZERO,
+            f"nil; VAT bad debt relief on {fmt_gbp(balance.vat_outstanding)}"
+            if balance.vat_outstanding
+            else "nil",
+        )
+    )
     return out
 
 
@@ -147,12 +190,16 @@ def _summary(case: Case, balance: Balance) -> str:
     parts = [f"{case.primary_debtor.display_name} owes {fmt_gbp(balance.outstanding)}"]
     if open_lines:
         oldest = min(line.due for line in open_lines)
-        parts.append(f"on {len(open_lines)} open account line{'s' if len(open_lines) != 1 else ''}, "
-                     f"the oldest due on {oldest.day} {oldest:%B %Y}")
+        parts.append(
+            f"on {len(open_lines)} open account line{'s' if len(open_lines) != 1 else ''}, "
+            f"the oldest due on {oldest.day} {oldest:%B %Y}"
+        )
     text = " ".join(parts) + "."
     if case.recovery_history:
         last = max(case.recovery_history, key=lambda h: h.date)
-        text += f" Last recovery action: {last.action.replace('_', ' ')} on {last.date.day} {last.date:%B %Y}."
+        text += (
+            f" Last recovery action: {last.action.replace('_', ' ')} on {last.date.day} {last.date:%B %Y}."
+        )
     return text
 
 
@@ -172,7 +219,7 @@ def _circumstances(case: Case, as_of: date) -> tuple[str, str]:
     if case.judgments:
         facts.append(f"{len(case.judgments)} judgment(s) obtained.")
     flags = debtor.vulnerability.flags
-    vulnerability = (", ".join(f.replace("_", " ") for f in flags) if flags else "none recorded")
+    vulnerability = ", ".join(f.replace("_", " ") for f in flags) if flags else "none recorded"
     if debtor.vulnerability.notes:
         vulnerability += f" ({debtor.vulnerability.notes})"
     return " ".join(facts) or "Nothing recorded beyond the debt itself.", vulnerability
@@ -192,7 +239,9 @@ class PanelBriefing(DocumentType):
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
         if compute_balance(case, as_of).outstanding <= 0:
-            return [Problem("invoices", "nothing is outstanding: no panel decision needed", "nothing_outstanding")]
+            return [
+                Problem("invoices", "nothing is outstanding: no panel decision needed", "nothing_outstanding")
+            ]
         return []
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -235,8 +284,12 @@ class PackRendered:
 
 
 def pack_input_hash(cases: Sequence[Case], meeting: date, as_of: date, options: Mapping[str, str]) -> str:
-    payload = {"cases": [c.content_hash() for c in cases], "meeting": meeting.isoformat(),
-               "as_of": as_of.isoformat(), "options": dict(sorted(options.items()))}
+    payload = {
+        "cases": [c.content_hash() for c in cases],
+        "meeting": meeting.isoformat(),
+        "as_of": as_of.isoformat(),
+        "options": dict(sorted(options.items())),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -248,8 +301,13 @@ def render_pack(
         raise InvalidInput("a panel pack needs at least one case")
     refs = [c.case_ref for c in cases]
     if len(set(refs)) != len(refs):
-        raise InvalidInput("a case appears twice in the panel pack", [
-            Problem("cases", f"{r} is listed more than once") for r in sorted({r for r in refs if refs.count(r) > 1})])
+        raise InvalidInput(
+            "a case appears twice in the panel pack",
+            [
+                Problem("cases", f"{r} is listed more than once")
+                for r in sorted({r for r in refs if refs.count(r) > 1})
+            ],
+        )
     briefing_type = registry.get("panel_briefing")
     briefings: list[tuple[Case, dict[str, Any], bytes]] = []
     for case in cases:
@@ -257,14 +315,22 @@ def render_pack(
         if problems:
             raise InvalidInput(f"{case.case_ref} cannot be briefed", problems)
         context = briefing_type.context(case, as_of, options)
-        meta = PdfMeta(title=briefing_type.pdf_title(case), created=as_of,
-                       document_id=hashlib.sha256(f"{case.content_hash()}{as_of}".encode()).hexdigest()[:32])
+        meta = PdfMeta(
+            title=briefing_type.pdf_title(case),
+            created=as_of,
+            document_id=hashlib.sha256(f"{case.content_hash()}{as_of}".encode()).hexdigest()[:32],
+        )
         briefings.append((case, context, engine.render(briefing_type.templates["docx"], context, meta).pdf))
 
     input_hash = pack_input_hash(cases, meeting, as_of, options)
     council = cases[0].creditor.name
-    meta = PdfMeta(title=f"Debt panel {meeting.isoformat()} - {council}", document_id=input_hash[:32],
-                   created=as_of, author=council, subject="Debt panel pack")
+    meta = PdfMeta(
+        title=f"Debt panel {meeting.isoformat()} - {council}",
+        document_id=input_hash[:32],
+        created=as_of,
+        author=council,
+        subject="Debt panel pack",
+    )
     page_counts = [len(PdfReader(io.BytesIO(pdf)).pages) for _, _, pdf in briefings]
 
     cover_pages, cover = 1, b""
@@ -279,8 +345,14 @@ def render_pack(
             "count": len(cases),
             "total": sum((ctx["outstanding"] for _, ctx, _ in briefings), ZERO),
             "cases": [
-                {"item": n + 3, "case_ref": case.case_ref, "debtor_name": ctx["debtor_name"],
-                 "outstanding": ctx["outstanding"], "recommended": ctx["recommended"], "page": starts[n]}
+                {
+                    "item": n + 3,
+                    "case_ref": case.case_ref,
+                    "debtor_name": ctx["debtor_name"],
+                    "outstanding": ctx["outstanding"],
+                    "recommended": ctx["recommended"],
+                    "page": starts[n],
+                }
                 for n, (case, ctx, _) in enumerate(briefings)
             ],
             "last_item": len(cases) + 3,

@@ -49,7 +49,9 @@ def get(doc_type: str) -> DocumentType:
         return _TYPES[doc_type]
     except KeyError:
         known = ", ".join(sorted(_TYPES))
-        raise NotFound(f"unknown document type {doc_type!r} (known: {known})", code="unknown_doctype") from None
+        raise NotFound(
+            f"unknown document type {doc_type!r} (known: {known})", code="unknown_doctype"
+        ) from None
 
 
 def all_types() -> list[DocumentType]:

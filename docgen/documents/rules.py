@@ -33,12 +33,14 @@ def breathing_space(case: Case, as_of: date) -> list[Problem]:
     out = []
     for i, d in enumerate(case.debtors):
         if d.breathing_space is not None and d.breathing_space.active_on(as_of):
-            out.append(Problem(
-                f"debtors[{i}].breathing_space",
-                f"{d.display_name} is in a Breathing Space moratorium from {d.breathing_space.start.isoformat()}: "
-                "no demand, proceedings or enforcement while it lasts (Debt Respite Scheme Regulations 2020)",
-                code="breathing_space",
-            ))
+            out.append(
+                Problem(
+                    f"debtors[{i}].breathing_space",
+                    f"{d.display_name} is in a Breathing Space moratorium from {d.breathing_space.start.isoformat()}: "
+                    "no demand, proceedings or enforcement while it lasts (Debt Respite Scheme Regulations 2020)",
+                    code="breathing_space",
+                )
+            )
     return out
 
 
@@ -60,18 +62,32 @@ def statute_barred(case: Case, as_of: date, options: Mapping[str, str]) -> list[
     override = options.get(OVERRIDE_LIMITATION, "").strip()
     if lim.statute_barred:
         if override:
-            return [Problem("limitation", f"statute-barred debt pursued on override: {override}",
-                            code="limitation_override", blocking=False)]
-        return [Problem(
-            "limitation",
-            f"the debt is statute-barred (the limitation period of {lim.years} years ran out on "
-            f"{lim.expires_on.isoformat() if lim.expires_on else 'an earlier date'}); give "
-            f"--option {OVERRIDE_LIMITATION}=<reason> to proceed, and the reason is recorded",
-            code="statute_barred",
-        )]
+            return [
+                Problem(
+                    "limitation",
+                    f"statute-barred debt pursued on override: {override}",
+                    code="limitation_override",
+                    blocking=False,
+                )
+            ]
+        return [
+            Problem(
+                "limitation",
+                f"the debt is statute-barred (the limitation period of {lim.years} years ran out on "
+                f"{lim.expires_on.isoformat() if lim.expires_on else 'an earlier date'}); give "
+                f"--option {OVERRIDE_LIMITATION}=<reason> to proceed, and the reason is recorded",
+                code="statute_barred",
+            )
+        ]
     if lim.partly_barred:
-        return [Problem("limitation", f"part of the debt is statute-barred: {', '.join(lim.barred_refs)}",
-                        code="partly_statute_barred", blocking=False)]
+        return [
+            Problem(
+                "limitation",
+                f"part of the debt is statute-barred: {', '.join(lim.barred_refs)}",
+                code="partly_statute_barred",
+                blocking=False,
+            )
+        ]
     return []
 
 
@@ -82,13 +98,19 @@ def vulnerability(case: Case, options: Mapping[str, str]) -> list[Problem]:
         if not flags:
             continue
         acknowledged = is_true(options, ACK_VULNERABILITY)
-        out.append(Problem(
-            f"debtors[{i}].vulnerability",
-            f"{d.display_name} is flagged vulnerable ({', '.join(flags)})"
-            + ("; acknowledged" if acknowledged else f"; acknowledge with --option {ACK_VULNERABILITY}=true"),
-            code="vulnerability",
-            blocking=not acknowledged,
-        ))
+        out.append(
+            Problem(
+                f"debtors[{i}].vulnerability",
+                f"{d.display_name} is flagged vulnerable ({', '.join(flags)})"
+                + (
+                    "; acknowledged"
+                    if acknowledged
+                    else f"; acknowledge with --option {ACK_VULNERABILITY}=true"
+                ),
+                code="vulnerability",
+                blocking=not acknowledged,
+            )
+        )
     return out
 
 
@@ -110,7 +132,9 @@ def standard(case: Case, as_of: date, options: Mapping[str, str]) -> list[Proble
 
 def individuals_only(case: Case, what: str) -> list[Problem]:
     return [
-        Problem(f"debtors[{i}].kind", f"{what} is for individuals; {d.display_name} is a company", code="company")
+        Problem(
+            f"debtors[{i}].kind", f"{what} is for individuals; {d.display_name} is a company", code="company"
+        )
         for i, d in enumerate(case.debtors)
         if d.is_company
     ]
@@ -118,7 +142,11 @@ def individuals_only(case: Case, what: str) -> list[Problem]:
 
 def companies_only(case: Case, what: str) -> list[Problem]:
     return [
-        Problem(f"debtors[{i}].kind", f"{what} is for companies; {d.display_name} is an individual", code="individual")
+        Problem(
+            f"debtors[{i}].kind",
+            f"{what} is for companies; {d.display_name} is an individual",
+            code="individual",
+        )
         for i, d in enumerate(case.debtors)
         if not d.is_company
     ]

@@ -123,13 +123,25 @@ def _reason_problems(case: Case, as_of: date, reason: str, balance: Balance) -> 
     """Checks a reason must pass against the case's own facts."""
     debtor = case.primary_debtor
     if reason == "deceased_no_estate" and not debtor.deceased_on:
-        return [Problem("options.reason", "deceased_no_estate needs debtors[0].deceased_on", "reason_unsupported")]
+        return [
+            Problem("options.reason", "deceased_no_estate needs debtors[0].deceased_on", "reason_unsupported")
+        ]
     if reason == "statute_barred" and not limitation(case, as_of, balance).statute_barred:
-        return [Problem("options.reason", "the outstanding debt is not statute-barred on this date",
-                        "reason_unsupported")]
+        return [
+            Problem(
+                "options.reason",
+                "the outstanding debt is not statute-barred on this date",
+                "reason_unsupported",
+            )
+        ]
     if reason == "absconded_untraceable" and not case.history("tracing"):
-        return [Problem("recovery_history", "absconded_untraceable needs a tracing entry in the recovery history",
-                        "reason_unsupported")]
+        return [
+            Problem(
+                "recovery_history",
+                "absconded_untraceable needs a tracing entry in the recovery history",
+                "reason_unsupported",
+            )
+        ]
     return []
 
 
@@ -166,10 +178,18 @@ class WriteOffReport(DocumentType):
             else:
                 problems.extend(_reason_problems(case, as_of, reason, balance))
         if not options.get("evidence", "").strip():
-            problems.append(Problem("options.evidence", "state the evidence the write-off relies on", "missing_evidence"))
+            problems.append(
+                Problem("options.evidence", "state the evidence the write-off relies on", "missing_evidence")
+            )
         if case.primary_debtor.breathing_space and case.primary_debtor.breathing_space.active_on(as_of):
-            problems.append(Problem("debtors[0].breathing_space", "breathing space is active: record it in the "
-                                    "report; write-off itself is not enforcement", "breathing_space", blocking=False))
+            problems.append(
+                Problem(
+                    "debtors[0].breathing_space",
+                    "breathing space is active: record it in the report; write-off itself is not enforcement",
+                    "breathing_space",
+                    blocking=False,
+                )
+            )
         return problems
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
@@ -272,24 +292,28 @@ def build_schedule(items: Sequence[BatchItem], as_of: date, policy: Policy) -> S
             continue
         level = policy.level_for(balance.outstanding)
         provision = sum(
-            (money(line.outstanding * policy.provision_rate(line.days_overdue(as_of)) / 100)
-             for line in balance.open_lines),
+            (
+                money(line.outstanding * policy.provision_rate(line.days_overdue(as_of)) / 100)
+                for line in balance.open_lines
+            ),
             ZERO,
         )
-        schedule.rows.append(ScheduleRow(
-            case_ref=item.case.case_ref,
-            debtor_name=item.case.primary_debtor.display_name,
-            debt_type=DEBT_TYPE_LABELS.get(item.case.debt_type, str(item.case.debt_type)),
-            reason_code=reason.code,
-            reason_title=reason.title,
-            year=earliest_open_year(balance),
-            level_code=level.code,
-            level_title=level.title,
-            amount=balance.outstanding,
-            vat=balance.vat_outstanding,
-            provision=provision,
-            committee=policy.needs_committee(balance.outstanding),
-        ))
+        schedule.rows.append(
+            ScheduleRow(
+                case_ref=item.case.case_ref,
+                debtor_name=item.case.primary_debtor.display_name,
+                debt_type=DEBT_TYPE_LABELS.get(item.case.debt_type, str(item.case.debt_type)),
+                reason_code=reason.code,
+                reason_title=reason.title,
+                year=earliest_open_year(balance),
+                level_code=level.code,
+                level_title=level.title,
+                amount=balance.outstanding,
+                vat=balance.vat_outstanding,
+                provision=provision,
+                committee=policy.needs_committee(balance.outstanding),
+            )
+        )
     if problems:
         raise InvalidInput("the write-off batch has cases that cannot be scheduled", problems)
     schedule.rows.sort(key=lambda r: (r.amount, r.case_ref))
@@ -308,9 +332,14 @@ def _totals(rows: Iterable[ScheduleRow], key: str) -> list[dict[str, Any]]:
 
 def _row_dict(row: ScheduleRow) -> dict[str, Any]:
     return {
-        "case_ref": row.case_ref, "debtor_name": row.debtor_name, "debt_type": row.debt_type,
-        "reason": row.reason_title, "year": row.year, "level": row.level_title,
-        "amount": row.amount, "vat": row.vat,
+        "case_ref": row.case_ref,
+        "debtor_name": row.debtor_name,
+        "debt_type": row.debt_type,
+        "reason": row.reason_title,
+        "year": row.year,
+        "level": row.level_title,
+        "amount": row.amount,
+        "vat": row.vat,
     }
 
 
@@ -320,14 +349,16 @@ def schedule_context(schedule: Schedule, council: str) -> dict[str, Any]:
     for level in policy.levels:
         rows = [r for r in schedule.rows if r.level_code == level.code]
         if rows:
-            groups.append({
-                "title": level.title,
-                "limit": "no limit" if level.limit is None else f"up to £{level.limit:,}",
-                "committee": policy.needs_committee(rows[0].amount),
-                "count": len(rows),
-                "total": sum((r.amount for r in rows), ZERO),
-                "rows": [_row_dict(r) for r in rows],
-            })
+            groups.append(
+                {
+                    "title": level.title,
+                    "limit": "no limit" if level.limit is None else f"up to £{level.limit:,}",
+                    "committee": policy.needs_committee(rows[0].amount),
+                    "count": len(rows),
+                    "total": sum((r.amount for r in rows), ZERO),
+                    "rows": [_row_dict(r) for r in rows],
+                }
+            )
     committee = schedule.committee()
     return {
         "council": council,
@@ -448,16 +479,33 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "Schedule"
-    ws.append(["Case ref", "Debtor", "Debt type", "Reason", "Year", "Authority", "Committee", "Amount", "VAT"])
+    ws.append(
+        ["Case ref", "Debtor", "Debt type", "Reason", "Year", "Authority", "Committee", "Amount", "VAT"]
+    )
     for r in schedule.rows:
-        ws.append([r.case_ref, r.debtor_name, r.debt_type, r.reason_title, r.year, r.level_title,
-                   "yes" if r.committee else "no", r.amount, r.vat])
+        ws.append(
+            [
+                r.case_ref,
+                r.debtor_name,
+                r.debt_type,
+                r.reason_title,
+                r.year,
+                r.level_title,
+                "yes" if r.committee else "no",
+                r.amount,
+                r.vat,
+            ]
+        )
     for row in ws.iter_rows(min_row=2, min_col=8, max_col=9):
         for cell in row:
             cell.number_format = '"£"#,##0.00'
     summary = wb.create_sheet("Summary")
-    for title, key in (("Debt type", "debt_type"), ("Year", "year"), ("Reason", "reason_title"),
-                       ("Authority", "level_title")):
+    for title, key in (
+        ("Debt type", "debt_type"),
+        ("Year", "year"),
+        ("Reason", "reason_title"),
+        ("Authority", "level_title"),
+    ):
         summary.append([title, "Count", "Total"])
         for t in _totals(schedule.rows, key):
             summary.append([t["label"], t["count"], t["total"]])
@@ -476,8 +524,11 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
         # openpyxl stamps the save time into the core properties whatever was set
         if name != "docProps/core.xml":
             return content
-        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                      rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode() + rb"\g<2>", content)
+        return re.sub(
+            rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+            rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode() + rb"\g<2>",
+            content,
+        )
 
     return normalise_zip(out.getvalue(), fixed_modified)
 
@@ -493,7 +544,9 @@ class _BatchType(DocumentType):
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
         try:
-            build_schedule([BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy")))
+            build_schedule(
+                [BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy"))
+            )
         except InvalidInput as err:
             return err.problems or [Problem("", err.message)]
         return []
@@ -506,8 +559,9 @@ class WriteOffSchedule(_BatchType):
     templates: ClassVar[dict[str, str]] = {"docx": "write_off_schedule.docx"}
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        schedule = build_schedule([BatchItem(case, options.get("reason", ""))], as_of,
-                                  load_policy(options.get("policy")))
+        schedule = build_schedule(
+            [BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy"))
+        )
         return schedule_context(schedule, case.creditor.name)
 
 
@@ -522,13 +576,20 @@ class CommitteeWriteOffReport(_BatchType):
         if not problems:
             policy = load_policy(options.get("policy"))
             if not policy.needs_committee(compute_balance(case, as_of).outstanding):
-                problems.append(Problem("", f"within the delegated limit of £{policy.delegated_limit:,}: "
-                                        "no committee decision needed", "within_delegation"))
+                problems.append(
+                    Problem(
+                        "",
+                        f"within the delegated limit of £{policy.delegated_limit:,}: "
+                        "no committee decision needed",
+                        "within_delegation",
+                    )
+                )
         return problems
 
     def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        schedule = build_schedule([BatchItem(case, options.get("reason", ""))], as_of,
-                                  load_policy(options.get("policy")))
+        schedule = build_schedule(
+            [BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy"))
+        )
         return committee_context(schedule, case.creditor.name)
 
 
@@ -571,19 +632,31 @@ def render_batch(
         template, title = WriteOffSchedule.templates["docx"], WriteOffSchedule.title
     elif doc_type == "committee_write_off_report":
         if not schedule.committee():
-            raise Ineligible("no case in the batch is above the delegated limit", [
-                Problem("cases", f"every case is within £{policy.delegated_limit:,}", "within_delegation")])
+            raise Ineligible(
+                "no case in the batch is above the delegated limit",
+                [Problem("cases", f"every case is within £{policy.delegated_limit:,}", "within_delegation")],
+            )
         context = committee_context(schedule, council)
         template, title = CommitteeWriteOffReport.templates["docx"], CommitteeWriteOffReport.title
     else:
         raise InvalidInput(f"{doc_type!r} is not a write-off batch type")
     input_hash = batch_input_hash(items, as_of, {**options, "doc_type": doc_type})
-    meta = PdfMeta(title=f"{title} - {council} - {as_of.isoformat()}", document_id=input_hash[:32],
-                   created=as_of, author=council, subject=title)
+    meta = PdfMeta(
+        title=f"{title} - {council} - {as_of.isoformat()}",
+        document_id=input_hash[:32],
+        created=as_of,
+        author=council,
+        subject=title,
+    )
     output: RenderOutput = engine.render(template, context, meta)
     attachments = dict(output.attachments)
     if doc_type == "write_off_schedule":
         attachments["xlsx"] = schedule_xlsx(schedule)
-    return BatchRendered(doc_type=doc_type, pdf=output.pdf, attachments=attachments,
-                         sha256=hashlib.sha256(output.pdf).hexdigest(), input_hash=input_hash,
-                         template_hash=engine.template_hash(template))
+    return BatchRendered(
+        doc_type=doc_type,
+        pdf=output.pdf,
+        attachments=attachments,
+        sha256=hashlib.sha256(output.pdf).hexdigest(),
+        input_hash=input_hash,
+        template_hash=engine.template_hash(template),
+    )

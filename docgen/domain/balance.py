@@ -105,13 +105,19 @@ def compute_balance(case: Case, as_of: date) -> Balance:
             raw.append((ref, "liability_order", desc, lo.date, lo.date, lo.amount + lo.costs, ZERO))
     for adj in case.adjustments:
         if adj.date <= as_of and adj.amount > 0:
-            raw.append((f"ADJ {adj.date.isoformat()}", "charge", adj.reason, adj.date, adj.date, adj.amount, ZERO))
+            raw.append(
+                (f"ADJ {adj.date.isoformat()}", "charge", adj.reason, adj.date, adj.date, adj.amount, ZERO)
+            )
     raw.sort(key=lambda r: (r[4], r[3], r[0]))
 
     credits: list[tuple[date, Decimal, str]] = [
         (p.date, p.amount, p.reference or p.method or "payment") for p in case.payments if p.date <= as_of
     ]
-    credits += [(a.date, -a.amount, a.reason or "credit") for a in case.adjustments if a.date <= as_of and a.amount < 0]
+    credits += [
+        (a.date, -a.amount, a.reason or "credit")
+        for a in case.adjustments
+        if a.date <= as_of and a.amount < 0
+    ]
     credits.sort(key=lambda c: c[0])
 
     remaining = [r[5] + r[6] for r in raw]
@@ -131,8 +137,16 @@ def compute_balance(case: Case, as_of: date) -> Balance:
         unallocated += left
 
     lines = tuple(
-        DebtLine(ref=r[0], kind=r[1], description=r[2], issued=r[3], due=r[4], net=r[5], vat=r[6],
-                 allocations=tuple(allocations[i]))
+        DebtLine(
+            ref=r[0],
+            kind=r[1],
+            description=r[2],
+            issued=r[3],
+            due=r[4],
+            net=r[5],
+            vat=r[6],
+            allocations=tuple(allocations[i]),
+        )
         for i, r in enumerate(raw)
     )
     ageing = {label: ZERO for label, _ in AGEING_BUCKETS}

@@ -87,11 +87,15 @@ def pap_reply_due(letter_date: date) -> date:
 
 
 def acknowledgment_due(deemed_service_of_particulars: date) -> date:
-    return deemed_service_of_particulars + timedelta(days=period("acknowledgment_days", deemed_service_of_particulars))
+    return deemed_service_of_particulars + timedelta(
+        days=period("acknowledgment_days", deemed_service_of_particulars)
+    )
 
 
 def defence_due(deemed_service_of_particulars: date) -> date:
-    return deemed_service_of_particulars + timedelta(days=period("defence_days", deemed_service_of_particulars))
+    return deemed_service_of_particulars + timedelta(
+        days=period("defence_days", deemed_service_of_particulars)
+    )
 
 
 def claim_form_service_deadline(issue_date: date) -> date:

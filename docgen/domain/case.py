@@ -42,7 +42,7 @@ class _Model(BaseModel):
 
 def _money_value(v: Any) -> Any:
     if isinstance(v, float):
-        raise ValueError("money must be a decimal string such as \"1234.50\", not a binary float")
+        raise ValueError('money must be a decimal string such as "1234.50", not a binary float')
     if isinstance(v, str | int | Decimal):
         try:
             d = Decimal(str(v))
@@ -355,10 +355,24 @@ class OtherCreditor(_Model):
 
 
 HistoryAction = Literal[
-    "reminder", "final_notice", "letter_before_claim", "reply_form_received", "claim_issued",
-    "claim_served", "judgment", "enforcement_agent", "visit", "payment_plan", "broken_plan", "tracing",
-    "statutory_demand_served", "petition_presented", "charging_order", "attachment_of_earnings",
-    "warrant_of_control", "write_off_recommended",
+    "reminder",
+    "final_notice",
+    "letter_before_claim",
+    "reply_form_received",
+    "claim_issued",
+    "claim_served",
+    "judgment",
+    "enforcement_agent",
+    "visit",
+    "payment_plan",
+    "broken_plan",
+    "tracing",
+    "statutory_demand_served",
+    "petition_presented",
+    "charging_order",
+    "attachment_of_earnings",
+    "warrant_of_control",
+    "write_off_recommended",
 ]
 
 
@@ -400,7 +414,9 @@ class Case(_Model):
     @classmethod
     def _safe_ref(cls, v: str) -> str:
         if not CASE_REF_RE.match(v) or ".." in v or v.startswith(("/", ".")) or v.endswith("/"):
-            raise ValueError("unsafe case_ref: use 1-40 of A-Z a-z 0-9 / _ . - (no '..', no leading '/' or '.')")
+            raise ValueError(
+                "unsafe case_ref: use 1-40 of A-Z a-z 0-9 / _ . - (no '..', no leading '/' or '.')"
+            )
         return v
 
     @property
@@ -456,7 +472,7 @@ def _message(err: Any) -> str:
     if kind == "missing":
         return "required"
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
         return "kind must be 'individual' or 'company'"
     return msg

@@ -35,7 +35,8 @@ class CaseFacts:
     @property
     def breathing_space_active(self) -> bool:
         return any(
-            d.breathing_space is not None and d.breathing_space.active_on(self.as_of) for d in self.case.debtors
+            d.breathing_space is not None and d.breathing_space.active_on(self.as_of)
+            for d in self.case.debtors
         )
 
     @property

@@ -32,7 +32,11 @@ def issue_fee(claim: Decimal | None, as_of: date) -> Decimal:
 
 
 def fixed_costs_on_issue(
-    claim: Decimal, as_of: date, *, personal_service: bool = False, extra_defendants_served_personally: int = 0
+    claim: Decimal,
+    as_of: date,
+    *,
+    personal_service: bool = False,
+    extra_defendants_served_personally: int = 0,
 ) -> Decimal:
     """The legal representative's fixed costs on issue (nil at or below the minimum claim)."""
     row = lookup("fixed_costs_issue", as_of)
@@ -57,7 +61,9 @@ def application_fee(kind: Literal["on_notice", "without_notice"], as_of: date) -
     return lookup("application_fees", as_of).dec("fees", kind)
 
 
-def enforcement_fee(kind: Literal["warrant_of_control", "charging_order", "attachment_of_earnings"], as_of: date) -> Decimal:
+def enforcement_fee(
+    kind: Literal["warrant_of_control", "charging_order", "attachment_of_earnings"], as_of: date
+) -> Decimal:
     return lookup("enforcement_fees", as_of).dec("fees", kind)
 
 

@@ -40,7 +40,9 @@ def limitation(case: Case, as_of: date, balance: Balance | None = None) -> Limit
     years = int(row["years"][case.debt_type.value])
     balance = balance or compute_balance(case, as_of)
     payments = sorted(p.date for p in case.payments if p.date <= as_of)
-    acknowledgments = [h.date for h in case.recovery_history if h.action == "reply_form_received" and h.date <= as_of]
+    acknowledgments = [
+        h.date for h in case.recovery_history if h.action == "reply_form_received" and h.date <= as_of
+    ]
     restarts = sorted(payments + acknowledgments) if row["restart_on_part_payment"] else []
 
     lines = []

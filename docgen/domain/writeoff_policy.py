@@ -124,7 +124,9 @@ def _parse(data: dict[str, Any], origin: str) -> Policy:
             notes=data.get("notes", ""),
             levels=levels,
             reasons=reasons,
-            vat=VatTreatment(vat["treatment"], vat["source"], int(vat["months_overdue"]), dict(vat["accounts"])),
+            vat=VatTreatment(
+                vat["treatment"], vat["source"], int(vat["months_overdue"]), dict(vat["accounts"])
+            ),
             provision=tuple(
                 ProvisionRate(int(r["over_days"]), Decimal(r["percent"])) for r in data["provision"]["rates"]
             ),
@@ -150,10 +152,13 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
     name = str(name_or_path or DEFAULT_POLICY)
     path = Path(name) if name.endswith(".json") else POLICIES_DIR / f"{name}.json"
     if not name.endswith(".json") and not name.replace("_", "").replace("-", "").isalnum():
-        raise InvalidInput(f"bad policy name {name!r}", [Problem("options.policy", "letters, digits, _ and - only")])
+        raise InvalidInput(
+            f"bad policy name {name!r}", [Problem("options.policy", "letters, digits, _ and - only")]
+        )
     if not path.is_file():
-        raise NotFound(f"write-off policy {name!r} not found (known: {', '.join(policy_names())})",
-                       code="unknown_policy")
+        raise NotFound(
+            f"write-off policy {name!r} not found (known: {', '.join(policy_names())})", code="unknown_policy"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -182,7 +187,9 @@ def can_approve(user_role: str, user_limit: Decimal | None, amount: Decimal, pol
     which can only narrow the level's limit (None: the level's limit applies)."""
     needed = policy.level_for(amount)
     if user_role not in {lv.code for lv in policy.levels}:
-        return Decision(False, f"role {user_role!r} holds no write-off delegation in {policy.name}", needed.code)
+        return Decision(
+            False, f"role {user_role!r} holds no write-off delegation in {policy.name}", needed.code
+        )
     level = policy.level(user_role)
     limits = [lim for lim in (level.limit, user_limit) if lim is not None]
     effective = min(limits) if limits else None
@@ -233,9 +240,13 @@ def vat_journal(balance: Balance, policy: Policy, as_of: date, ref: str) -> VatJ
             relief_from = eligible_on if relief_from is None else max(relief_from, eligible_on)
     total = balance.outstanding
     lines = [
-        JournalLine(accounts["bad_debt_expense"], money(total - relief), ZERO, f"Write-off {ref}, net of VAT relief"),
+        JournalLine(
+            accounts["bad_debt_expense"], money(total - relief), ZERO, f"Write-off {ref}, net of VAT relief"
+        ),
     ]
     if relief:
-        lines.append(JournalLine(accounts["vat_relief"], relief, ZERO, f"Bad debt relief on output VAT, {ref}"))
+        lines.append(
+            JournalLine(accounts["vat_relief"], relief, ZERO, f"Bad debt relief on output VAT, {ref}")
+        )
     lines.append(JournalLine(accounts["debtors_control"], ZERO, total, f"Write-off {ref}"))
     return VatJournal(tuple(lines), relief, deferred, relief_from)

@@ -46,8 +46,14 @@ class ImportResult:
     def accepted(self, valid_only: bool = False) -> list[Case]:
         """The cases to import. All or nothing unless ``valid_only``."""
         if self.problems and not valid_only:
-            shown = [Problem(f"{Path(p.source).name} row {p.row}" + (f" [{p.column}]" if p.column else ""),
-                             f"{p.field + ': ' if p.field else ''}{p.message}", p.code) for p in self.problems]
+            shown = [
+                Problem(
+                    f"{Path(p.source).name} row {p.row}" + (f" [{p.column}]" if p.column else ""),
+                    f"{p.field + ': ' if p.field else ''}{p.message}",
+                    p.code,
+                )
+                for p in self.problems
+            ]
             raise InvalidInput(
                 f"{len(self.problems)} problem(s) in {len(self.rejected_rows) or 'the'} row(s): nothing imported "
                 "(fix them, or import the valid rows only)",

@@ -18,7 +18,12 @@ from docgen.imports.mapping import DATE_COLUMNS, ColumnMap
 from docgen.imports.tables import EXTRA_CELLS, Table
 
 UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-LINE_KINDS = {"invoice": "invoices", "payment": "payments", "adjustment": "adjustments", "credit": "adjustments"}
+LINE_KINDS = {
+    "invoice": "invoices",
+    "payment": "payments",
+    "adjustment": "adjustments",
+    "credit": "adjustments",
+}
 INVOICE_FIELDS = ("number", "issued", "due", "description", "net", "vat", "service")
 PAYMENT_FIELDS = ("date", "amount", "method", "reference")
 ADJUSTMENT_FIELDS = ("date", "amount", "reason")
@@ -46,8 +51,12 @@ class RowProblem:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "source": self.source, "row": self.row, "column": self.column,
-            "field": self.field, "message": self.message, "code": self.code,
+            "source": self.source,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "code": self.code,
         }
 
 
@@ -90,12 +99,28 @@ def _headings(table: Table, kind: str, cmap: ColumnMap, problems: list[RowProble
     for heading in table.headings:
         target = cmap.target(heading, kind)
         if target is None:
-            problems.append(RowProblem(table.source, 1, heading, "", "unknown column: map it in the mapping file "
-                                       "or rename it to a docgen column", "unknown_column"))
+            problems.append(
+                RowProblem(
+                    table.source,
+                    1,
+                    heading,
+                    "",
+                    "unknown column: map it in the mapping file or rename it to a docgen column",
+                    "unknown_column",
+                )
+            )
             continue
         if target in seen:
-            problems.append(RowProblem(table.source, 1, heading, target,
-                                       f"feeds the same field as column {seen[target]!r}", "duplicate_column"))
+            problems.append(
+                RowProblem(
+                    table.source,
+                    1,
+                    heading,
+                    target,
+                    f"feeds the same field as column {seen[target]!r}",
+                    "duplicate_column",
+                )
+            )
             continue
         seen[target] = heading
         out[heading] = target
@@ -127,12 +152,15 @@ def _put(draft: Draft, path: str, value: Any, cell: Cell) -> None:
 
 def _party(draft: Draft, index: int, values: dict[str, tuple[str, Cell]]) -> None:
     prefix = "debtor" if index == 0 else "debtor2"
-    mine = {k[len(prefix) + 1:]: v for k, v in values.items() if k.startswith(prefix + ".")}
+    mine = {k[len(prefix) + 1 :]: v for k, v in values.items() if k.startswith(prefix + ".")}
     if not mine:
         return
     kind_cell = mine.get("kind")
-    kind = kind_cell[0].lower() if kind_cell else ("company" if "name" in mine and "family_name" not in mine
-                                                     else "individual")
+    kind = (
+        kind_cell[0].lower()
+        if kind_cell
+        else ("company" if "name" in mine and "family_name" not in mine else "individual")
+    )
     base = f"debtors[{index}]"
     _put(draft, f"{base}.kind", kind, kind_cell[1] if kind_cell else draft.case_row)
     where = "registered_office" if kind == "company" else "address"
@@ -156,7 +184,7 @@ def _address(draft: Draft, base: str, values: dict[str, tuple[str, Cell]]) -> No
     for key, (value, cell) in values.items():
         if not key.startswith(base + "."):
             continue
-        part = key[len(base) + 1:]
+        part = key[len(base) + 1 :]
         if part.startswith("line"):
             _put(draft, f"{base}.lines[{lines}]", value, cell)
             lines += 1
@@ -192,12 +220,18 @@ def _draft(number: int, source: str, row: dict[str, str], headings: dict[str, st
     return draft
 
 
-def _add_lines(drafts: dict[str, Draft], table: Table, cmap: ColumnMap, problems: list[RowProblem]) -> set[str]:
+def _add_lines(
+    drafts: dict[str, Draft], table: Table, cmap: ColumnMap, problems: list[RowProblem]
+) -> set[str]:
     """Debt lines onto their cases; returns the case refs that got a bad line."""
     headings = _headings(table, "debts", cmap, problems)
     ref_heading = next((h for h, t in headings.items() if t == "case_ref"), None)
     if ref_heading is None:
-        problems.append(RowProblem(table.source, 1, "", "case_ref", "no column holds the case reference", "missing_column"))
+        problems.append(
+            RowProblem(
+                table.source, 1, "", "case_ref", "no column holds the case reference", "missing_column"
+            )
+        )
         return set()
     bad: set[str] = set()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -205,18 +239,38 @@ def _add_lines(drafts: dict[str, Draft], table: Table, cmap: ColumnMap, problems
         ref = row.get(ref_heading, "")
         draft = drafts.get(ref)
         if draft is None:
-            problems.append(RowProblem(table.source, number, ref_heading, "case_ref",
-                                       f"no case {ref!r} in the cases table" if ref else "required", "unknown_case"))
+            problems.append(
+                RowProblem(
+                    table.source,
+                    number,
+                    ref_heading,
+                    "case_ref",
+                    f"no case {ref!r} in the cases table" if ref else "required",
+                    "unknown_case",
+                )
+            )
             continue
         kind_heading = next((h for h, t in headings.items() if t == "line_type"), None)
-        kind_word = cmap.translate("line_type", row.get(kind_heading, "") if kind_heading else "") or "invoice"
+        kind_word = (
+            cmap.translate("line_type", row.get(kind_heading, "") if kind_heading else "") or "invoice"
+        )
         collection = LINE_KINDS.get(kind_word.lower())
         if collection is None:
-            problems.append(RowProblem(table.source, number, kind_heading or "", "line_type",
-                                       "must be invoice, payment or adjustment", "bad_line_type"))
+            problems.append(
+                RowProblem(
+                    table.source,
+                    number,
+                    kind_heading or "",
+                    "line_type",
+                    "must be invoice, payment or adjustment",
+                    "bad_line_type",
+                )
+            )
             bad.add(ref)
             continue
-        fields = {"invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS, "adjustments": ADJUSTMENT_FIELDS}[collection]
+        fields = {"invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS, "adjustments": ADJUSTMENT_FIELDS}[
+            collection
+        ]
         index = counts[ref][collection]
         counts[ref][collection] += 1
         base = f"{collection}[{index}]"
@@ -227,14 +281,26 @@ def _add_lines(drafts: dict[str, Draft], table: Table, cmap: ColumnMap, problems
             if target in ("case_ref", "line_type") or not value:
                 continue
             if target not in fields:
-                problems.append(RowProblem(table.source, number, heading, target,
-                                           f"not part of a {collection[:-1]} line", "field_not_allowed"))
+                problems.append(
+                    RowProblem(
+                        table.source,
+                        number,
+                        heading,
+                        target,
+                        f"not part of a {collection[:-1]} line",
+                        "field_not_allowed",
+                    )
+                )
                 bad.add(ref)
                 continue
             if collection == "adjustments" and target == "amount" and kind_word.lower() == "credit":
                 value = value if value.startswith("-") else f"-{value}"
-            _put(draft, f"{base}.{target}", normalise(target, cmap.translate(target, value)),
-                 Cell(table.source, number, heading))
+            _put(
+                draft,
+                f"{base}.{target}",
+                normalise(target, cmap.translate(target, value)),
+                Cell(table.source, number, heading),
+            )
     return bad
 
 
@@ -250,22 +316,41 @@ def build_cases(cases: Table, debts: Table | None, cmap: ColumnMap) -> Built:
     problems: list[RowProblem] = []
     headings = _headings(cases, "cases", cmap, problems)
     if "case_ref" not in headings.values() and "case_ref" not in cmap.defaults:
-        problems.append(RowProblem(cases.source, 1, "", "case_ref", "no column holds the case reference",
-                                   "missing_column"))
+        problems.append(
+            RowProblem(
+                cases.source, 1, "", "case_ref", "no column holds the case reference", "missing_column"
+            )
+        )
     drafts: dict[str, Draft] = {}
     order: list[tuple[int, Draft]] = []
     dup_rows: set[int] = set()
     for number, row in cases.rows:
         draft = _draft(number, cases.source, row, headings, cmap)
         if EXTRA_CELLS in row:
-            problems.append(RowProblem(cases.source, number, "", "", f"values beyond the last heading: "
-                                       f"{row[EXTRA_CELLS]}", "extra_cells"))
+            problems.append(
+                RowProblem(
+                    cases.source,
+                    number,
+                    "",
+                    "",
+                    f"values beyond the last heading: {row[EXTRA_CELLS]}",
+                    "extra_cells",
+                )
+            )
             dup_rows.add(number)
         ref = str(draft.data.get("case_ref", ""))
         if ref and ref in drafts:
             first = drafts[ref].case_row.row
-            problems.append(RowProblem(cases.source, number, draft.locate("case_ref").column, "case_ref",
-                                       f"{ref!r} is also on row {first}", "duplicate_case"))
+            problems.append(
+                RowProblem(
+                    cases.source,
+                    number,
+                    draft.locate("case_ref").column,
+                    "case_ref",
+                    f"{ref!r} is also on row {first}",
+                    "duplicate_case",
+                )
+            )
             dup_rows.add(number)
             continue
         if ref:

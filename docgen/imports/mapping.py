@@ -27,24 +27,55 @@ from docgen.errors import InvalidInput, Problem
 
 _ADDRESS = ("line1", "line2", "line3", "line4", "town", "county", "postcode")
 _PARTY = (
-    "kind", "title", "given_names", "family_name", "name", "company_number", "date_of_birth", "email",
+    "kind",
+    "title",
+    "given_names",
+    "family_name",
+    "name",
+    "company_number",
+    "date_of_birth",
+    "email",
     *(f"address.{a}" for a in _ADDRESS),
 )
 HISTORY_ACTIONS: tuple[str, ...] = HistoryAction.__args__  # type: ignore[attr-defined]
 
 CASE_COLUMNS: tuple[str, ...] = (
-    "case_ref", "debt_type", "notes",
-    "creditor.name", *(f"creditor.address.{a}" for a in _ADDRESS),
-    "creditor.contact.name", "creditor.contact.phone", "creditor.contact.email", "creditor.contact.dx",
+    "case_ref",
+    "debt_type",
+    "notes",
+    "creditor.name",
+    *(f"creditor.address.{a}" for a in _ADDRESS),
+    "creditor.contact.name",
+    "creditor.contact.phone",
+    "creditor.contact.email",
+    "creditor.contact.dx",
     "creditor.fee_account",
-    *(f"debtor.{p}" for p in _PARTY), *(f"debtor2.{p}" for p in _PARTY),
-    "interest.basis", "interest.rate", "interest.from",
-    "officer.name", "officer.position", "officer.email", "officer.phone",
+    *(f"debtor.{p}" for p in _PARTY),
+    *(f"debtor2.{p}" for p in _PARTY),
+    "interest.basis",
+    "interest.rate",
+    "interest.from",
+    "officer.name",
+    "officer.position",
+    "officer.email",
+    "officer.phone",
     *(f"history.{a}" for a in HISTORY_ACTIONS),
 )
 DEBT_COLUMNS: tuple[str, ...] = (
-    "case_ref", "line_type", "number", "issued", "due", "description", "net", "vat", "service",
-    "date", "amount", "method", "reference", "reason",
+    "case_ref",
+    "line_type",
+    "number",
+    "issued",
+    "due",
+    "description",
+    "net",
+    "vat",
+    "service",
+    "date",
+    "amount",
+    "method",
+    "reference",
+    "reason",
 )
 DATE_COLUMNS = frozenset(
     {"debtor.date_of_birth", "debtor2.date_of_birth", "interest.from", "issued", "due", "date"}
@@ -90,7 +121,9 @@ def load_mapping(path: str | Path | None) -> ColumnMap:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InvalidInput(f"{p}: cannot read the mapping file ({exc.strerror or exc})", code="unreadable") from None
+        raise InvalidInput(
+            f"{p}: cannot read the mapping file ({exc.strerror or exc})", code="unreadable"
+        ) from None
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -103,7 +136,9 @@ def parse_mapping(data: Any, source: str = "mapping") -> ColumnMap:
         raise InvalidInput(f"{source}: expected a mapping with cases, debts, defaults, values, sheets")
     problems: list[Problem] = []
     unknown = sorted(set(data) - {"cases", "debts", "defaults", "values", "sheets"})
-    problems += [Problem(k, "unknown section (expected cases, debts, defaults, values, sheets)") for k in unknown]
+    problems += [
+        Problem(k, "unknown section (expected cases, debts, defaults, values, sheets)") for k in unknown
+    ]
 
     def renames(section: str, known: tuple[str, ...]) -> dict[str, str]:
         raw = data.get(section) or {}
@@ -113,7 +148,9 @@ def parse_mapping(data: Any, source: str = "mapping") -> ColumnMap:
         out = {}
         for heading, target in raw.items():
             if str(target) not in known:
-                problems.append(Problem(f"{section}.{heading}", f"{target!r} is not a docgen {section} column"))
+                problems.append(
+                    Problem(f"{section}.{heading}", f"{target!r} is not a docgen {section} column")
+                )
             out[str(heading)] = str(target)
         return out
 
@@ -121,7 +158,9 @@ def parse_mapping(data: Any, source: str = "mapping") -> ColumnMap:
     debts = renames("debts", DEBT_COLUMNS)
     defaults_raw = data.get("defaults") or {}
     defaults = {str(k): _text(v) for k, v in defaults_raw.items()} if isinstance(defaults_raw, dict) else {}
-    problems += [Problem(f"defaults.{k}", "not a docgen cases column") for k in defaults if k not in CASE_COLUMNS]
+    problems += [
+        Problem(f"defaults.{k}", "not a docgen cases column") for k in defaults if k not in CASE_COLUMNS
+    ]
     values_raw = data.get("values") or {}
     values: dict[str, dict[str, str]] = {}
     if isinstance(values_raw, dict):
@@ -134,8 +173,12 @@ def parse_mapping(data: Any, source: str = "mapping") -> ColumnMap:
     if problems:
         raise InvalidInput(f"{source}: {len(problems)} problem(s) in the column mapping", problems)
     return ColumnMap(
-        cases=cases, debts=debts, defaults=defaults, values=values,
-        cases_sheet=sheets.get("cases"), debts_sheet=sheets.get("debts"),
+        cases=cases,
+        debts=debts,
+        defaults=defaults,
+        values=values,
+        cases_sheet=sheets.get("cases"),
+        debts_sheet=sheets.get("debts"),
     )
 
 

@@ -57,7 +57,9 @@ def _table(source: str, raw_rows: Iterable[list[Any]], first_row: int = 1) -> Ta
             header = cells
             break
     if header is None:
-        raise InvalidInput(f"{source}: no heading row found (the file or sheet is empty)", code="empty_import")
+        raise InvalidInput(
+            f"{source}: no heading row found (the file or sheet is empty)", code="empty_import"
+        )
     headings = [h.lstrip("\ufeff") for h in header]
     rows: list[tuple[int, dict[str, str]]] = []
     for raw in rows_iter:
@@ -66,7 +68,7 @@ def _table(source: str, raw_rows: Iterable[list[Any]], first_row: int = 1) -> Ta
         if not any(cells):
             continue
         row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headings) if h}
-        extra = [c for c in cells[len(headings):] if c]
+        extra = [c for c in cells[len(headings) :] if c]
         if extra:
             row[EXTRA_CELLS] = ", ".join(extra)
         rows.append((number, row))
@@ -108,14 +110,17 @@ def read_xlsx(path: Path, sheets: list[str | None]) -> list[Table]:
             if name is not None:
                 if name not in book.sheetnames:
                     raise InvalidInput(
-                        f"{path}: no sheet named {name!r} (sheets: {', '.join(book.sheetnames)})", code="no_sheet"
+                        f"{path}: no sheet named {name!r} (sheets: {', '.join(book.sheetnames)})",
+                        code="no_sheet",
                     )
                 ws = book[name]
             elif position < len(book.sheetnames):
                 ws = book.worksheets[position]
             else:
                 continue
-            out.append(_table(f"{path}[{ws.title}]", ([c for c in r] for r in ws.iter_rows(values_only=True))))
+            out.append(
+                _table(f"{path}[{ws.title}]", ([c for c in r] for r in ws.iter_rows(values_only=True)))
+            )
         return out
     finally:
         book.close()
@@ -124,13 +129,17 @@ def read_xlsx(path: Path, sheets: list[str | None]) -> list[Table]:
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise InvalidInput(f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB", code="too_large")
+            raise InvalidInput(
+                f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB", code="too_large"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot read ({exc.strerror or exc})", code="unreadable") from None
 
 
-def read_tables(path: Path, debts: Path | None, cases_sheet: str | None, debts_sheet: str | None) -> tuple[Table, Table | None]:
+def read_tables(
+    path: Path, debts: Path | None, cases_sheet: str | None, debts_sheet: str | None
+) -> tuple[Table, Table | None]:
     """The cases table and the debt lines table (a second sheet, or a second file)."""
     kind = path.suffix.lower()
     if kind == ".csv" or kind == ".txt":
@@ -142,7 +151,9 @@ def read_tables(path: Path, debts: Path | None, cases_sheet: str | None, debts_s
         cases = tables[0]
         debt_table = tables[1] if len(tables) > 1 else None
     else:
-        raise InvalidInput(f"{path}: import reads .csv or .xlsx files, not {kind or 'this file'}", code="bad_format")
+        raise InvalidInput(
+            f"{path}: import reads .csv or .xlsx files, not {kind or 'this file'}", code="bad_format"
+        )
     if debts is not None:
         if debts.suffix.lower() in (".xlsx", ".xlsm"):
             debt_table = read_xlsx(debts, [debts_sheet])[0]

@@ -212,7 +212,7 @@ def _patch_in_place(pdf: bytes, pdf_meta: PdfMeta) -> bytes | None:
         old_len = match.end() - match.start()
         if len(new) > old_len:
             return None
-        out[match.start():match.end()] = new.ljust(old_len, b" ")
+        out[match.start() : match.end()] = new.ljust(old_len, b" ")
     checksums = list(_DOC_CHECKSUM.finditer(out))
     if len(checksums) > 1:
         return None
@@ -277,7 +277,10 @@ class DocxEngine:
         if not _SAFE_TEMPLATE_NAME.match(template):
             raise NotFound(f"bad DOCX template name {template!r}", code="unknown_template")
         root = self.settings.templates_dir
-        for candidate in (root / "branding" / self.settings.council / "docx" / template, root / "docx" / template):
+        for candidate in (
+            root / "branding" / self.settings.council / "docx" / template,
+            root / "docx" / template,
+        ):
             if candidate.is_file():
                 return candidate
         raise NotFound(f"DOCX template {template!r} not found under {root / 'docx'}", code="unknown_template")

@@ -71,7 +71,9 @@ class LockedFetcher(URLFetcher):
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 return super().fetch(url, headers)
         log.error("refused to fetch %s: only the template and form folders may be read", url)
-        raise RefusedFetch(f"refused to fetch {url}: only files under the template and form folders may be loaded")
+        raise RefusedFetch(
+            f"refused to fetch {url}: only files under the template and form folders may be loaded"
+        )
 
 
 def _fmt_date(value: date | None, style: str = "long") -> str:
@@ -136,11 +138,15 @@ class HtmlEngine:
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             # a template that fails on these values: name the template, never a raw traceback
             log.exception("template %s failed", template)
-            raise UnsafeTemplate(f"{template}: the template failed on this data: {type(exc).__name__}: {exc}") from None
+            raise UnsafeTemplate(
+                f"{template}: the template failed on this data: {type(exc).__name__}: {exc}"
+            ) from None
 
     def render(self, template: str, context: Mapping[str, Any], meta: PdfMeta) -> RenderOutput:
         html = self.render_html(template, context, meta)
-        doc = _ProjectHTML(string=html, base_url=str(self.templates_dir / "html") + "/", url_fetcher=self.fetcher)
+        doc = _ProjectHTML(
+            string=html, base_url=str(self.templates_dir / "html") + "/", url_fetcher=self.fetcher
+        )
         doc.ua_sheet = self._stylesheet("ua.css")
         try:
             pdf = doc.write_pdf(
@@ -157,8 +163,11 @@ class HtmlEngine:
     def render_static(self, template: str, context: Mapping[str, Any], title: str, created: date) -> bytes:
         """A part whose content depends only on ``context``: rendered once per process for each
         distinct context and template version, then reused."""
-        key_src = json.dumps({"t": template, "h": self.template_hash(template), "c": context}, sort_keys=True,
-                             default=_stable_default)
+        key_src = json.dumps(
+            {"t": template, "h": self.template_hash(template), "c": context},
+            sort_keys=True,
+            default=_stable_default,
+        )
         key = hashlib.sha256(key_src.encode()).hexdigest()
         cached = self._static.get(key)
         if cached is None:

@@ -212,7 +212,14 @@ class LibreOffice:
         # stderr to a file, not a pipe: nobody reads it while all is well, and a full pipe would block
         with self._bridge_log.open("wb") as log:
             self._bridge = subprocess.Popen(
-                [self.uno_python, str(BRIDGE_SCRIPT), "--pipe", pipe, "--connect-timeout", str(START_TIMEOUT_S)],
+                [
+                    self.uno_python,
+                    str(BRIDGE_SCRIPT),
+                    "--pipe",
+                    pipe,
+                    "--connect-timeout",
+                    str(START_TIMEOUT_S),
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -273,7 +280,12 @@ _warm_lock = threading.Lock()
 
 def warm_libreoffice(settings: Settings) -> LibreOffice:
     """The process's warm LibreOffice for these settings (one per worker process)."""
-    key = (settings.libreoffice_path, settings.libreoffice_timeout_s, settings.libreoffice_restart_after, os.getpid())
+    key = (
+        settings.libreoffice_path,
+        settings.libreoffice_timeout_s,
+        settings.libreoffice_restart_after,
+        os.getpid(),
+    )
     with _warm_lock:
         office = _warm.get(key)
         if office is None:

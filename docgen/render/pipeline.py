@@ -66,8 +66,13 @@ def _append_static(eng: Any, parts: list[tuple[str, dict[str, Any]]], pdf: bytes
     from docgen.pdf.merge import merge_pdfs
 
     static = [eng.render_static(tpl, ctx, title=meta.title, created=meta.created) for tpl, ctx in parts]
-    return merge_pdfs([pdf, *static], title=meta.title, subject=meta.subject, author=meta.author,
-                      keywords=", ".join(meta.keywords))
+    return merge_pdfs(
+        [pdf, *static],
+        title=meta.title,
+        subject=meta.subject,
+        author=meta.author,
+        keywords=", ".join(meta.keywords),
+    )
 
 
 def render_document(
@@ -96,7 +101,9 @@ def render_document(
 
     blocking, warnings = check(dt, case, as_of, options)
     if blocking:
-        raise Ineligible(f"{doc_type} cannot be made for {case.case_ref} on {as_of.isoformat()}", blocking + warnings)
+        raise Ineligible(
+            f"{doc_type} cannot be made for {case.case_ref} on {as_of.isoformat()}", blocking + warnings
+        )
 
     eng = get_engine(engine_name, settings)
     template = dt.templates[engine_name]
@@ -113,7 +120,11 @@ def render_document(
     )
     extra = dt.render_options(engine_name, options)
     # only engines that take keyword options are handed them (the Protocol's render takes none)
-    out = cast(Any, eng).render(template, context, meta, **extra) if extra else eng.render(template, context, meta)
+    out = (
+        cast(Any, eng).render(template, context, meta, **extra)
+        if extra
+        else eng.render(template, context, meta)
+    )
     parts = dt.static_parts(case, as_of, options)
     if parts:
         out.pdf = _append_static(eng, parts, out.pdf, meta)

@@ -101,7 +101,12 @@ def _claim(parent: etree._Element, claim: McolClaim) -> None:
         _sub(d, NS_CLAIM, "name", defendant.name)
         _address(d, defendant.address, NS_BASE)
     _sub(el, NS_CLAIM, "sendParticularsSeparately", "false")
-    _sub(el, NS_CLAIM, "reserveRightToClaimInterest", "true" if claim.reserve_right_to_claim_interest else "false")
+    _sub(
+        el,
+        NS_CLAIM,
+        "reserveRightToClaimInterest",
+        "true" if claim.reserve_right_to_claim_interest else "false",
+    )
     _sub(el, NS_CLAIM, "claimAmount", str(claim.claim_amount_pence))
     if claim.solicitor_cost_pence:
         _sub(el, NS_CLAIM, "solicitorCost", str(claim.solicitor_cost_pence))
@@ -115,7 +120,9 @@ def _claim(parent: etree._Element, claim: McolClaim) -> None:
 def to_xml(request: BulkRequest) -> bytes:
     if not 1 <= len(request.claims) <= REQUESTS_MAX:
         raise ValueError(f"a bulk request holds 1 to {REQUESTS_MAX} claims, not {len(request.claims)}")
-    root = etree.Element(f"{{{NS_BULK}}}bulkRequest", nsmap={"bulk": NS_BULK, "clm": NS_CLAIM, "base": NS_BASE})
+    root = etree.Element(
+        f"{{{NS_BULK}}}bulkRequest", nsmap={"bulk": NS_BULK, "clm": NS_CLAIM, "base": NS_BASE}
+    )
     header = _sub(root, NS_BULK, "header")
     _sub(header, NS_BULK, "sdtCustomerId", request.customer_id)
     _sub(header, NS_BULK, "targetApplicationId", TARGET_APPLICATION)

@@ -25,8 +25,14 @@ from tests.fixtures.s3 import S3Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 #: the shared case; the officer's flow works on KINGSTON, the unshared one is SOUTHWARK
 SHARED = "BRO-ASC-2022-7716"
@@ -64,8 +70,11 @@ def _seed(settings: Settings) -> None:
     factory = open_register(settings)
     made = []
     with unit_of_work(factory) as session:
-        for name in ("bromley-judgment-with-property", "kingston-sundry-individual",
-                     "southwark-company-commercial-rent"):
+        for name in (
+            "bromley-judgment-with-property",
+            "kingston-sundry-individual",
+            "southwark-company-commercial-rent",
+        ):
             _record, case = cases.create_case(session, officer, demo_case(name))
             made.append(case)
         sharing.share_case(session, officer, SHARED, PARTNER_ORG)
@@ -83,7 +92,9 @@ def ui_app(
     tmp_path_factory: pytest.TempPathFactory, redis_server: RedisServer, s3_server: S3Server
 ) -> Iterator[UiApp]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (Debian package chromium; scripts/setup.sh installs it)")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM} (Debian package chromium; scripts/setup.sh installs it)"
+        )
     import uvicorn
 
     from api.main import create_app
@@ -98,8 +109,11 @@ def ui_app(
     _seed(settings)
     worker = Worker.start(settings, tmp / "worker.log")
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                          access_log=False, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -128,8 +142,13 @@ def browser_context(ui_app: UiApp) -> Iterator[Any]:
     try:
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
-                str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-                viewport={"width": 1100, "height": 900}, base_url=ui_app.base_url, locale="en-GB",
+                str(profile),
+                executable_path=str(CHROMIUM),
+                args=CHROMIUM_ARGS,
+                headless=True,
+                viewport={"width": 1100, "height": 900},
+                base_url=ui_app.base_url,
+                locale="en-GB",
             )
             context.set_default_timeout(15_000)
             try:

@@ -58,11 +58,19 @@ def test_a_form_without_its_csrf_token_is_refused(page: Any, ui_app: UiApp) -> N
     assert "mallory" not in page.locator("table").inner_text()
 
 
-def test_replace_a_word_template_after_its_check_and_roll_back(page: Any, ui_app: UiApp, tmp_path: Any) -> None:
+def test_replace_a_word_template_after_its_check_and_roll_back(
+    page: Any, ui_app: UiApp, tmp_path: Any
+) -> None:
     import docx
 
     shipped = ui_app.settings.templates_dir / "docx" / "write_off_report.docx"
-    override = ui_app.settings.templates_dir / "branding" / ui_app.settings.council / "docx" / "write_off_report.docx"
+    override = (
+        ui_app.settings.templates_dir
+        / "branding"
+        / ui_app.settings.council
+        / "docx"
+        / "write_off_report.docx"
+    )
     not_word = tmp_path / "report.docx"
     not_word.write_text("this is not a Word file")
     unknown = tmp_path / "unknown.docx"

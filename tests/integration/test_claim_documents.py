@@ -45,21 +45,34 @@ def test_letter_before_claim_has_every_para_3_1_item(settings: Settings) -> None
     r = render_document("letter_before_claim", case(), AS_OF, settings=settings)
     text = text_of(r.pdf)
     for expected in (
-        "LETTER OF CLAIM", "£1,234.56",  # the amount of the debt
-        "section 69 of the County Courts Act 1984", "£0.27 a day",  # interest continues
+        "LETTER OF CLAIM",
+        "£1,234.56",  # the amount of the debt
+        "section 69 of the County Courts Act 1984",
+        "£0.27 a day",  # interest continues
         "You may ask us for a copy",  # copy of the agreement/invoices on request
-        "How to pay", "RW-" if False else "TST-ASC-2025-0310",
-        "within 30 days", "15 June 2025",  # reply by: 30 days from the letter
-        "Statement of account", "Information Sheet", "Reply Form", "Financial Statement",
-        "I owe the debt in full", "I owe part of the debt", "I don't know whether I owe the debt", "I dispute the debt",
-        "offer of payment", "StepChange",
+        "How to pay",
+        "RW-" if False else "TST-ASC-2025-0310",
+        "within 30 days",
+        "15 June 2025",  # reply by: 30 days from the letter
+        "Statement of account",
+        "Information Sheet",
+        "Reply Form",
+        "Financial Statement",
+        "I owe the debt in full",
+        "I owe part of the debt",
+        "I don't know whether I owe the debt",
+        "I dispute the debt",
+        "offer of payment",
+        "StepChange",
     ):
         assert expected in text, expected
     assert len(PdfReader(io.BytesIO(r.pdf)).pages) >= 5
 
 
 def test_company_gets_a_letter_before_action_citing_the_late_payment_act(settings: Settings) -> None:
-    r = render_document("letter_before_claim", case("company-late-payment.json"), date(2025, 2, 1), settings=settings)
+    r = render_document(
+        "letter_before_claim", case("company-late-payment.json"), date(2025, 2, 1), settings=settings
+    )
     text = text_of(r.pdf)
     assert "LETTER BEFORE ACTION" in text and "LETTER OF CLAIM" not in text
     assert "Late Payment of Commercial Debts (Interest) Act 1998" in text
@@ -68,19 +81,37 @@ def test_company_gets_a_letter_before_action_citing_the_late_payment_act(setting
 
 def test_particulars_state_the_cpr_16_4_facts_and_the_statement_of_truth(settings: Settings) -> None:
     text = text_of(render_document("particulars_of_claim", case(), AS_OF, settings=settings).pdf)
-    for expected in ("PARTICULARS OF CLAIM", "Borough" if False else "TESTSHIRE COUNTY COUNCIL", "MR OWEN PRICE-JONES",
-                     "at 8% a year from 5 February 2025 to 16 May 2025", "£27.06", "daily rate of £0.27",
-                     "CARE-5001", "The claimant believes that the facts stated in this particulars of claim are true",
-                     SOT_2020, "Jo Bright", "Senior Recovery Officer"):
+    for expected in (
+        "PARTICULARS OF CLAIM",
+        "Borough" if False else "TESTSHIRE COUNTY COUNCIL",
+        "MR OWEN PRICE-JONES",
+        "at 8% a year from 5 February 2025 to 16 May 2025",
+        "£27.06",
+        "daily rate of £0.27",
+        "CARE-5001",
+        "The claimant believes that the facts stated in this particulars of claim are true",
+        SOT_2020,
+        "Jo Bright",
+        "Senior Recovery Officer",
+    ):
         assert expected in text, expected
 
 
 def test_n1_like_effect_has_the_figures_from_the_calculators(settings: Settings) -> None:
     text = text_of(render_document("n1", case(), AS_OF, settings=settings).pdf)
     # claim 1,261.62 (debt + interest), fee £80, fixed costs £80 (legal representative acts), total £1,421.62
-    for expected in ("Claim Form", "Amount claimed £1,261.62", "Court fee £80.00", "Legal representative's costs £80.00",
-                     "Total amount £1,421.62", "Particulars of Claim", "Human Rights Act 1998",
-                     "preferred County Court Hearing Centre", "Testshire Legal Services", "Statement of truth"):
+    for expected in (
+        "Claim Form",
+        "Amount claimed £1,261.62",
+        "Court fee £80.00",
+        "Legal representative's costs £80.00",
+        "Total amount £1,421.62",
+        "Particulars of Claim",
+        "Human Rights Act 1998",
+        "preferred County Court Hearing Centre",
+        "Testshire Legal Services",
+        "Statement of truth",
+    ):
         assert expected in text, expected
 
 
@@ -102,11 +133,13 @@ def test_n1_official_fills_the_right_fields(settings: Settings, official_forms_d
 
 
 def test_n225_and_n215_on_a_served_claim(settings: Settings) -> None:
-    c = case(recovery_history=[
-        {"date": "2025-04-01", "action": "letter_before_claim", "note": ""},
-        {"date": "2025-05-16", "action": "claim_issued", "note": "Claim K1AB2CD3"},
-        {"date": "2025-05-19", "action": "claim_served", "note": "", "method": "first_class_post"},
-    ])
+    c = case(
+        recovery_history=[
+            {"date": "2025-04-01", "action": "letter_before_claim", "note": ""},
+            {"date": "2025-05-16", "action": "claim_issued", "note": "Claim K1AB2CD3"},
+            {"date": "2025-05-19", "action": "claim_served", "note": "", "method": "first_class_post"},
+        ]
+    )
     # deemed served Wed 21 May; 14 days for acknowledgment runs to 4 June
     with pytest.raises(Ineligible) as exc:
         render_document("n225", c, date(2025, 6, 4), settings=settings)
@@ -114,19 +147,28 @@ def test_n225_and_n215_on_a_served_claim(settings: Settings) -> None:
     r = render_document("n225", c, date(2025, 6, 5), settings=settings)
     text = text_of(r.pdf)
     # 20 days of interest at the daily rate since the claim: 1234.56 * 8% / 365 * 20 = 5.41
-    for expected in ("Claim no. K1AB2CD3", "£1,261.62", "£5.41", "£80.00", "Fixed costs on entering judgment £22.00",
-                     "Amount payable by defendant £1,449.03", SOT_2020.replace("anyone", "a person")):
+    for expected in (
+        "Claim no. K1AB2CD3",
+        "£1,261.62",
+        "£5.41",
+        "£80.00",
+        "Fixed costs on entering judgment £22.00",
+        "Amount payable by defendant £1,449.03",
+        SOT_2020.replace("anyone", "a person"),
+    ):
         assert expected in text, expected
     cert = text_of(render_document("n215", c, date(2025, 5, 20), settings=settings).pdf)
     assert "19 May 2025" in cert and "21 May 2025" in cert and "First class post" in cert and SOT_2020 in cert
 
 
 def test_n225_official(settings: Settings, official_forms_dir: Path) -> None:
-    c = case(recovery_history=[
-        {"date": "2025-04-01", "action": "letter_before_claim", "note": ""},
-        {"date": "2025-05-16", "action": "claim_issued", "note": "Claim K1AB2CD3"},
-        {"date": "2025-05-19", "action": "claim_served", "note": "", "method": "first_class_post"},
-    ])
+    c = case(
+        recovery_history=[
+            {"date": "2025-04-01", "action": "letter_before_claim", "note": ""},
+            {"date": "2025-05-16", "action": "claim_issued", "note": "Claim K1AB2CD3"},
+            {"date": "2025-05-19", "action": "claim_served", "note": "", "method": "first_class_post"},
+        ]
+    )
     s = settings.model_copy(update={"official_forms_dir": official_forms_dir})
     r = render_document("n225", c, date(2025, 6, 5), engine="official", settings=s)
     values = " ".join(str(v.get("/V")) for v in (PdfReader(io.BytesIO(r.pdf)).get_fields() or {}).values())
@@ -148,8 +190,13 @@ def test_statute_barred_needs_an_override_with_a_reason(settings: Settings) -> N
     with pytest.raises(Ineligible) as exc:
         render_document("letter_before_claim", c, late, settings=settings)
     assert "statute_barred" in {p.code for p in exc.value.problems}
-    r = render_document("letter_before_claim", c, late, options={"override_limitation": "acknowledged in writing 2030"},
-                        settings=settings)
+    r = render_document(
+        "letter_before_claim",
+        c,
+        late,
+        options={"override_limitation": "acknowledged in writing 2030"},
+        settings=settings,
+    )
     assert [w.code for w in r.warnings] == ["limitation_override"]
 
 
@@ -164,7 +211,9 @@ def test_vulnerability_must_be_acknowledged(settings: Settings) -> None:
     data["debtors"][0]["vulnerability"] = {"flags": ["mental_health"], "notes": ""}
     with pytest.raises(Ineligible):
         render_document("n1", parse_case(data), AS_OF, settings=settings)
-    r = render_document("n1", parse_case(data), AS_OF, options={"acknowledge_vulnerability": "true"}, settings=settings)
+    r = render_document(
+        "n1", parse_case(data), AS_OF, options={"acknowledge_vulnerability": "true"}, settings=settings
+    )
     assert [w.code for w in r.warnings] == ["vulnerability"]
 
 
@@ -196,8 +245,24 @@ def test_same_inputs_give_the_same_bytes_across_processes(tmp_path: Path) -> Non
     outs = []
     for i in range(2):
         out = tmp_path / f"n1-{i}.pdf"
-        subprocess.run([sys.executable, "-m", "docgen", "render", "n1", "--case", str(DATA / "individual-care-charges.json"),
-                        "--as-of", "2025-05-16", "-o", str(out)], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "docgen",
+                "render",
+                "n1",
+                "--case",
+                str(DATA / "individual-care-charges.json"),
+                "--as-of",
+                "2025-05-16",
+                "-o",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     changed = render_document("n1", case(notes="changed"), AS_OF)
@@ -206,12 +271,43 @@ def test_same_inputs_give_the_same_bytes_across_processes(tmp_path: Path) -> Non
 
 def test_render_cli_exit_codes(tmp_path: Path, shared_cases_dir: Path) -> None:
     out = tmp_path / "x.pdf"
-    r = subprocess.run([sys.executable, "-m", "docgen", "render", "n1", "--case",
-                        str(shared_cases_dir / "deceased-no-estate-writeoff.json"), "--as-of", "2026-11-23", "-o", str(out)],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "docgen",
+            "render",
+            "n1",
+            "--case",
+            str(shared_cases_dir / "deceased-no-estate-writeoff.json"),
+            "--as-of",
+            "2026-11-23",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 3 and "deceased" in r.stderr and not out.exists()
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
-    r = subprocess.run([sys.executable, "-m", "docgen", "render", "n1", "--case", str(bad), "--as-of", "2026-11-23",
-                        "-o", str(out)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "docgen",
+            "render",
+            "n1",
+            "--case",
+            str(bad),
+            "--as-of",
+            "2026-11-23",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and not out.exists()

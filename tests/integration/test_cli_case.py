@@ -11,7 +11,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "cases"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "docgen", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "docgen", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_validate_ok_on_every_shared_case(shared_cases_dir: Path) -> None:
@@ -50,14 +52,21 @@ def test_facts_json(tmp_path: Path) -> None:
     assert facts["case_ref"] == "TST-ASC-2025-0310"
     assert facts["balance"] == "1234.56"
     assert (facts["interest"]["basis"], facts["interest"]["total"], facts["interest"]["daily_rate"]) == (
-        "statutory_s69", "27.06", "0.27")
+        "statutory_s69",
+        "27.06",
+        "0.27",
+    )
     assert facts["claim_amount"] == "1261.62"
     assert facts["court_fee"] == "80.00"
     # a legal representative acts, so fixed costs on issue are claimable: £1,000.01-£5,000 band
     assert facts["fixed_costs_on_issue"] == "80.00"
     assert facts["total"] == "1421.62"
-    assert facts["limitation"] == {"statute_barred": False, "partly_barred": False, "expires_on": "2031-02-05",
-                                   "barred_lines": []}
+    assert facts["limitation"] == {
+        "statute_barred": False,
+        "partly_barred": False,
+        "expires_on": "2031-02-05",
+        "barred_lines": [],
+    }
 
 
 def test_facts_on_a_statute_barred_shared_case(shared_cases_dir: Path) -> None:

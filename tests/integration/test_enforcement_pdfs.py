@@ -45,62 +45,112 @@ def small_judgment(data: dict[str, Any]) -> None:
 
 def test_n379_on_the_judgment(sample_case: SampleCase, settings: Settings) -> None:
     text = text_of(render("n379", sample_case(JWP), settings))
-    for expected in ("Application for charging order on land or property", "K7QZ1A2B", "£9,621.31",
-                     "on or after 1 October 2012", "28 instalments due and unpaid, arrears £5,600.00",
-                     "HM Revenue & Customs", "SGL412345", "Beneficial joint owner", "Kwame Adebayo",
-                     "Nationwide Building Society", "Form K restriction", "Persons to be served",
-                     "Statement of truth"):
+    for expected in (
+        "Application for charging order on land or property",
+        "K7QZ1A2B",
+        "£9,621.31",
+        "on or after 1 October 2012",
+        "28 instalments due and unpaid, arrears £5,600.00",
+        "HM Revenue & Customs",
+        "SGL412345",
+        "Beneficial joint owner",
+        "Kwame Adebayo",
+        "Nationwide Building Society",
+        "Form K restriction",
+        "Persons to be served",
+        "Statement of truth",
+    ):
         assert expected in text, expected
 
 
 def test_n379_reg50_on_the_council_tax_liability_orders(sample_case: SampleCase, settings: Settings) -> None:
     text = text_of(render("n379", sample_case(CTX), settings))
-    for expected in ("regulation 50 of the Council Tax (Administration and Enforcement) Regulations 1992",
-                     "County Court at Uxbridge", "AGL287711", "Registered proprietor", "£6,016.49",
-                     "West London Magistrates' Court", "at least £1,000.00"):
+    for expected in (
+        "regulation 50 of the Council Tax (Administration and Enforcement) Regulations 1992",
+        "County Court at Uxbridge",
+        "AGL287711",
+        "Registered proprietor",
+        "£6,016.49",
+        "West London Magistrates' Court",
+        "at least £1,000.00",
+    ):
         assert expected in text, expected
     assert "Form K" not in text  # sole owner
 
 
 def test_n337_names_the_employer_and_the_arrears(sample_case: SampleCase, settings: Settings) -> None:
     text = text_of(render("n337", sample_case(JWP), settings))
-    for expected in ("Request for attachment of earnings order", "Southern Rail Services Ltd", "Redhill",
-                     "£10,021.31", "Balance outstanding £9,621.31", "Instalments in arrears 28"):
+    for expected in (
+        "Request for attachment of earnings order",
+        "Southern Rail Services Ltd",
+        "Redhill",
+        "£10,021.31",
+        "Balance outstanding £9,621.31",
+        "Instalments in arrears 28",
+    ):
         assert expected in text, expected
 
 
 def test_n323_renders_under_the_county_court_limit(sample_case: SampleCase, settings: Settings) -> None:
     pdf = render("n323", sample_case(JWP, small_judgment), settings)
     text = text_of(pdf)
-    for expected in ("Request for warrant of control", "Balance due at the date of this request £2,600.00",
-                     "Issue fee", "I certify that the whole or part of an instalment"):
+    for expected in (
+        "Request for warrant of control",
+        "Balance due at the date of this request £2,600.00",
+        "Issue fee",
+        "I certify that the whole or part of an instalment",
+    ):
         assert expected in text, expected
 
 
-def test_n323_over_5000_is_refused_with_the_high_court_route(sample_case: SampleCase, settings: Settings) -> None:
+def test_n323_over_5000_is_refused_with_the_high_court_route(
+    sample_case: SampleCase, settings: Settings
+) -> None:
     with pytest.raises(Ineligible) as err:
         render("n323", sample_case(JWP), settings)
     assert {p.code for p in err.value.problems} == {"high_court_enforcement"}
 
 
 def test_n244_permission_to_enforce(sample_case: SampleCase, settings: Settings) -> None:
-    text = text_of(render("n244", sample_case(JWP), settings, application="permission_to_enforce",
-                          notice="on_notice", time_estimate="15 minutes"))
-    for expected in ("Application notice", "What order are you asking the court to make and why?",
-                     "CPR 83.2(3)(a)", "15 minutes", "Court fee: £313.00", "application on notice",
-                     "Statement of truth", "Draft order", "IT IS ORDERED THAT"):
+    text = text_of(
+        render(
+            "n244",
+            sample_case(JWP),
+            settings,
+            application="permission_to_enforce",
+            notice="on_notice",
+            time_estimate="15 minutes",
+        )
+    )
+    for expected in (
+        "Application notice",
+        "What order are you asking the court to make and why?",
+        "CPR 83.2(3)(a)",
+        "15 minutes",
+        "Court fee: £313.00",
+        "application on notice",
+        "Statement of truth",
+        "Draft order",
+        "IT IS ORDERED THAT",
+    ):
         assert expected in text, expected
 
 
 def test_individual_demand_on_liability_orders(sample_case: SampleCase, settings: Settings) -> None:
     text = text_of(render("statutory_demand_individual", sample_case(CTX), settings))
-    for expected in ("Statutory demand under section 268(1)(a) of the Insolvency Act 1986",
-                     "Debt for a liquidated sum payable immediately",
-                     "following a judgment or order of the court", "WARNINGS",
-                     "Costs allowed on the liability order of 19 June 2020", "Total amount of the debt £6,016.49",
-                     "within 21 days after the date on which it is served on you",
-                     "within 18 days after the date on which the demand is served on you",
-                     "rule 10.4(4)", "Sarah Whitfield", "01895 250999"):
+    for expected in (
+        "Statutory demand under section 268(1)(a) of the Insolvency Act 1986",
+        "Debt for a liquidated sum payable immediately",
+        "following a judgment or order of the court",
+        "WARNINGS",
+        "Costs allowed on the liability order of 19 June 2020",
+        "Total amount of the debt £6,016.49",
+        "within 21 days after the date on which it is served on you",
+        "within 18 days after the date on which the demand is served on you",
+        "rule 10.4(4)",
+        "Sarah Whitfield",
+        "01895 250999",
+    ):
         assert expected in text, expected
 
 
@@ -114,9 +164,13 @@ def test_individual_demand_on_a_judgment_names_its_date_and_court(
 
 def test_company_demand_to_the_registered_office(sample_case: SampleCase, settings: Settings) -> None:
     text = text_of(render("statutory_demand_company", sample_case(COMPANY), settings))
-    for expected in ("Statutory demand under section 123(1)(a) of the Insolvency Act 1986",
-                     "Registered office: Unit 4, Rushey Green Business Centre", "3 weeks (21 days)",
-                     "Interest (shown separately", "Fixed compensation"):
+    for expected in (
+        "Statutory demand under section 123(1)(a) of the Insolvency Act 1986",
+        "Registered office: Unit 4, Rushey Green Business Centre",
+        "3 weeks (21 days)",
+        "Interest (shown separately",
+        "Fixed compensation",
+    ):
         assert expected in text, expected
 
 
@@ -129,7 +183,9 @@ def test_certificate_of_service_ends_with_the_demand(sample_case: SampleCase, se
     pages = pages_of(cert.pdf)
     n_demand = len(PdfReader(io.BytesIO(demand)).pages)
     assert "Certificate of service of statutory demand" in pages[0]
-    assert "by leaving it at Unit 4, Rushey Green Business Centre" in pages[0] and "Statement of truth" in " ".join(pages[:-n_demand])
+    assert "by leaving it at Unit 4, Rushey Green Business Centre" in pages[
+        0
+    ] and "Statement of truth" in " ".join(pages[:-n_demand])
     assert pages[-n_demand:] == pages_of(demand)
     assert "This demand is dated 1 April 2025" in pages[-n_demand]
     again = render_certificate_of_service(case, AS_OF, settings=settings)
@@ -143,21 +199,40 @@ def test_certificate_of_service_ends_with_the_demand(sample_case: SampleCase, se
     assert stored.pdf == render_certificate_of_service(case, AS_OF, settings=settings, demand_pdf=demand).pdf
 
 
-def test_bankruptcy_petition_on_a_copy_with_a_served_demand(sample_case: SampleCase, settings: Settings) -> None:
+def test_bankruptcy_petition_on_a_copy_with_a_served_demand(
+    sample_case: SampleCase, settings: Settings
+) -> None:
     case = sample_case(CTX, served("2025-04-01"))
     text = text_of(render("bankruptcy_petition", case, settings, court="County Court at Central London"))
-    for expected in ("Creditor's bankruptcy petition", "requests the court to make a bankruptcy order",
-                     "centre of main interests is in England and Wales", "resident in England and Wales",
-                     "County Court at Central London", "rule 10.11", "£6,016.49", "on 1 April 2025",
-                     "ended on 22 April 2025", "£1,500.00", "The petitioner believes"):
+    for expected in (
+        "Creditor's bankruptcy petition",
+        "requests the court to make a bankruptcy order",
+        "centre of main interests is in England and Wales",
+        "resident in England and Wales",
+        "County Court at Central London",
+        "rule 10.11",
+        "£6,016.49",
+        "on 1 April 2025",
+        "ended on 22 April 2025",
+        "£1,500.00",
+        "The petitioner believes",
+    ):
         assert expected in text, expected
 
 
-def test_winding_up_petition_on_a_copy_with_a_served_demand(sample_case: SampleCase, settings: Settings) -> None:
+def test_winding_up_petition_on_a_copy_with_a_served_demand(
+    sample_case: SampleCase, settings: Settings
+) -> None:
     case = sample_case(COMPANY, served("2025-04-01", "left_at_address"))
     text = text_of(render("winding_up_petition", case, settings, court="High Court of Justice"))
-    for expected in ("Winding-up petition", "Catford Market Traders Ltd", "09876543",
-                     "statutory demand under section 123(1)(a)", "be wound up by the court", "£2,600.00"):
+    for expected in (
+        "Winding-up petition",
+        "Catford Market Traders Ltd",
+        "09876543",
+        "statutory demand under section 123(1)(a)",
+        "be wound up by the court",
+        "£2,600.00",
+    ):
         assert expected in text, expected
 
 
@@ -167,12 +242,25 @@ def test_same_inputs_same_bytes(sample_case: SampleCase, settings: Settings) -> 
 
 
 def test_cli_refuses_n337_for_the_self_employed_debtor(
-    shared_cases_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    shared_cases_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DOCGEN_DATA_DIR", str(tmp_path / "var"))
     out = tmp_path / "n337.pdf"
-    status = main(["render", "n337", "--case", str(shared_cases_dir / f"{CTX}.json"), "--as-of", "2025-06-02",
-                   "-o", str(out)])
+    status = main(
+        [
+            "render",
+            "n337",
+            "--case",
+            str(shared_cases_dir / f"{CTX}.json"),
+            "--as-of",
+            "2025-06-02",
+            "-o",
+            str(out),
+        ]
+    )
     assert status == 3
     assert "self-employed" in capsys.readouterr().err
     assert not out.exists()
@@ -190,8 +278,16 @@ def test_certificate_exhibits_the_issued_demand_from_the_register(
     case = sample_case(CTX, served("2025-04-01"))
     factory, store = open_register(settings), make_store(settings)
     with unit_of_work(factory) as session:
-        stored = generate(session, store, case, "statutory_demand_individual", {}, "officer", date(2025, 3, 31),
-                          settings=settings)
+        stored = generate(
+            session,
+            store,
+            case,
+            "statutory_demand_individual",
+            {},
+            "officer",
+            date(2025, 3, 31),
+            settings=settings,
+        )
         issue(session, store, stored.version.document_id, stored.version.number, "officer")
     demand = render("statutory_demand_individual", case, settings, as_of=date(2025, 3, 31))
     # WHEN the certificate is made from the register
@@ -202,6 +298,13 @@ def test_certificate_exhibits_the_issued_demand_from_the_register(
     assert pages[-n:] == pages_of(demand)
     assert "This demand is dated 31 March 2025" in pages[-n]
     with unit_of_work(factory) as session:
-        fallback = certificate_from_register(session, store, sample_case(COMPANY, served("2025-04-01",
-                                             "left_at_address")), AS_OF, {}, settings, "officer")
+        fallback = certificate_from_register(
+            session,
+            store,
+            sample_case(COMPANY, served("2025-04-01", "left_at_address")),
+            AS_OF,
+            {},
+            settings,
+            "officer",
+        )
     assert "This demand is dated 1 April 2025" in text_of(fallback.pdf)

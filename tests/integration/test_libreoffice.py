@@ -125,7 +125,9 @@ def test_one_warm_instance_per_process_and_settings(tmp_path: object) -> None:
     assert warm_libreoffice(Settings(environment="test", libreoffice_restart_after=8)) is not first
 
 
-def test_engine_output_is_identical_across_soffice_restarts(libreoffice: LibreOffice, office: LibreOffice) -> None:
+def test_engine_output_is_identical_across_soffice_restarts(
+    libreoffice: LibreOffice, office: LibreOffice
+) -> None:
     from datetime import date
     from decimal import Decimal
 
@@ -135,8 +137,14 @@ def test_engine_output_is_identical_across_soffice_restarts(libreoffice: LibreOf
     meta = PdfMeta(title="same", document_id="5a" * 16, created=date(2025, 1, 31))
     settings = Settings(environment="test")
     engines = [DocxEngine(settings, office=lo) for lo in (libreoffice, office)]
-    cover = {"council": "Example District Council", "meeting": date(2025, 2, 1), "count": 0,
-             "total": Decimal("0"), "cases": [], "last_item": 3}
+    cover = {
+        "council": "Example District Council",
+        "meeting": date(2025, 2, 1),
+        "count": 0,
+        "total": Decimal("0"),
+        "cases": [],
+        "last_item": 3,
+    }
     first, second = (e.render("panel_pack_cover.docx", cover, meta) for e in engines)
     assert first.pdf == second.pdf
     assert libreoffice.office_pid != office.office_pid

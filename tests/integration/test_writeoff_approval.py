@@ -27,17 +27,32 @@ def test_only_a_manager_whose_limit_covers_the_amount_can_decide(settings: Setti
     store = make_store(settings)
     factory = open_register(settings)
     # £6,210.00: above a £5,000 personal delegation, within £10,000 (district policy's s151 limit)
-    case = make_case("APP-01", [("2024-01-10", "2650.00", "530.00"), ("2024-04-04", "2650.00", "530.00")],
-                     adjustments=[{"date": "2024-04-20", "amount": "-150.00", "reason": "credit"}])
+    case = make_case(
+        "APP-01",
+        [("2024-01-10", "2650.00", "530.00"), ("2024-04-04", "2650.00", "530.00")],
+        adjustments=[{"date": "2024-04-20", "amount": "-150.00", "reason": "credit"}],
+    )
     with unit_of_work(factory) as session:
-        result = generate(session, store, case, "write_off_report",
-                          {"reason": "uneconomic", "evidence": "untraceable", "policy": "district_example"},
-                          "officer1", AS_OF, settings=settings)
+        result = generate(
+            session,
+            store,
+            case,
+            "write_off_report",
+            {"reason": "uneconomic", "evidence": "untraceable", "policy": "district_example"},
+            "officer1",
+            AS_OF,
+            settings=settings,
+        )
         document_id, number = result.version.document_id, result.version.number
         assert "docx" in result.version.attachments  # the editable DOCX is stored beside the PDF
-        users = {u.name: u for u in (User(name="tl", role="manager", approval_limit="5000.00"),
-                                     User(name="cfo", role="manager", approval_limit="10000.00"),
-                                     User(name="clerk", role="officer", approval_limit=None))}
+        users = {
+            u.name: u
+            for u in (
+                User(name="tl", role="manager", approval_limit="5000.00"),
+                User(name="cfo", role="manager", approval_limit="10000.00"),
+                User(name="clerk", role="officer", approval_limit=None),
+            )
+        }
         session.add_all(users.values())
 
     for name in ("tl", "clerk"):
@@ -45,7 +60,9 @@ def test_only_a_manager_whose_limit_covers_the_amount_can_decide(settings: Setti
             approvals.decide(session, principal_of(users[name]), document_id, number, "approved", "")
 
     with unit_of_work(factory) as session:
-        approvals.decide(session, principal_of(users["cfo"]), document_id, number, "approved", "evidence seen")
+        approvals.decide(
+            session, principal_of(users["cfo"]), document_id, number, "approved", "evidence seen"
+        )
 
     with unit_of_work(factory) as session:
         rows = approvals.list_for(session, document_id, number)

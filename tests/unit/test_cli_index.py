@@ -17,7 +17,9 @@ def test_every_registered_command_is_in_the_index() -> None:
 
 
 def test_a_known_command_builds_only_its_own_module() -> None:
-    sub = next(a for a in build_parser(["validate", "x.json"])._actions if isinstance(a, argparse._SubParsersAction))
+    sub = next(
+        a for a in build_parser(["validate", "x.json"])._actions if isinstance(a, argparse._SubParsersAction)
+    )
     assert set(sub.choices) == {"validate", "facts"}
     sub = next(a for a in build_parser(["--help"])._actions if isinstance(a, argparse._SubParsersAction))
     assert set(sub.choices) == {c for cs in COMMANDS.values() for c in cs}

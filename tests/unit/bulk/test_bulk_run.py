@@ -34,8 +34,15 @@ def test_engine_per_type_fills_the_official_n1(
 ) -> None:
     with_forms = settings.model_copy(update={"official_forms_dir": official_forms_dir})
 
-    result = run_bulk([make_case("company-late-payment")], ["n1"], CLAIM_AS_OF, with_forms, workers=1,
-                      out_dir=tmp_path, engines={"n1": "official"})
+    result = run_bulk(
+        [make_case("company-late-payment")],
+        ["n1"],
+        CLAIM_AS_OF,
+        with_forms,
+        workers=1,
+        out_dir=tmp_path,
+        engines={"n1": "official"},
+    )
 
     assert result.counts["stored"] == 1, result.items[0].problem
     with zipfile.ZipFile(result.zip_path) as zf:  # type: ignore[arg-type]
@@ -45,8 +52,14 @@ def test_engine_per_type_fills_the_official_n1(
 
 def test_engine_choice_is_checked_before_any_work(make_case: CaseFactory, settings: Settings) -> None:
     with pytest.raises(InvalidInput) as info:
-        run_bulk([make_case()], "claim_pack", CLAIM_AS_OF, settings, workers=1,
-                 engines={"n1": "docx", "n225": "html"})
+        run_bulk(
+            [make_case()],
+            "claim_pack",
+            CLAIM_AS_OF,
+            settings,
+            workers=1,
+            engines={"n1": "docx", "n225": "html"},
+        )
     assert {p.path for p in info.value.problems} == {"engines.n1", "engines.n225"}
 
 
@@ -56,16 +69,28 @@ def test_claim_pack_names_the_three_documents() -> None:
         expand_types(["n1", "n999"])
 
 
-def test_run_stores_registers_lists_and_zips(make_case: CaseFactory, settings: Settings, tmp_path: Path) -> None:
+def test_run_stores_registers_lists_and_zips(
+    make_case: CaseFactory, settings: Settings, tmp_path: Path
+) -> None:
     good = make_case("individual-care-charges")
     company = make_case("company-late-payment")
-    early = make_case("individual-care-charges", case_ref="TST/EARLY-1", recovery_history=[
-        {"date": "2025-05-20", "action": "letter_before_claim", "note": ""}])
+    early = make_case(
+        "individual-care-charges",
+        case_ref="TST/EARLY-1",
+        recovery_history=[{"date": "2025-05-20", "action": "letter_before_claim", "note": ""}],
+    )
     broken = ("broken.json", json.dumps({"schema": "docgen.case/1", "case_ref": "BROKEN-1"}))
     seen: list[tuple[int, int, BulkItem]] = []
 
-    result = run_bulk([good, company, early, broken], "claim_pack", CLAIM_AS_OF, settings,
-                      progress=lambda d, t, i: seen.append((d, t, i)), workers=1, out_dir=tmp_path / "out")
+    result = run_bulk(
+        [good, company, early, broken],
+        "claim_pack",
+        CLAIM_AS_OF,
+        settings,
+        progress=lambda d, t, i: seen.append((d, t, i)),
+        workers=1,
+        out_dir=tmp_path / "out",
+    )
 
     assert [d for d, _, _ in seen] == list(range(1, 13)) and {t for _, t, _ in seen} == {12}
     assert result.counts == {"stored": 7, "unchanged": 0, "ineligible": 2, "invalid": 3, "failed": 0}
@@ -76,7 +101,15 @@ def test_run_stores_registers_lists_and_zips(make_case: CaseFactory, settings: S
     assert "creditor: required" in by_key[("broken.json", "n1")].problem
 
     manifest = read_manifest(result.manifest_path)  # type: ignore[arg-type]
-    assert list(manifest[0]) == ["case_ref", "doc_type", "document_id", "version", "sha256", "status", "problem"]
+    assert list(manifest[0]) == [
+        "case_ref",
+        "doc_type",
+        "document_id",
+        "version",
+        "sha256",
+        "status",
+        "problem",
+    ]
     assert len(manifest) == 12
     with zipfile.ZipFile(result.zip_path) as zf:  # type: ignore[arg-type]
         names = zf.namelist()
@@ -89,7 +122,9 @@ def test_run_stores_registers_lists_and_zips(make_case: CaseFactory, settings: S
 
     # the register holds the very bytes the ZIP has
     with unit_of_work(open_register(settings)) as session:
-        version, stored = fetch(session, make_store(settings), row["document_id"], int(row["version"]), "test")
+        version, stored = fetch(
+            session, make_store(settings), row["document_id"], int(row["version"]), "test"
+        )
         assert stored == n1 and version.status == "draft"
         assert len(repo.versions_for_case(session, company.case_ref)) == 3
 
@@ -120,7 +155,10 @@ def test_two_worker_processes_share_the_register(make_case: CaseFactory, setting
 
 
 def test_cli_bulk_from_a_folder_exit_status_and_outputs(
-    make_case: CaseFactory, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    make_case: CaseFactory,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder = tmp_path / "cases"
@@ -131,8 +169,21 @@ def test_cli_bulk_from_a_folder_exit_status_and_outputs(
     monkeypatch.setenv("DOCGEN_ENVIRONMENT", "test")
     get_settings.cache_clear()
     try:
-        status = main(["bulk", "n1", "--cases", str(folder), "--as-of", CLAIM_AS_OF.isoformat(),
-                       "--out-dir", str(tmp_path / "out"), "--workers", "1", "--quiet"])
+        status = main(
+            [
+                "bulk",
+                "n1",
+                "--cases",
+                str(folder),
+                "--as-of",
+                CLAIM_AS_OF.isoformat(),
+                "--out-dir",
+                str(tmp_path / "out"),
+                "--workers",
+                "1",
+                "--quiet",
+            ]
+        )
     finally:
         get_settings.cache_clear()
 

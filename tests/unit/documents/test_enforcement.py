@@ -20,7 +20,9 @@ CTX = "council-tax-liability-orders"
 COMPANY = "sundry-commercial-company"
 
 
-def codes(doc_type: str, case: Any, *, as_of: date = AS_OF, blocking: bool = True, **options: Any) -> set[str]:
+def codes(
+    doc_type: str, case: Any, *, as_of: date = AS_OF, blocking: bool = True, **options: Any
+) -> set[str]:
     problems = registry.get(doc_type).eligibility(case, as_of, options)
     return {p.code for p in problems if p.blocking == blocking}
 
@@ -80,8 +82,10 @@ def test_n379_council_tax_is_the_reg50_variant_in_the_dwellings_court(sample_cas
     assert ctx["reg50"] is True
     assert ctx["court"] == "County Court at Uxbridge"
     assert ctx["amount_due"] == Decimal("6016.49")
-    assert registry.get("n379").context(case, AS_OF, {"court": "County Court at Slough"})["court"] == \
-        "County Court at Slough"
+    assert (
+        registry.get("n379").context(case, AS_OF, {"court": "County Court at Slough"})["court"]
+        == "County Court at Slough"
+    )
 
 
 def test_n379_reg50_refused_below_1000_under_the_liability_orders(sample_case: SampleCase) -> None:
@@ -182,8 +186,9 @@ def test_n323_needs_permission_after_six_years(sample_case: SampleCase) -> None:
     (perm,) = [p for p in problems if p.code == "permission_needed"]
     assert "n244" in perm.message and "CPR 83.2" in perm.message
     assert "permission_needed" not in codes("n323", case, as_of=date(2028, 11, 13), override_limitation="x")
-    assert "permission_needed" not in codes("n323", case, as_of=later, override_limitation="x",
-                                            permission_order="District Judge, 1 Dec 2028")
+    assert "permission_needed" not in codes(
+        "n323", case, as_of=later, override_limitation="x", permission_order="District Judge, 1 Dec 2028"
+    )
 
 
 def test_n323_refused_below_the_minimum_or_one_instalment(sample_case: SampleCase) -> None:
@@ -216,14 +221,24 @@ def test_n244_needs_an_application_and_takes_the_fee_from_the_table(sample_case:
     assert "CPR 6.15" in on["order_sought"]
     # before judgment the claim must be named
     assert "claim_details_required" in codes("n244", sample_case(COMPANY), application="substituted_service")
-    assert codes("n244", sample_case(COMPANY), application="substituted_service", claim_number="K1AB2CD3",
-                 court="County Court at Bromley") == set()
+    assert (
+        codes(
+            "n244",
+            sample_case(COMPANY),
+            application="substituted_service",
+            claim_number="K1AB2CD3",
+            court="County Court at Bromley",
+        )
+        == set()
+    )
 
 
 def test_n244_permission_to_enforce(sample_case: SampleCase) -> None:
     case = sample_case(JWP)
     assert codes("n244", case, application="permission_to_enforce") == set()
-    assert codes("n244", case, blocking=False, application="permission_to_enforce") == {"permission_not_needed"}
+    assert codes("n244", case, blocking=False, application="permission_to_enforce") == {
+        "permission_not_needed"
+    }
     ctx = registry.get("n244").context(case, AS_OF, {"application": "permission_to_enforce"})
     assert "CPR 83.2(3)(a)" in ctx["order_sought"] and "14 November 2022" in ctx["order_sought"]
     assert "bad_option" in codes("n244", case, application="permission_to_enforce", notice="sometimes")
@@ -232,8 +247,12 @@ def test_n244_permission_to_enforce(sample_case: SampleCase) -> None:
 # -- blocks shared with the claims ----------------------------------------------------------------
 
 INDIVIDUAL_TYPES = [
-    ("n379", {}), ("n337", {}), ("n323", {}), ("n244", {"application": "permission_to_enforce"}),
-    ("statutory_demand_individual", {}), ("bankruptcy_petition", {"court": "County Court at Croydon"}),
+    ("n379", {}),
+    ("n337", {}),
+    ("n323", {}),
+    ("n244", {"application": "permission_to_enforce"}),
+    ("statutory_demand_individual", {}),
+    ("bankruptcy_petition", {"court": "County Court at Croydon"}),
     ("certificate_of_service_sd", {}),
 ]
 
@@ -244,8 +263,9 @@ def test_breathing_space_and_death_block_every_type(
 ) -> None:
     def breathing(data: dict[str, Any]) -> None:
         data["debtors"][0]["breathing_space"] = {"start": "2025-05-20", "end": None}
-        data["recovery_history"].append({"date": "2025-03-01", "action": "statutory_demand_served",
-                                         "method": "personal"})
+        data["recovery_history"].append(
+            {"date": "2025-03-01", "action": "statutory_demand_served", "method": "personal"}
+        )
 
     def died(data: dict[str, Any]) -> None:
         data["debtors"][0]["deceased_on"] = "2025-04-30"
@@ -255,8 +275,15 @@ def test_breathing_space_and_death_block_every_type(
 
 
 @pytest.mark.parametrize("doc_type", ["statutory_demand_company", "winding_up_petition"])
-def test_statute_barred_blocks_company_papers_unless_overridden(sample_case: SampleCase, doc_type: str) -> None:
+def test_statute_barred_blocks_company_papers_unless_overridden(
+    sample_case: SampleCase, doc_type: str
+) -> None:
     case = sample_case(COMPANY)
     assert "statute_barred" in codes(doc_type, case, as_of=date(2031, 1, 1), court="High Court")
-    assert "statute_barred" not in codes(doc_type, case, as_of=date(2031, 1, 1), court="High Court",
-                                         override_limitation="acknowledged in writing 2029")
+    assert "statute_barred" not in codes(
+        doc_type,
+        case,
+        as_of=date(2031, 1, 1),
+        court="High Court",
+        override_limitation="acknowledged in writing 2029",
+    )

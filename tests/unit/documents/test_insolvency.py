@@ -21,7 +21,9 @@ COMPANY = "sundry-commercial-company"
 COURT: dict[str, Any] = {"court": "County Court at Central London"}
 
 
-def codes(doc_type: str, case: Any, *, as_of: date = AS_OF, blocking: bool = True, **options: Any) -> set[str]:
+def codes(
+    doc_type: str, case: Any, *, as_of: date = AS_OF, blocking: bool = True, **options: Any
+) -> set[str]:
     problems = registry.get(doc_type).eligibility(case, as_of, options)
     return {p.code for p in problems if p.blocking == blocking}
 
@@ -82,7 +84,9 @@ def test_individual_demand_below_the_bankruptcy_level(sample_case: SampleCase) -
     assert "aggregate_reason_required" in codes("statutory_demand_individual", case, aggregate="true")
     with_reason: dict[str, Any] = {"aggregate": "true", "aggregate_reason": "HMRC will join the petition"}
     assert codes("statutory_demand_individual", case, **with_reason) == set()
-    assert "below_bankruptcy_threshold" in codes("statutory_demand_individual", case, blocking=False, **with_reason)
+    assert "below_bankruptcy_threshold" in codes(
+        "statutory_demand_individual", case, blocking=False, **with_reason
+    )
 
 
 def test_demands_match_the_debtor(sample_case: SampleCase) -> None:
@@ -104,8 +108,9 @@ def test_company_demand_must_exceed_750(sample_case: SampleCase) -> None:
 
 def test_certificate_needs_a_recorded_service_with_its_method(sample_case: SampleCase) -> None:
     assert "no_demand_served" in codes("certificate_of_service_sd", sample_case(CTX))
-    assert "service_method_missing" in codes("certificate_of_service_sd",
-                                             sample_case(CTX, served("2025-04-01", None)))
+    assert "service_method_missing" in codes(
+        "certificate_of_service_sd", sample_case(CTX, served("2025-04-01", None))
+    )
     case = sample_case(COMPANY, served("2025-04-01", "left_at_address"))
     assert codes("certificate_of_service_sd", case) == set()
     ctx = registry.get("certificate_of_service_sd").context(case, AS_OF, {})
@@ -166,7 +171,11 @@ def test_stale_demand_needs_reasons(sample_case: SampleCase) -> None:
     assert "stale_demand_reason_required" in codes("bankruptcy_petition", case, **COURT)
     opts: dict[str, Any] = {**COURT, "stale_reason": "the debtor proposed an IVA that failed in May 2025"}
     assert codes("bankruptcy_petition", case, **opts) == set()
-    assert registry.get("bankruptcy_petition").context(case, AS_OF, opts)["stale_reason"].startswith("the debtor")
+    assert (
+        registry.get("bankruptcy_petition")
+        .context(case, AS_OF, opts)["stale_reason"]
+        .startswith("the debtor")
+    )
 
 
 def test_bankruptcy_petition_below_5000_after_payments_since_the_demand(sample_case: SampleCase) -> None:
@@ -196,7 +205,9 @@ def test_winding_up_petition(sample_case: SampleCase) -> None:
         small_invoice(data)
         served("2025-04-01")(data)
 
-    assert "below_company_threshold" in codes("winding_up_petition", sample_case(COMPANY, small_and_served), **COURT)
+    assert "below_company_threshold" in codes(
+        "winding_up_petition", sample_case(COMPANY, small_and_served), **COURT
+    )
 
 
 def test_no_s69_interest_in_a_demand(sample_case: SampleCase) -> None:

@@ -32,39 +32,59 @@ MEETING = date(2025, 7, 10)
 
 def employed_case(ref: str = "PAN-01") -> Case:
     return make_case(
-        ref, [("2024-01-10", "1200.00", "0.00"), ("2025-06-20", "300.00", "60.00")],
-        debtor={"kind": "individual", "title": "Ms", "given_names": "Jo", "family_name": "Bloggs",
-                "address": {"lines": ["2 Low Road"], "town": "Exton", "postcode": "EX2 3CC"},
-                "employment": {"status": "employed", "employer": {"name": "Acme Widgets Ltd"}},
-                "vulnerability": {"flags": [], "notes": ""}},
-        recovery_history=[{"date": "2024-02-01", "action": "reminder", "note": ""},
-                          {"date": "2024-05-01", "action": "payment_plan", "note": "£50 a month"},
-                          {"date": "2024-08-01", "action": "broken_plan", "note": "two missed"}],
+        ref,
+        [("2024-01-10", "1200.00", "0.00"), ("2025-06-20", "300.00", "60.00")],
+        debtor={
+            "kind": "individual",
+            "title": "Ms",
+            "given_names": "Jo",
+            "family_name": "Bloggs",
+            "address": {"lines": ["2 Low Road"], "town": "Exton", "postcode": "EX2 3CC"},
+            "employment": {"status": "employed", "employer": {"name": "Acme Widgets Ltd"}},
+            "vulnerability": {"flags": [], "notes": ""},
+        },
+        recovery_history=[
+            {"date": "2024-02-01", "action": "reminder", "note": ""},
+            {"date": "2024-05-01", "action": "payment_plan", "note": "£50 a month"},
+            {"date": "2024-08-01", "action": "broken_plan", "note": "two missed"},
+        ],
         notes="Works full time.",
     )
 
 
 def test_ageing_chart_is_drawn_from_the_data() -> None:
-    chart = ageing_chart({"1-30 days": Decimal("100.00"), "2-6 years": Decimal("300.00"),
-                          "over 6 years": Decimal("0.00")})
+    chart = ageing_chart(
+        {"1-30 days": Decimal("100.00"), "2-6 years": Decimal("300.00"), "over 6 years": Decimal("0.00")}
+    )
     bars = {b.label: b.length for b in chart.bars}
     assert bars["2-6 years"] == 3 * bars["1-30 days"] == 330 and bars["over 6 years"] == 0
     svg = chart.svg
     assert svg.startswith("<svg") and "£300.00" in svg and svg.count("<rect") == 3
     image = Image.open(io.BytesIO(chart.png))
     assert image.format == "PNG" and image.width == 1200
-    assert chart.png == ageing_chart({"1-30 days": Decimal("100.00"), "2-6 years": Decimal("300.00"),
-                                      "over 6 years": Decimal("0.00")}).png
+    assert (
+        chart.png
+        == ageing_chart(
+            {"1-30 days": Decimal("100.00"), "2-6 years": Decimal("300.00"), "over 6 years": Decimal("0.00")}
+        ).png
+    )
 
 
 def test_options_carry_costs_from_the_fee_tables() -> None:
     case = employed_case()
     options = {o.key: o for o in assess_options(case, AS_OF, compute_balance(case, AS_OF), {})}
-    assert list(options) == ["payment_plan", "charging_order", "attachment_of_earnings", "bankruptcy", "write_off"]
+    assert list(options) == [
+        "payment_plan",
+        "charging_order",
+        "attachment_of_earnings",
+        "bankruptcy",
+        "write_off",
+    ]
     assert options["charging_order"].cost == enforcement_fee("charging_order", AS_OF)
     assert options["attachment_of_earnings"].cost == enforcement_fee("attachment_of_earnings", AS_OF)
-    assert options["bankruptcy"].cost == (insolvency_figure("bankruptcy_deposit", AS_OF)
-                                         + insolvency_figure("bankruptcy_petition_fee", AS_OF))
+    assert options["bankruptcy"].cost == (
+        insolvency_figure("bankruptcy_deposit", AS_OF) + insolvency_figure("bankruptcy_petition_fee", AS_OF)
+    )
     assert "broken" in options["payment_plan"].reason
     assert "Acme Widgets Ltd" in options["attachment_of_earnings"].likely_return
     assert options["write_off"].status == "yes"
@@ -83,12 +103,16 @@ def test_briefing_pdf_shows_the_calculated_figures_and_the_chart(docx_engine: Do
     case = employed_case()
     dt = registry.get("panel_briefing")
     context = dt.context(case, AS_OF, {})
-    out = docx_engine.render(dt.templates["docx"], context, PdfMeta(title="b", document_id="ef" * 16, created=AS_OF))
+    out = docx_engine.render(
+        dt.templates["docx"], context, PdfMeta(title="b", document_id="ef" * 16, created=AS_OF)
+    )
     text = " ".join(pdf_text(out.pdf).split())
     balance = compute_balance(case, AS_OF)
     assert f"Outstanding on 30 June 2025: {fmt_gbp(balance.outstanding)}" in text
     assert "Broken plan" in text and "two missed" in text
-    assert "Attachment of earnings" in text and fmt_gbp(enforcement_fee("attachment_of_earnings", AS_OF)) in text
+    assert (
+        "Attachment of earnings" in text and fmt_gbp(enforcement_fee("attachment_of_earnings", AS_OF)) in text
+    )
     assert "6. Recommendation" in text
     reader = PdfReader(io.BytesIO(out.pdf))
     images = [img for page in reader.pages for img in page.images]
@@ -130,12 +154,21 @@ def test_pack_refuses_duplicates_and_empty_lists(docx_engine: DocxEngine) -> Non
 
 def test_pack_is_delivered_by_email(smtp_server: tuple[str, int, Inbox], tmp_path: Path) -> None:
     host, port, inbox = smtp_server
-    settings = Settings(environment="test", data_dir=tmp_path, smtp_host=host, smtp_port=port,
-                        smtp_sender="debt.panel@example.gov.uk")
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        smtp_host=host,
+        smtp_port=port,
+        smtp_sender="debt.panel@example.gov.uk",
+    )
     pdf = b"%PDF-1.7\n% a pack\n%%EOF\n"
-    message_id = send_mail(settings, ["head.of.income@example.gov.uk", "s151@example.gov.uk"],
-                           "Debt panel 10 July 2025", "The pack is attached.",
-                           [Attachment("debt-panel-2025-07-10.pdf", pdf)])
+    message_id = send_mail(
+        settings,
+        ["head.of.income@example.gov.uk", "s151@example.gov.uk"],
+        "Debt panel 10 July 2025",
+        "The pack is attached.",
+        [Attachment("debt-panel-2025-07-10.pdf", pdf)],
+    )
     received = inbox.last()
     assert inbox.messages[-1]["to"] == ["head.of.income@example.gov.uk", "s151@example.gov.uk"]
     assert received["Subject"] == "Debt panel 10 July 2025" and received["Message-ID"] == message_id

@@ -34,13 +34,30 @@ def make_case(ref: str, invoices: list[tuple[str, str, str]], **extra: Any) -> C
         "schema": "docgen.case/1",
         "case_ref": ref,
         "debt_type": extra.pop("debt_type", "sundry"),
-        "creditor": {"name": "Example District Council",
-                     "address": {"lines": ["Civic Offices"], "town": "Exton", "postcode": "EX1 1AA"}},
-        "debtors": [extra.pop("debtor", {
-            "kind": "individual", "given_names": "Alex", "family_name": f"Debtor {ref[-2:]}",
-            "address": {"lines": ["1 High Street"], "town": "Exton", "postcode": "EX1 2BB"}})],
+        "creditor": {
+            "name": "Example District Council",
+            "address": {"lines": ["Civic Offices"], "town": "Exton", "postcode": "EX1 1AA"},
+        },
+        "debtors": [
+            extra.pop(
+                "debtor",
+                {
+                    "kind": "individual",
+                    "given_names": "Alex",
+                    "family_name": f"Debtor {ref[-2:]}",
+                    "address": {"lines": ["1 High Street"], "town": "Exton", "postcode": "EX1 2BB"},
+                },
+            )
+        ],
         "invoices": [
-            {"number": f"{ref}-{n}", "issued": due, "due": due, "description": f"Charge {n}", "net": net, "vat": vat}
+            {
+                "number": f"{ref}-{n}",
+                "issued": due,
+                "due": due,
+                "description": f"Charge {n}",
+                "net": net,
+                "vat": vat,
+            }
             for n, (due, net, vat) in enumerate(invoices)
         ],
         "officer": {"name": "Pat Officer", "position": "Recovery Officer"},
@@ -61,20 +78,36 @@ def test_two_example_policies_with_different_limits_and_sources() -> None:
     district, unitary = load_policy("district_example"), load_policy("unitary_example")
     assert district.delegated_limit == Decimal("10000.00")
     assert unitary.delegated_limit == Decimal("25000.00")
-    assert district.level_for(Decimal("6000")).code != unitary.level_for(Decimal("6000")).code or \
-        district.level_for(Decimal("400")).code != unitary.level_for(Decimal("400")).code
+    assert (
+        district.level_for(Decimal("6000")).code != unitary.level_for(Decimal("6000")).code
+        or district.level_for(Decimal("400")).code != unitary.level_for(Decimal("400")).code
+    )
     for policy in (district, unitary):
         assert policy.source and policy.vat.source
         assert {r.code for r in policy.reasons} == {
-            "uneconomic", "deceased_no_estate", "absconded_untraceable", "insolvency_proof_lodged", "dro_iva",
-            "cannot_be_proved", "statute_barred", "vulnerability_hardship"}
+            "uneconomic",
+            "deceased_no_estate",
+            "absconded_untraceable",
+            "insolvency_proof_lodged",
+            "dro_iva",
+            "cannot_be_proved",
+            "statute_barred",
+            "vulnerability_hardship",
+        }
         assert [lv.code for lv in policy.levels] == ["officer", "team_leader", "s151_officer", "cabinet"]
 
 
-@pytest.mark.parametrize(("amount", "level"), [
-    ("100.00", "officer"), ("100.01", "team_leader"), ("5000.00", "team_leader"),
-    ("5000.01", "s151_officer"), ("10000.00", "s151_officer"), ("10000.01", "cabinet"),
-])
+@pytest.mark.parametrize(
+    ("amount", "level"),
+    [
+        ("100.00", "officer"),
+        ("100.01", "team_leader"),
+        ("5000.00", "team_leader"),
+        ("5000.01", "s151_officer"),
+        ("10000.00", "s151_officer"),
+        ("10000.01", "cabinet"),
+    ],
+)
 def test_level_boundaries_are_inclusive(amount: str, level: str) -> None:
     policy = load_policy("district_example")
     assert policy.level_for(Decimal(amount)).code == level
@@ -90,8 +123,9 @@ def test_unknown_policy_and_reason_are_named() -> None:
 
 
 def test_an_inconsistent_policy_file_is_refused(tmp_path: Path) -> None:
-    data = json.loads((Path(load_policy.__code__.co_filename).parent / "policies" / "district_example.json")
-                      .read_text())
+    data = json.loads(
+        (Path(load_policy.__code__.co_filename).parent / "policies" / "district_example.json").read_text()
+    )
     data["levels"][1]["limit"] = "50.00"  # below the officer's limit
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data))
@@ -113,8 +147,11 @@ def test_can_approve_respects_role_and_personal_limit() -> None:
 
 
 def test_vat_journal_apportions_invoice_vat_and_defers_recent_lines() -> None:
-    case = make_case("VAT-01", [("2024-01-10", "1000.00", "200.00"), ("2025-05-01", "500.00", "100.00")],
-                     payments=[{"date": "2024-03-01", "amount": "300.00"}])
+    case = make_case(
+        "VAT-01",
+        [("2024-01-10", "1000.00", "200.00"), ("2025-05-01", "500.00", "100.00")],
+        payments=[{"date": "2024-03-01", "amount": "300.00"}],
+    )
     balance = compute_balance(case, AS_OF)
     journal = vat_journal(balance, load_policy(), AS_OF, case.case_ref)
     # £300 paid off the first £1,200 line leaves £900 of it: VAT 200 × 900/1200 = £150.00
@@ -136,21 +173,30 @@ def test_report_eligibility_names_what_is_missing() -> None:
     assert {"missing_reason", "missing_evidence"} <= codes
     problems = dt.eligibility(case, AS_OF, {"reason": "deceased_no_estate", "evidence": "x"})
     assert [p.code for p in problems] == ["reason_unsupported"]
-    paid = make_case("ELG-02", [("2024-01-10", "100.00", "0.00")], payments=[{"date": "2024-02-01", "amount": "100.00"}])
-    assert "nothing_outstanding" in {p.code for p in dt.eligibility(paid, AS_OF, {"reason": "uneconomic",
-                                                                                  "evidence": "x"})}
+    paid = make_case(
+        "ELG-02", [("2024-01-10", "100.00", "0.00")], payments=[{"date": "2024-02-01", "amount": "100.00"}]
+    )
+    assert "nothing_outstanding" in {
+        p.code for p in dt.eligibility(paid, AS_OF, {"reason": "uneconomic", "evidence": "x"})
+    }
 
 
 @pytest.mark.libreoffice
 def test_write_off_report_figures_match_the_calculators(docx_engine: DocxEngine) -> None:
-    case = make_case("WOR-01", [("2024-01-10", "2650.00", "530.00"), ("2024-04-04", "2650.00", "530.00")],
-                     adjustments=[{"date": "2024-04-20", "amount": "-150.00", "reason": "credit note"}],
-                     recovery_history=[{"date": "2024-06-03", "action": "visit", "note": "No one home"}])
+    case = make_case(
+        "WOR-01",
+        [("2024-01-10", "2650.00", "530.00"), ("2024-04-04", "2650.00", "530.00")],
+        adjustments=[{"date": "2024-04-20", "amount": "-150.00", "reason": "credit note"}],
+        recovery_history=[{"date": "2024-06-03", "action": "visit", "note": "No one home"}],
+    )
     dt = registry.get("write_off_report")
     options = {"reason": "uneconomic", "evidence": "Director untraceable", "policy": "district_example"}
     assert dt.eligibility(case, AS_OF, options) == []
-    out = docx_engine.render(dt.templates["docx"], dt.context(case, AS_OF, options),
-                             PdfMeta(title="WO", document_id="ab" * 16, created=AS_OF))
+    out = docx_engine.render(
+        dt.templates["docx"],
+        dt.context(case, AS_OF, options),
+        PdfMeta(title="WO", document_id="ab" * 16, created=AS_OF),
+    )
     text = pdf_text(out.pdf)
     balance = compute_balance(case, AS_OF)
     journal = vat_journal(balance, load_policy("district_example"), AS_OF, case.case_ref)
@@ -169,11 +215,17 @@ def test_write_off_report_figures_match_the_calculators(docx_engine: DocxEngine)
 def batch_items() -> list[BatchItem]:
     return [
         BatchItem(make_case("SCH-01", [("2021-05-01", "80.00", "0.00")]), "uneconomic"),
-        BatchItem(make_case("SCH-02", [("2022-07-01", "3000.00", "600.00")], debt_type="commercial_rent"),
-                  "absconded_untraceable"),
-        BatchItem(make_case("SCH-03", [("2023-02-01", "9000.00", "0.00")], debt_type="council_tax"), "dro_iva"),
-        BatchItem(make_case("SCH-04", [("2020-10-01", "15000.00", "0.00")], debt_type="business_rates"),
-                  "insolvency_proof_lodged"),
+        BatchItem(
+            make_case("SCH-02", [("2022-07-01", "3000.00", "600.00")], debt_type="commercial_rent"),
+            "absconded_untraceable",
+        ),
+        BatchItem(
+            make_case("SCH-03", [("2023-02-01", "9000.00", "0.00")], debt_type="council_tax"), "dro_iva"
+        ),
+        BatchItem(
+            make_case("SCH-04", [("2020-10-01", "15000.00", "0.00")], debt_type="business_rates"),
+            "insolvency_proof_lodged",
+        ),
         BatchItem(make_case("SCH-05", [("2019-06-01", "12000.00", "2400.00")]), "insolvency_proof_lodged"),
     ]
 
@@ -182,8 +234,13 @@ def test_schedule_groups_and_totals() -> None:
     schedule = build_schedule(batch_items(), AS_OF, load_policy("district_example"))
     assert schedule.total == Decimal("42080.00")
     by_level = {r.case_ref: r.level_code for r in schedule.rows}
-    assert by_level == {"SCH-01": "officer", "SCH-02": "team_leader", "SCH-03": "s151_officer",
-                        "SCH-04": "cabinet", "SCH-05": "cabinet"}
+    assert by_level == {
+        "SCH-01": "officer",
+        "SCH-02": "team_leader",
+        "SCH-03": "s151_officer",
+        "SCH-04": "cabinet",
+        "SCH-05": "cabinet",
+    }
     assert {r.case_ref for r in schedule.committee()} == {"SCH-04", "SCH-05"}
     assert {r.case_ref: r.year for r in schedule.rows}["SCH-04"] == "2020/21"
 
@@ -214,19 +271,28 @@ def test_schedule_pdf_and_xlsx_read_back(docx_engine: DocxEngine) -> None:
     summary = [r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0] == "All accounts"]
     assert summary and Decimal(str(summary[0][2])) == Decimal("42080.00")
 
-    again = render_batch("write_off_schedule", list(reversed(items)), AS_OF, {"policy": "district_example"},
-                         docx_engine)
+    again = render_batch(
+        "write_off_schedule", list(reversed(items)), AS_OF, {"policy": "district_example"}, docx_engine
+    )
     assert again.pdf == out.pdf and again.attachments["xlsx"] == out.attachments["xlsx"]
 
 
 @pytest.mark.libreoffice
 def test_committee_report_lists_only_cases_above_the_delegated_limit(docx_engine: DocxEngine) -> None:
-    out = render_batch("committee_write_off_report", batch_items(), AS_OF, {"policy": "district_example"},
-                       docx_engine)
+    out = render_batch(
+        "committee_write_off_report", batch_items(), AS_OF, {"policy": "district_example"}, docx_engine
+    )
     text = pdf_text(out.pdf)
-    for needed in ("1. Purpose", "2. Recommendation", "3. Legal basis", "4. Summary",
-                   "5. Effect on the bad-debt provision", "7. Options considered", "Exempt appendix",
-                   "Schedule 12A"):
+    for needed in (
+        "1. Purpose",
+        "2. Recommendation",
+        "3. Legal basis",
+        "4. Summary",
+        "5. Effect on the bad-debt provision",
+        "7. Options considered",
+        "Exempt appendix",
+        "Schedule 12A",
+    ):
         assert needed in text
     assert "SCH-04" in text and "SCH-05" in text and "SCH-01" not in text
     assert "2 accounts listed in the exempt appendix, totalling £29,400.00" in " ".join(text.split())
@@ -253,8 +319,10 @@ def test_load_batch_from_csv_and_xlsx(tmp_path: Path) -> None:
         writer.writerow(["SCH-01", "uneconomic", "cost of a claim exceeds the debt"])
         writer.writerow(["SCH-02", "absconded_untraceable", ""])
     items = load_batch(tmp_path / "list.csv")
-    assert [(i.case.case_ref, i.reason) for i in items] == [("SCH-01", "uneconomic"),
-                                                             ("SCH-02", "absconded_untraceable")]
+    assert [(i.case.case_ref, i.reason) for i in items] == [
+        ("SCH-01", "uneconomic"),
+        ("SCH-02", "absconded_untraceable"),
+    ]
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -276,29 +344,52 @@ def test_shared_deceased_case_write_off(shared_cases_dir: Path, docx_engine: Doc
     dt = registry.get("write_off_report")
     options = {"reason": "deceased_no_estate", "evidence": "No grant of probate; deputy's final account nil"}
     assert dt.eligibility(case, AS_OF, options) == []
-    text = pdf_text(docx_engine.render(dt.templates["docx"], dt.context(case, AS_OF, options),
-                                       PdfMeta(title="x", document_id="cd" * 16, created=AS_OF)).pdf)
+    text = pdf_text(
+        docx_engine.render(
+            dt.templates["docx"],
+            dt.context(case, AS_OF, options),
+            PdfMeta(title="x", document_id="cd" * 16, created=AS_OF),
+        ).pdf
+    )
     assert "Deceased 9 December 2023" in text
     assert fmt_gbp(compute_balance(case, AS_OF).outstanding) in text
     assert "Income Team Leader" in text  # £1,185.28 under the district policy
 
 
 @pytest.mark.libreoffice
-def test_cli_writes_schedule_xlsx_and_committee_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_schedule_xlsx_and_committee_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from docgen.cli import main
 
     for item in batch_items():
         (tmp_path / f"{item.case.case_ref}.json").write_text(item.case.model_dump_json(by_alias=True))
-    (tmp_path / "list.csv").write_text("case_ref,reason\n" + "".join(
-        f"{i.case.case_ref},{i.reason}\n" for i in batch_items()))
+    (tmp_path / "list.csv").write_text(
+        "case_ref,reason\n" + "".join(f"{i.case.case_ref},{i.reason}\n" for i in batch_items())
+    )
     out = tmp_path / "out"
-    status = main(["writeoff-schedule", "--cases", str(tmp_path / "list.csv"), "--policy", "district_example",
-                   "--as-of", AS_OF.isoformat(), "-o", str(out)])
+    status = main(
+        [
+            "writeoff-schedule",
+            "--cases",
+            str(tmp_path / "list.csv"),
+            "--policy",
+            "district_example",
+            "--as-of",
+            AS_OF.isoformat(),
+            "-o",
+            str(out),
+        ]
+    )
     assert status == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["committee-write-off-report-2025-06-30.docx", "committee-write-off-report-2025-06-30.pdf",
-                     "write-off-schedule-2025-06-30.docx", "write-off-schedule-2025-06-30.pdf",
-                     "write-off-schedule-2025-06-30.xlsx"]
+    assert names == [
+        "committee-write-off-report-2025-06-30.docx",
+        "committee-write-off-report-2025-06-30.pdf",
+        "write-off-schedule-2025-06-30.docx",
+        "write-off-schedule-2025-06-30.pdf",
+        "write-off-schedule-2025-06-30.xlsx",
+    ]
     assert "SCH-05" in pdf_text((out / "committee-write-off-report-2025-06-30.pdf").read_bytes())
     bad = main(["writeoff-schedule", "--cases", str(tmp_path / "missing.csv"), "-o", str(out)])
     assert bad == 2 and "missing.csv" in capsys.readouterr().err
@@ -314,12 +405,19 @@ def test_shipped_templates_use_only_names_their_contexts_provide() -> None:
     schedule = build_schedule(batch_items(), AS_OF, load_policy())
     contexts = {
         "write_off_report.docx": registry.get("write_off_report").context(
-            case, AS_OF, {"reason": "uneconomic", "evidence": "x"}),
+            case, AS_OF, {"reason": "uneconomic", "evidence": "x"}
+        ),
         "panel_briefing.docx": PanelBriefing().context(case, AS_OF, {}),
         "write_off_schedule.docx": schedule_context(schedule, "Council"),
         "committee_write_off_report.docx": committee_context(schedule, "Council"),
-        "panel_pack_cover.docx": {"council": "", "meeting": AS_OF, "count": 0, "total": Decimal(0), "cases": [],
-                                  "last_item": 3},
+        "panel_pack_cover.docx": {
+            "council": "",
+            "meeting": AS_OF,
+            "count": 0,
+            "total": Decimal(0),
+            "cases": [],
+            "last_item": 3,
+        },
     }
     folder = PROJECT_ROOT / "templates" / "docx"
     assert sorted(contexts) == sorted(p.name for p in folder.glob("*.docx"))

@@ -42,11 +42,25 @@ def test_worked_vector_s69_100_days(care_case_data: dict) -> None:
 @pytest.mark.parametrize(
     ("claim", "fee"),
     [
-        ("0.01", "35.00"), ("300.00", "35.00"), ("300.01", "50.00"), ("500.00", "50.00"), ("500.01", "70.00"),
-        ("1000.00", "70.00"), ("1000.01", "80.00"), ("1500.00", "80.00"), ("1500.01", "115.00"),
-        ("3000.00", "115.00"), ("3000.01", "205.00"), ("5000.00", "205.00"), ("5000.01", "455.00"),
-        ("10000.00", "455.00"), ("10000.01", "500.00"), ("12345.67", "617.28"), ("200000.00", "10000.00"),
-        ("200000.01", "10000.00"), ("1000000.00", "10000.00"),
+        ("0.01", "35.00"),
+        ("300.00", "35.00"),
+        ("300.01", "50.00"),
+        ("500.00", "50.00"),
+        ("500.01", "70.00"),
+        ("1000.00", "70.00"),
+        ("1000.01", "80.00"),
+        ("1500.00", "80.00"),
+        ("1500.01", "115.00"),
+        ("3000.00", "115.00"),
+        ("3000.01", "205.00"),
+        ("5000.00", "205.00"),
+        ("5000.01", "455.00"),
+        ("10000.00", "455.00"),
+        ("10000.01", "500.00"),
+        ("12345.67", "617.28"),
+        ("200000.00", "10000.00"),
+        ("200000.01", "10000.00"),
+        ("1000000.00", "10000.00"),
     ],
 )
 def test_issue_fee_bands(claim: str, fee: str) -> None:
@@ -61,9 +75,15 @@ def test_issue_fee_not_stated_and_before_the_table() -> None:
 
 @pytest.mark.parametrize(
     ("claim", "court", "personal"),
-    [("25.00", "0.00", "0.00"), ("25.01", "50.00", "60.00"), ("500.00", "50.00", "60.00"),
-     ("500.01", "70.00", "80.00"), ("1000.01", "80.00", "90.00"), ("5000.00", "80.00", "90.00"),
-     ("5000.01", "100.00", "110.00")],
+    [
+        ("25.00", "0.00", "0.00"),
+        ("25.01", "50.00", "60.00"),
+        ("500.00", "50.00", "60.00"),
+        ("500.01", "70.00", "80.00"),
+        ("1000.01", "80.00", "90.00"),
+        ("5000.00", "80.00", "90.00"),
+        ("5000.01", "100.00", "110.00"),
+    ],
 )
 def test_fixed_costs_on_issue(claim: str, court: str, personal: str) -> None:
     assert fixed_costs_on_issue(D(claim), AS_OF) == D(court)
@@ -71,7 +91,9 @@ def test_fixed_costs_on_issue(claim: str, court: str, personal: str) -> None:
 
 
 def test_fixed_costs_extra_defendant_and_on_judgment() -> None:
-    assert fixed_costs_on_issue(D("800"), AS_OF, personal_service=True, extra_defendants_served_personally=2) == D("110.00")
+    assert fixed_costs_on_issue(
+        D("800"), AS_OF, personal_service=True, extra_defendants_served_personally=2
+    ) == D("110.00")
     assert fixed_costs_on_judgment(D("5000.00"), "default_of_acknowledgment", AS_OF) == D("22.00")
     assert fixed_costs_on_judgment(D("5000.01"), "default_of_acknowledgment", AS_OF) == D("30.00")
     assert fixed_costs_on_judgment(D("100"), "summary_judgment", AS_OF) == D("175.00")
@@ -148,18 +170,29 @@ def test_balance_ignores_items_after_as_of(company_case_data: dict) -> None:
 def test_no_interest_basis(judgment_case_data: dict) -> None:
     judgment_case_data["interest"] = {"basis": "none"}
     i = compute_interest(parse_case(judgment_case_data), AS_OF)
-    assert i.total == 0 and not i.claimed and i.cpr_16_4_statement() == "The claimant does not claim interest."
+    assert (
+        i.total == 0 and not i.claimed and i.cpr_16_4_statement() == "The claimant does not claim interest."
+    )
 
 
 def test_cpr_16_4_statement_has_every_fact(care_case_data: dict) -> None:
     case = parse_case(care_case_data)
     text = compute_interest(case, date(2025, 5, 16)).cpr_16_4_statement()
-    for part in ("section 69 of the County Courts Act 1984", "8%", "5 February 2025", "16 May 2025", "£27.06", "£0.27"):
+    for part in (
+        "section 69 of the County Courts Act 1984",
+        "8%",
+        "5 February 2025",
+        "16 May 2025",
+        "£27.06",
+        "£0.27",
+    ):
         assert part in text
 
 
 def test_payment_reduces_principal_from_its_date(care_case_data: dict) -> None:
-    care_case_data["payments"] = [{"date": "2025-03-17", "amount": "234.56", "method": "card", "reference": "P1"}]
+    care_case_data["payments"] = [
+        {"date": "2025-03-17", "amount": "234.56", "method": "card", "reference": "P1"}
+    ]
     case = parse_case(care_case_data)
     i = compute_interest(case, date(2025, 5, 16))
     # 40 days on 1234.56 then 60 days on 1000.00, at 8% / 365

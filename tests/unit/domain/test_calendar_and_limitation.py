@@ -51,13 +51,17 @@ def test_limitation_six_years_from_due_date(care_case_data: dict) -> None:
 
 
 def test_part_payment_restarts_time(care_case_data: dict) -> None:
-    care_case_data["payments"] = [{"date": "2027-06-01", "amount": "10.00", "method": "card", "reference": "P"}]
+    care_case_data["payments"] = [
+        {"date": "2027-06-01", "amount": "10.00", "method": "card", "reference": "P"}
+    ]
     case = parse_case(care_case_data)
     assert limitation(case, date(2031, 6, 1)).expires_on == date(2033, 6, 1)
 
 
 def test_payment_after_expiry_does_not_revive(care_case_data: dict) -> None:
-    care_case_data["payments"] = [{"date": "2032-01-01", "amount": "10.00", "method": "card", "reference": "P"}]
+    care_case_data["payments"] = [
+        {"date": "2032-01-01", "amount": "10.00", "method": "card", "reference": "P"}
+    ]
     lim = limitation(parse_case(care_case_data), date(2032, 6, 1))
     assert lim.statute_barred and lim.expires_on == date(2031, 2, 5)
 

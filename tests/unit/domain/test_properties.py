@@ -32,13 +32,23 @@ def test_fee_is_whole_pennies_and_capped(amount: Decimal) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(principal=pennies, days=st.integers(min_value=1, max_value=3000), rate=st.sampled_from(["8", "4.5", "12"]))
+@given(
+    principal=pennies, days=st.integers(min_value=1, max_value=3000), rate=st.sampled_from(["8", "4.5", "12"])
+)
 def test_interest_is_linear_in_days(principal: Decimal, days: int, rate: str) -> None:
     data = {
-        "schema": "docgen.case/1", "case_ref": "P-1", "debt_type": "sundry",
+        "schema": "docgen.case/1",
+        "case_ref": "P-1",
+        "debt_type": "sundry",
         "creditor": {"name": "C", "address": {"lines": ["1 A St"], "town": "T", "postcode": "TB1 1AA"}},
-        "debtors": [{"kind": "individual", "given_names": "A", "family_name": "B",
-                     "address": {"lines": ["2 B St"], "town": "T", "postcode": "TB1 1AB"}}],
+        "debtors": [
+            {
+                "kind": "individual",
+                "given_names": "A",
+                "family_name": "B",
+                "address": {"lines": ["2 B St"], "town": "T", "postcode": "TB1 1AB"},
+            }
+        ],
         "invoices": [{"number": "I1", "issued": "2020-01-01", "due": "2020-01-31", "net": str(principal)}],
         "interest": {"basis": "statutory_s69", "rate": rate, "from": "2020-01-31"},
         "officer": {"name": "O", "position": "P"},

@@ -14,7 +14,9 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "imports"
 ARGS = [str(DATA / "cases.csv"), "--debts", str(DATA / "debts.csv"), "--mapping", str(DATA / "mapping.yaml")]
 
 
-def test_all_or_nothing_writes_the_report_and_no_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_all_or_nothing_writes_the_report_and_no_cases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["import", *ARGS, "--report", str(tmp_path / "r.json"), "--out-dir", str(tmp_path / "out")])
 
     assert status == 2
@@ -46,8 +48,21 @@ def test_sdt_xml_command_validates_and_lists_left_out_cases(
     capsys.readouterr()
     out = tmp_path / "batch.xml"
 
-    status = main(["sdt-xml", "--cases", str(cases), "--as-of", "2025-04-15", "-o", str(out),
-                   "--customer-id", "12345678", "--schema-dir", str(sdt_schemas_dir)])
+    status = main(
+        [
+            "sdt-xml",
+            "--cases",
+            str(cases),
+            "--as-of",
+            "2025-04-15",
+            "-o",
+            str(out),
+            "--customer-id",
+            "12345678",
+            "--schema-dir",
+            str(sdt_schemas_dir),
+        ]
+    )
 
     assert status == 0
     assert json.loads(capsys.readouterr().out)["claims"] == 2

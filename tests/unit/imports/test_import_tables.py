@@ -63,7 +63,9 @@ def test_all_or_nothing_by_default_valid_rows_on_request() -> None:
 
 def test_unknown_heading_is_refused_not_dropped(tmp_path: Path) -> None:
     f = tmp_path / "cases.csv"
-    f.write_text("case_ref,debt_type,debtor.given_names,debtor.family_nmae\nA-1,sundry,Ann,Lee\n", encoding="utf-8")
+    f.write_text(
+        "case_ref,debt_type,debtor.given_names,debtor.family_nmae\nA-1,sundry,Ann,Lee\n", encoding="utf-8"
+    )
 
     result = read_cases(f, mapping=parse_mapping({"defaults": CREDITOR}))
 
@@ -77,10 +79,15 @@ def test_duplicate_case_ref_and_orphan_debt_line(tmp_path: Path) -> None:
     cases = tmp_path / "c.csv"
     cases.write_text(
         "case_ref,debt_type,debtor.given_names,debtor.family_name,debtor.address.line1,debtor.address.postcode\n"
-        "A-1,sundry,Ann,Lee,1 Road,SE6 4RU\nA-1,sundry,Bob,Lee,2 Road,SE6 4RU\n", encoding="utf-8")
+        "A-1,sundry,Ann,Lee,1 Road,SE6 4RU\nA-1,sundry,Bob,Lee,2 Road,SE6 4RU\n",
+        encoding="utf-8",
+    )
     debts = tmp_path / "d.csv"
-    debts.write_text("case_ref,number,issued,due,net\nA-1,I1,2025-01-01,2025-01-31,10.00\n"
-                     "B-9,I2,2025-01-01,2025-01-31,10.00\n", encoding="utf-8")
+    debts.write_text(
+        "case_ref,number,issued,due,net\nA-1,I1,2025-01-01,2025-01-31,10.00\n"
+        "B-9,I2,2025-01-01,2025-01-31,10.00\n",
+        encoding="utf-8",
+    )
 
     result = read_cases(cases, debts, parse_mapping({"defaults": CREDITOR}))
 
@@ -97,8 +104,17 @@ def _workbook(path: Path) -> None:
     assert accounts is not None
     accounts.title = "Accounts"
     accounts.append(["Ref", "Kind", "Company", "Office 1", "Office town", "Office postcode", "LBC"])
-    accounts.append(["CO-1", "commercial_rent", "Catford Traders Ltd", "Unit 4", "London", "SE6 4JD",
-                     datetime(2025, 3, 3)])
+    accounts.append(
+        [
+            "CO-1",
+            "commercial_rent",
+            "Catford Traders Ltd",
+            "Unit 4",
+            "London",
+            "SE6 4JD",
+            datetime(2025, 3, 3),
+        ]
+    )
     accounts.append(["CO-2", "commercial_rent", "Broken Row Ltd", "Unit 5", "London", "NOT A CODE", None])
     lines = book.create_sheet("Lines")
     lines.append(["Ref", "Invoice", "Raised", "Due", "Net", "VAT"])
@@ -110,10 +126,23 @@ def _workbook(path: Path) -> None:
 
 
 XLSX_MAPPING = {
-    "cases": {"Ref": "case_ref", "Kind": "debt_type", "Company": "debtor.name", "Office 1": "debtor.address.line1",
-              "Office town": "debtor.address.town", "Office postcode": "debtor.address.postcode",
-              "LBC": "history.letter_before_claim"},
-    "debts": {"Ref": "case_ref", "Invoice": "number", "Raised": "issued", "Due": "due", "Net": "net", "VAT": "vat"},
+    "cases": {
+        "Ref": "case_ref",
+        "Kind": "debt_type",
+        "Company": "debtor.name",
+        "Office 1": "debtor.address.line1",
+        "Office town": "debtor.address.town",
+        "Office postcode": "debtor.address.postcode",
+        "LBC": "history.letter_before_claim",
+    },
+    "debts": {
+        "Ref": "case_ref",
+        "Invoice": "number",
+        "Raised": "issued",
+        "Due": "due",
+        "Net": "net",
+        "VAT": "vat",
+    },
     "defaults": CREDITOR,
     "sheets": {"cases": "Accounts", "debts": "Lines"},
 }
@@ -129,7 +158,10 @@ def test_xlsx_with_debt_lines_on_a_second_sheet(tmp_path: Path) -> None:
     co = result.cases[0]
     assert co.primary_debtor.is_company and co.primary_debtor.display_name == "Catford Traders Ltd"
     assert co.debtors[0].address.lines == ["Unit 4"]
-    assert [(i.net, i.vat) for i in co.invoices] == [(Decimal("80.1"), Decimal("16.02")), (Decimal(2650), Decimal(530))]
+    assert [(i.net, i.vat) for i in co.invoices] == [
+        (Decimal("80.1"), Decimal("16.02")),
+        (Decimal(2650), Decimal(530)),
+    ]
     assert co.last("letter_before_claim").date == date(2025, 3, 3)  # type: ignore[union-attr]
     (problem,) = result.problems
     assert (problem.row, problem.column) == (3, "Office postcode")

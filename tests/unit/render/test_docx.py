@@ -18,7 +18,9 @@ from docgen.render.base import PdfMeta
 from docgen.render.docx import DocxEngine, lint_docx_template, normalise_zip
 from docgen.render.libreoffice import LibreOffice
 
-META = PdfMeta(title="Test report", document_id="0123456789abcdef" * 2, created=date(2025, 3, 4), author="Council")
+META = PdfMeta(
+    title="Test report", document_id="0123456789abcdef" * 2, created=date(2025, 3, 4), author="Council"
+)
 
 
 def make_docx(*paragraphs: str, header: str | None = None) -> bytes:
@@ -94,7 +96,9 @@ def test_shipped_templates_parse(name: str) -> None:
 def test_shipped_templates_match_their_build_script(tmp_path: Path) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build", PROJECT_ROOT / "scripts" / "build_docx_templates.py")
+    spec = importlib.util.spec_from_file_location(
+        "build", PROJECT_ROOT / "scripts" / "build_docx_templates.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -120,7 +124,6 @@ def test_normalise_zip_fixes_dates_and_keeps_order() -> None:
 # -- rendering (real LibreOffice) ---------------------------------------------------------------
 
 
-
 @pytest.mark.libreoffice
 def test_render_fills_escapes_and_returns_pdf_and_docx(template_root: Path, libreoffice: LibreOffice) -> None:
     (template_root / "docx" / "t.docx").write_bytes(
@@ -128,7 +131,9 @@ def test_render_fills_escapes_and_returns_pdf_and_docx(template_root: Path, libr
     )
     engine = engine_for(template_root, libreoffice)
     hostile = 'Smith & Sons </w:t></w:r><w:r><w:t>"injected"'
-    out = engine.render("t.docx", {"name": hostile, "amount": Decimal("1234.5"), "day": date(2025, 1, 2)}, META)
+    out = engine.render(
+        "t.docx", {"name": hostile, "amount": Decimal("1234.5"), "day": date(2025, 1, 2)}, META
+    )
     text = PdfReader(io.BytesIO(out.pdf)).pages[0].extract_text()
     assert "Owed £1,234.50 on 2 January 2025" in text
     assert hostile in text.replace("\n", "")  # shown as text, not spliced into the document XML
@@ -156,7 +161,9 @@ def test_same_inputs_give_identical_pdf_and_docx_bytes(template_root: Path, libr
 
 
 @pytest.mark.libreoffice
-def test_nothing_is_rendered_with_a_template_that_fails_lint(template_root: Path, libreoffice: LibreOffice) -> None:
+def test_nothing_is_rendered_with_a_template_that_fails_lint(
+    template_root: Path, libreoffice: LibreOffice
+) -> None:
     (template_root / "docx" / "bad.docx").write_bytes(make_docx("Hello {{ nme }}"))
     engine = engine_for(template_root, libreoffice)
     before = libreoffice.conversions

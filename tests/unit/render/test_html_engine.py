@@ -57,22 +57,33 @@ def test_syntax_error_and_undefined_are_named(engine: HtmlEngine) -> None:
 
 @pytest.mark.parametrize(
     "src",
-    ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/x.css", "../../../../etc/hostname"],
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/x.css",
+        "../../../../etc/hostname",
+    ],
 )
 def test_renderer_refuses_to_fetch_outside_the_project(engine: HtmlEngine, src: str) -> None:
-    tpl = _write(engine, "fetch.html", f'{{% extends "base.html" %}}{{% block body %}}<img src="{src}">{{% endblock %}}')
+    tpl = _write(
+        engine,
+        "fetch.html",
+        f'{{% extends "base.html" %}}{{% block body %}}<img src="{src}">{{% endblock %}}',
+    )
     with pytest.raises(UnsafeTemplate, match="refused to fetch"):
         engine.render(tpl, {}, META)
 
 
 def test_renderer_may_load_files_in_the_template_folder_and_data_uris(engine: HtmlEngine) -> None:
-    png = (
-        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
+    png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     (engine.templates_dir / "html" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
     )
-    tpl = _write(engine, "ok.html", f'{{% extends "base.html" %}}{{% block body %}}<img src="logo.svg"><img src="{png}">{{% endblock %}}')
+    tpl = _write(
+        engine,
+        "ok.html",
+        f'{{% extends "base.html" %}}{{% block body %}}<img src="logo.svg"><img src="{png}">{{% endblock %}}',
+    )
     assert engine.render(tpl, {}, META).pdf.startswith(b"%PDF")
 
 

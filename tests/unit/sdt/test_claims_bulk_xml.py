@@ -63,7 +63,9 @@ def test_batch_validates_against_hmcts_schema(make_case: CaseFactory, sdt_schema
 
 def test_same_batch_gives_same_bytes(make_case: CaseFactory) -> None:
     cases = [make_case("individual-care-charges"), make_case("company-late-payment")]
-    assert claims_bulk_xml(cases, CLAIM_AS_OF, CUSTOMER).xml == claims_bulk_xml(cases, CLAIM_AS_OF, CUSTOMER).xml
+    assert (
+        claims_bulk_xml(cases, CLAIM_AS_OF, CUSTOMER).xml == claims_bulk_xml(cases, CLAIM_AS_OF, CUSTOMER).xml
+    )
 
 
 def test_short_particulars_state_the_figures_of_the_full_particulars(
@@ -76,8 +78,12 @@ def test_short_particulars_state_the_figures_of_the_full_particulars(
     pdf = render_document("particulars_of_claim", case, CLAIM_AS_OF, settings=settings).pdf
     full = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
-    figures = [facts.balance.outstanding, facts.interest.total, facts.interest.daily_rate,
-               facts.interest.compensation]
+    figures = [
+        facts.balance.outstanding,
+        facts.interest.total,
+        facts.interest.daily_rate,
+        facts.interest.compensation,
+    ]
     for amount in figures:
         assert fmt_gbp(amount) in short
         assert fmt_gbp(amount) in full
@@ -88,8 +94,17 @@ def test_short_particulars_state_the_figures_of_the_full_particulars(
 def test_names_and_lines_too_long_are_listed_not_cut(make_case: CaseFactory, sdt_schemas_dir: Path) -> None:
     ok = make_case("individual-care-charges")
     long_name = make_case("individual-care-charges", case_ref="LONG-NAME", debtor={"family_name": "X" * 61})
-    long_line = make_case("individual-care-charges", case_ref="LONG-LINE", debtor={
-        "address": {"lines": ["The Old Rectory Cottages North Wing"], "town": "Sutton", "postcode": "SM1 1AA"}})
+    long_line = make_case(
+        "individual-care-charges",
+        case_ref="LONG-LINE",
+        debtor={
+            "address": {
+                "lines": ["The Old Rectory Cottages North Wing"],
+                "town": "Sutton",
+                "postcode": "SM1 1AA",
+            }
+        },
+    )
 
     batch = claims_bulk_xml([ok, long_name, long_line], CLAIM_AS_OF, CUSTOMER)
 
@@ -115,14 +130,19 @@ def test_many_invoices_are_summarised_within_24_lines(make_case: CaseFactory) ->
     base = make_case("individual-care-charges")
     first = base.invoices[0].model_dump(mode="json")
     invoices = [dict(first, number=f"ASC-{n:06d}") for n in range(30)]
-    lines = short_particulars(case_facts(make_case("individual-care-charges", invoices=invoices), CLAIM_AS_OF))
+    lines = short_particulars(
+        case_facts(make_case("individual-care-charges", invoices=invoices), CLAIM_AS_OF)
+    )
     assert len(lines) <= 24 and all(len(line) <= 45 for line in lines)
     assert any(line.startswith("30 invoices dated") for line in lines)
 
 
 def test_ineligible_cases_are_excluded_with_the_rule(make_case: CaseFactory) -> None:
-    early = make_case("individual-care-charges", case_ref="TOO-EARLY", recovery_history=[
-        {"date": "2025-05-20", "action": "letter_before_claim", "note": ""}])
+    early = make_case(
+        "individual-care-charges",
+        case_ref="TOO-EARLY",
+        recovery_history=[{"date": "2025-05-20", "action": "letter_before_claim", "note": ""}],
+    )
     batch = claims_bulk_xml([make_case("company-late-payment"), early], CLAIM_AS_OF, CUSTOMER)
     assert [p.code for p in batch.excluded["TOO-EARLY"]] == ["pap_period_running"]
 
@@ -143,8 +163,12 @@ def test_nothing_fits_and_bad_customer_id_are_clear_errors(make_case: CaseFactor
 def test_any_name_or_address_is_either_within_limits_or_listed(
     make_case: CaseFactory, sdt_schemas_dir: Path, family: str, street: str
 ) -> None:
-    case = make_case(debtor={"family_name": family, "address": {
-        "lines": [street], "town": "Sutton", "postcode": "SM1 1AA"}})
+    case = make_case(
+        debtor={
+            "family_name": family,
+            "address": {"lines": [street], "town": "Sutton", "postcode": "SM1 1AA"},
+        }
+    )
     try:
         batch = claims_bulk_xml([case], CLAIM_AS_OF, CUSTOMER)
     except InvalidInput as err:
@@ -159,4 +183,6 @@ def test_postcode_mcol_refuses_is_listed(make_case: CaseFactory) -> None:
     data["debtors"][0]["address"]["postcode"] = "TF3 8ML"  # M is never an inward-code letter
     with pytest.raises(DoesNotFit) as info:
         mcol_claim(parse_case(data), CLAIM_AS_OF)
-    assert [(p.path, p.code) for p in info.value.problems] == [("debtors[0].address.postcode", "sdt_postcode")]
+    assert [(p.path, p.code) for p in info.value.problems] == [
+        ("debtors[0].address.postcode", "sdt_postcode")
+    ]
