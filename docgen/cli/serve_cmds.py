@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         worker = subprocess.Popen(worker_command(settings), env=worker_env(settings))
     url = f"http://{args.host}:{args.port}"
     print(f"docgen API: {url}/docs   (data in {settings.data_dir})", flush=True)
+    print(f"web pages:  {url}/ui/   (sign in with an API key)", flush=True)
     if args.demo:
         print(f"demo cases: {', '.join(refs)} ({refs[0]} is shared with {demo.DEMO_PARTNER_ORG})")
         for role, key in keys.items():

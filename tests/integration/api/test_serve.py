@@ -52,7 +52,7 @@ def test_serve_demo_runs_api_and_worker_with_no_servers(tmp_path: Path) -> None:
     try:
         keys = _wait_for_keys(log, process)
         base = f"http://127.0.0.1:{port}"
-        assert f"{base}/docs" in log.read_text()
+        assert f"{base}/docs" in log.read_text() and f"{base}/ui/" in log.read_text()
         deadline = time.monotonic() + 30
         while True:
             try:
