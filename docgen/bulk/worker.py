@@ -27,7 +27,7 @@ from docgen.errors import Conflict, DocgenError, Ineligible
 from docgen.register import open_register, unit_of_work
 from docgen.register import repository as repo
 from docgen.register.models import Version
-from docgen.register.service import StoreResult, store_version
+from docgen.register.service import StoreResult, store_rendered
 from docgen.render.engines import get_engine
 from docgen.render.pipeline import input_hash, render_document
 from docgen.storage import ObjectStore, make_store
@@ -131,25 +131,7 @@ def _one(
 
     def store() -> StoreResult:
         with unit_of_work(state.sessions) as session:
-            return store_version(
-                session,
-                state.store,
-                case_ref=case.case_ref,
-                doc_type=doc_type,
-                title=rendered.title,
-                variant=rendered.document_key,
-                pdf=rendered.pdf,
-                input_hash=rendered.input_hash,
-                template_hash=rendered.template_hash,
-                engine=rendered.engine,
-                engine_versions=rendered.engine_versions,
-                options=options,
-                as_of=as_of,
-                case=case,
-                attachments=rendered.attachments,
-                warnings=[str(w) for w in rendered.warnings],
-                actor=actor,
-            )
+            return store_rendered(session, state.store, rendered, case, actor)
 
     result = _retrying(store)
     return {

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from docgen.config import Settings
     from docgen.documents.base import DocumentType, Options
     from docgen.domain.case import Case
+    from docgen.render.pipeline import Rendered
 
 #: called after the objects are written and before the row is added (tests use it to die there)
 AfterWrite = Callable[[StoredObject], None]
@@ -189,11 +190,25 @@ def generate(
         return reused
 
     rendered = render_document(document_type.id, case, as_of, options=opts, engine=engine, settings=settings)
+    return store_rendered(session, store, rendered, case, actor, after_object_write=after_object_write)
+
+
+def store_rendered(
+    session: Session,
+    store: ObjectStore,
+    rendered: Rendered,
+    case: Case,
+    actor: str,
+    *,
+    after_object_write: AfterWrite | None = None,
+) -> StoreResult:
+    """Store a rendered document as the next version of its document (or return the version
+    already made from the same inputs)."""
     return store_version(
         session,
         store,
         case_ref=case.case_ref,
-        doc_type=document_type.id,
+        doc_type=rendered.doc_type,
         title=rendered.title,
         variant=rendered.document_key,
         pdf=rendered.pdf,
@@ -201,8 +216,8 @@ def generate(
         template_hash=rendered.template_hash,
         engine=rendered.engine,
         engine_versions=rendered.engine_versions,
-        options=opts,
-        as_of=as_of,
+        options=rendered.options,
+        as_of=rendered.as_of,
         case=case,
         attachments=rendered.attachments,
         warnings=[str(w) for w in rendered.warnings],

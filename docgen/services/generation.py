@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from docgen.config import Settings
 from docgen.documents import registry
 from docgen.domain.case import Case
-from docgen.register.service import StoreResult, reuse_unchanged, store_version
+from docgen.register import service
+from docgen.register.service import StoreResult, reuse_unchanged
 from docgen.render.pipeline import Rendered, render_document
 from docgen.storage import ObjectStore
 
@@ -48,22 +49,4 @@ def render(
 def store_rendered(
     session: Session, store: ObjectStore, rendered: Rendered, case: Case, actor: str
 ) -> StoreResult:
-    return store_version(
-        session,
-        store,
-        case_ref=case.case_ref,
-        doc_type=rendered.doc_type,
-        title=rendered.title,
-        variant=rendered.document_key,
-        pdf=rendered.pdf,
-        input_hash=rendered.input_hash,
-        template_hash=rendered.template_hash,
-        engine=rendered.engine,
-        engine_versions=rendered.engine_versions,
-        options=rendered.options,
-        as_of=rendered.as_of,
-        case=case,
-        attachments=rendered.attachments,
-        warnings=[str(w) for w in rendered.warnings],
-        actor=actor,
-    )
+    return service.store_rendered(session, store, rendered, case, actor)
