@@ -50,6 +50,12 @@ class DocumentType:
         context and reused, which takes most of the layout work out of a batch."""
         return []
 
+    def input_extras(self, case: Case, as_of: date, options: Options) -> dict[str, str]:
+        """Inputs beyond the case, options, date and template that shape the document (e.g. the
+        digest of the write-off policy in force); they go into the input hash, so a change to
+        them makes a new version."""
+        return {}
+
     def render_options(self, engine: str, options: Options) -> dict[str, Any]:
         """Keyword options for the engine's render call (e.g. flatten an official form)."""
         return {}

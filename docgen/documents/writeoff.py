@@ -157,6 +157,9 @@ class WriteOffReport(DocumentType):
         "recommendation": "the recommendation in the officer's words (optional)",
     }
 
+    def input_extras(self, case: Case, as_of: date, options: Options) -> dict[str, str]:
+        return {"policy": load_policy(options.get("policy")).digest}
+
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
         problems: list[Problem] = []
         try:
@@ -541,6 +544,9 @@ class _BatchType(DocumentType):
         "reason": "write-off reason code for this case",
         "policy": "write-off policy name or file (default district_example)",
     }
+
+    def input_extras(self, case: Case, as_of: date, options: Options) -> dict[str, str]:
+        return {"policy": load_policy(options.get("policy")).digest}
 
     def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
         try:

@@ -2,12 +2,15 @@
 
 Delegated limits differ from council to council, so they are data: one JSON file per policy in
 docgen/domain/policies/ (or any path), each with its source and notes. A new council is a new file.
+A document made under a policy carries the policy file's digest in its input hash, so a changed
+policy makes a new version rather than returning one made under the old limits.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -66,6 +69,8 @@ class Policy:
     vat: VatTreatment
     provision: tuple[ProvisionRate, ...]
     provision_source: str
+    #: sha256 of the policy file the figures were read from
+    digest: str = ""
 
     def level_for(self, amount: Decimal) -> Level:
         """The lowest level whose limit covers the amount."""
@@ -159,11 +164,12 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
         raise NotFound(
             f"write-off policy {name!r} not found (known: {', '.join(policy_names())})", code="unknown_policy"
         )
+    raw = path.read_bytes()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+        data = json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"write-off policy {path.name}: not JSON ({exc})") from exc
-    return _parse(data, path.name)
+    return replace(_parse(data, path.name), digest=hashlib.sha256(raw).hexdigest())
 
 
 def policy_names() -> list[str]:

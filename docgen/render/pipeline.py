@@ -51,6 +51,9 @@ def input_hash(
         "engine": engine,
         "template": template_hash,
     }
+    extras = registry.get(doc_type).input_extras(case, as_of, options)
+    if extras:
+        payload["extras"] = dict(sorted(extras.items()))
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

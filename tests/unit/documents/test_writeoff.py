@@ -423,3 +423,29 @@ def test_shipped_templates_use_only_names_their_contexts_provide() -> None:
     assert sorted(contexts) == sorted(p.name for p in folder.glob("*.docx"))
     for name, context in contexts.items():
         assert lint_docx_template((folder / name).read_bytes(), context) == [], name
+
+
+def test_a_changed_policy_file_changes_the_input_hash(tmp_path: Path) -> None:
+    """A report made under other limits is another version, never the stale one returned again."""
+    from docgen.domain.writeoff_policy import POLICIES_DIR
+    from docgen.render.pipeline import input_hash
+
+    case = make_case("POL-01", [("2023-01-10", "800.00", "0.00")])
+    shipped = json.loads((POLICIES_DIR / "district_example.json").read_text())
+    policy_file = tmp_path / "council.json"
+    policy_file.write_text(json.dumps(shipped))
+    options = {"reason": "uneconomic", "evidence": "tracing on file", "policy": str(policy_file)}
+
+    def hashes() -> tuple[str, str]:
+        return (
+            input_hash(case, "write_off_report", options, AS_OF, "docx", "t"),
+            input_hash(case, "write_off_schedule", options, AS_OF, "docx", "t"),
+        )
+
+    first = hashes()
+    assert hashes() == first  # same file, same inputs
+    assert load_policy(str(policy_file)).digest == load_policy(str(policy_file)).digest != ""
+    shipped["levels"][0]["limit"] = "250.00"
+    policy_file.write_text(json.dumps(shipped))
+    second = hashes()
+    assert second[0] != first[0] and second[1] != first[1]
