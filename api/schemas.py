@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docgen.register.models import CaseRecord, Document, Job, Share, Upload, Version
+from docgen.register.models import CaseRecord, Document, Version
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        """The public view of a register row, read from its attributes."""
+        return cls.model_validate(row)
 
 
 class CaseSummaryPublic(_Out):
@@ -26,14 +32,15 @@ class CasePublic(CaseSummaryPublic):
     case: dict[str, Any]
 
     @classmethod
-    def of(cls, record: CaseRecord, case: dict[str, Any]) -> CasePublic:
+    def of(cls, row: CaseRecord) -> Self:
+        """The case as stored: its snapshot's canonical JSON, not a fresh dump of the parsed model."""
         return cls(
-            case_ref=record.case_ref,
-            debtor_name=record.debtor_name,
-            debt_type=record.debt_type,
-            updated_at=record.updated_at,
-            sha256=record.snapshot.sha256,
-            case=case,
+            case_ref=row.case_ref,
+            debtor_name=row.debtor_name,
+            debt_type=row.debt_type,
+            updated_at=row.updated_at,
+            sha256=row.snapshot.sha256,
+            case=json.loads(row.snapshot.canonical_json),
         )
 
 
@@ -167,10 +174,6 @@ class JobPublic(_Out):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, job: Job) -> JobPublic:
-        return cls.model_validate(job)
-
 
 class ShareCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -186,10 +189,6 @@ class SharePublic(_Out):
     granted_at: datetime
     revoked_at: datetime | None
 
-    @classmethod
-    def of(cls, share: Share) -> SharePublic:
-        return cls.model_validate(share)
-
 
 class UploadPublic(_Out):
     id: int
@@ -200,10 +199,6 @@ class UploadPublic(_Out):
     content_type: str
     created_by: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, upload: Upload) -> UploadPublic:
-        return cls.model_validate(upload)
 
 
 class UserCreate(BaseModel):

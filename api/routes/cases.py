@@ -5,7 +5,6 @@ with a suffix come before the plain ``/cases/{ref}`` routes in ``case_root``."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -32,17 +31,14 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[CaseSummaryPublic]:
-    return [
-        CaseSummaryPublic.model_validate(r, from_attributes=True)
-        for r in cases.list_cases(session, user, q, limit, offset)
-    ]
+    return [CaseSummaryPublic.of(r) for r in cases.list_cases(session, user, q, limit, offset)]
 
 
 @router.post("/cases", status_code=201, response_model=CasePublic)
 def create_case(session: SessionDep, user: CurrentUser, body: CaseBody, response: Response) -> CasePublic:
-    record, case = cases.create_case(session, user, body)
+    record, _case = cases.create_case(session, user, body)
     response.headers["Location"] = f"/api/v1/cases/{record.case_ref}"
-    return CasePublic.of(record, json.loads(case.canonical_json()))
+    return CasePublic.of(record)
 
 
 @router.get("/cases/{case_ref:path}/facts")
@@ -81,11 +77,11 @@ def eligibility(
 
 @case_root.get("/cases/{case_ref:path}", response_model=CasePublic)
 def get_case(session: SessionDep, user: CurrentUser, case_ref: str) -> CasePublic:
-    record, case = cases.load(session, user, case_ref)
-    return CasePublic.of(record, json.loads(case.canonical_json()))
+    record, _case = cases.load(session, user, case_ref)
+    return CasePublic.of(record)
 
 
 @case_root.put("/cases/{case_ref:path}", response_model=CasePublic)
 def replace_case(session: SessionDep, user: CurrentUser, case_ref: str, body: CaseBody) -> CasePublic:
-    record, case = cases.replace_case(session, user, case_ref, body)
-    return CasePublic.of(record, json.loads(case.canonical_json()))
+    record, _case = cases.replace_case(session, user, case_ref, body)
+    return CasePublic.of(record)

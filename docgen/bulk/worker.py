@@ -25,11 +25,9 @@ from docgen.documents import registry
 from docgen.domain.case import Case, parse_case_json
 from docgen.errors import Conflict, DocgenError, Ineligible
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as repo
 from docgen.register.models import Version
-from docgen.register.service import StoreResult, store_rendered
-from docgen.render.engines import get_engine
-from docgen.render.pipeline import input_hash, render_document
+from docgen.register.service import StoreResult, reuse_unchanged, store_rendered
+from docgen.render.pipeline import render_document
 from docgen.storage import ObjectStore, make_store
 
 log = logging.getLogger(__name__)
@@ -85,24 +83,20 @@ def _options_for(doc_type: str, options: Mapping[str, str]) -> dict[str, str]:
 
 
 def _existing(
-    state: WorkerState, case: Case, doc_type: str, as_of: date, options: dict[str, str], engine: str
+    state: WorkerState,
+    case: Case,
+    doc_type: str,
+    as_of: date,
+    options: dict[str, str],
+    engine: str,
+    actor: str,
 ) -> Version | None:
     """The newest stored version when it was made from exactly these inputs (found without rendering)."""
-    dt = registry.get(doc_type)
-    t_hash = get_engine(engine, state.settings).template_hash(dt.templates[engine])
-    expected = input_hash(case, doc_type, options, as_of, engine, t_hash)
 
     def look() -> Version | None:
         with unit_of_work(state.sessions) as session:
-            document = repo.find_document(session, case.case_ref, doc_type, dt.document_key(case, options))
-            latest = repo.latest_version(session, document.id) if document else None
-            if latest is not None and (latest.input_hash, latest.template_hash, latest.engine) == (
-                expected,
-                t_hash,
-                engine,
-            ):
-                return latest
-            return None
+            found = reuse_unchanged(session, case, doc_type, options, as_of, engine, state.settings, actor)
+            return found.version if found else None
 
     return _retrying(look)
 
@@ -117,7 +111,7 @@ def _one(
     actor: str,
     want_pdf: bool,
 ) -> dict[str, Any]:
-    found = _existing(state, case, doc_type, as_of, options, engine)
+    found = _existing(state, case, doc_type, as_of, options, engine, actor)
     if found is not None:
         pdf = state.store.get(found.storage_key, found.storage_version_id) if want_pdf else None
         return {

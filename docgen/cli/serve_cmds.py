@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def worker_command(settings: Settings) -> list[str]:
+def worker_command(name: str, loglevel: str = "WARNING", heartbeat: bool = True) -> list[str]:
+    """One Celery worker process with a single pool process, named ``name`` (``x@%h``)."""
     return [
         sys.executable,
         "-m",
@@ -32,11 +33,12 @@ def worker_command(settings: Settings) -> list[str]:
         "worker",
         "--pool=prefork",
         "--concurrency=1",
-        "--loglevel=WARNING",
+        f"--loglevel={loglevel}",
         "--without-gossip",
         "--without-mingle",
+        *([] if heartbeat else ["--without-heartbeat"]),
         "-n",
-        f"docgen-{os.getpid()}@%h",
+        name,
     ]
 
 
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     worker = None
     if not args.no_worker:
-        worker = subprocess.Popen(worker_command(settings), env=worker_env(settings))
+        worker = subprocess.Popen(worker_command(f"docgen-{os.getpid()}@%h"), env=worker_env(settings))
     url = f"http://{args.host}:{args.port}"
     print(f"docgen API: {url}/docs   (data in {settings.data_dir})", flush=True)
     print(f"web pages:  {url}/ui/   (sign in with an API key)", flush=True)
