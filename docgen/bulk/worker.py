@@ -58,8 +58,18 @@ def _state() -> WorkerState:
 
 
 def peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak resident memory in MB.
+
+    Linux keeps ru_maxrss across fork and exec, so a worker started from a large parent would
+    report the parent's size; VmHWM belongs to the process's own address space, made new at exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def _retrying(step: Callable[[], T]) -> T:

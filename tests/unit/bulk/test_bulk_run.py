@@ -144,8 +144,11 @@ def test_rerun_stores_nothing_new_and_gives_identical_outputs(
 @pytest.mark.slow
 def test_two_worker_processes_share_the_register(make_case: CaseFactory, settings: Settings) -> None:
     cases = [make_case("company-late-payment", case_ref=f"TST-COM-{n}") for n in range(4)]
+    # a parent far larger than any worker: each worker must report its own peak, not the parent's
+    ballast = b"\x01" * (450 * 2**20)
 
     result = run_bulk(cases, ["n1", "particulars_of_claim"], CLAIM_AS_OF, settings, workers=2)
+    del ballast
 
     assert result.counts["stored"] == 8, [i.problem for i in result.items if not i.ok]
     assert [i.case_ref for i in result.items][::2] == [c.case_ref for c in cases]  # in case order
