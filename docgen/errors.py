@@ -12,18 +12,29 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, named by its path (``debtors[0].address.postcode``)."""
+    """One thing wrong with an input, named by its path (``debtors[0].address.postcode``).
+
+    ``message`` is plain English for officers and managers, as it may be shown on a page or in a
+    briefing; ``hint`` is the command-line way to act on it (an option to give, a command to run),
+    shown by the CLI and never printed on a paper."""
 
     path: str
     message: str
     code: str = "invalid"
     blocking: bool = True
+    hint: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "message": self.message, "code": self.code, "blocking": self.blocking}
+        return {
+            "path": self.path,
+            "message": self.message,
+            "code": self.code,
+            "blocking": self.blocking,
+            "hint": self.hint,
+        }
 
 
 @dataclass
