@@ -44,13 +44,30 @@ class CasePublic(CaseSummaryPublic):
         )
 
 
+class OptionChoicePublic(BaseModel):
+    value: str
+    label: str
+
+
+class OptionPublic(BaseModel):
+    """One option a document type takes: its kind tells a client which input to draw."""
+
+    name: str
+    label: str
+    kind: Literal["text", "choice", "date", "money", "yes_no", "number"]
+    help: str
+    choices: list[OptionChoicePublic]
+    default: str
+    engines: list[str]
+
+
 class DocumentTypePublic(BaseModel):
     id: str
     title: str
     family: str
     engines: list[str]
     inputs: list[str]
-    options: dict[str, str]
+    options: list[OptionPublic]
 
 
 class ProblemPublic(BaseModel):
@@ -58,6 +75,7 @@ class ProblemPublic(BaseModel):
     message: str
     code: str
     blocking: bool
+    hint: str = ""
 
 
 class EligibilityPublic(BaseModel):

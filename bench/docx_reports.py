@@ -55,7 +55,7 @@ def main() -> int:
     case = load_case(CASE)
     dt = registry.get("write_off_report")
     options = {"reason": "uneconomic", "evidence": "Director untraceable"}
-    context = dt.context(case, AS_OF, options)
+    context = dt.context_of(case, AS_OF, options)
     meta = PdfMeta(title="bench", document_id="ab" * 16, created=AS_OF)
 
     with LibreOffice(timeout_s=120, restart_after=10_000) as office:

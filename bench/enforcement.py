@@ -88,7 +88,7 @@ def main() -> int:
     print(f"{'certificate_of_service_sd + demand':52} {med:10.1f} {worst:8.1f}")
     types = [t for t in registry.all_types() if t.family in ("enforcement", "insolvency")]
     med, worst = timed(
-        lambda: [t.eligibility(c, AS_OF, court) for t in types for c in (jwp, ctx, co)], args.repeat
+        lambda: [t.eligibility_of(c, AS_OF, court) for t in types for c in (jwp, ctx, co)], args.repeat
     )
     print(f"{'eligibility, 9 types x 3 cases':52} {med:10.1f} {worst:8.1f}")
     return 0

@@ -68,11 +68,11 @@ def main() -> int:
     print(f"{'form':<12}{'median ms':>10}{'p90 ms':>9}{'KiB':>7}")
     for form_id, context in CONTEXTS.items():
         for flatten in (False, True):
-            engine.render(form_id, context, META, flatten=flatten)  # warm: imports, font parsing
+            engine.render(form_id, context, META, {"flatten": flatten})  # warm: imports, font parsing
             times = []
             for _ in range(args.runs):
                 start = time.perf_counter()
-                out = engine.render(form_id, context, META, flatten=flatten)
+                out = engine.render(form_id, context, META, {"flatten": flatten})
                 times.append((time.perf_counter() - start) * 1000)
             p90 = statistics.quantiles(times, n=10)[-1]
             label = f"{form_id}{' flat' if flatten else ''}"

@@ -94,6 +94,14 @@ class EngineUnavailable(DocgenError):
         super().__init__(message, code=code, status=503, exit_code=7)
 
 
+class NotSupported(DocgenError):
+    """An engine was asked for an operation it does not have (e.g. a static part from the official
+    form filler)."""
+
+    def __init__(self, message: str, code: str = "not_supported"):
+        super().__init__(message, code=code, status=422, exit_code=7)
+
+
 class StorageUnavailable(DocgenError):
     def __init__(self, message: str):
         super().__init__(message, code="storage_unavailable", status=503, exit_code=8)

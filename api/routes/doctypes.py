@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import CurrentUser
-from api.schemas import DocumentTypePublic
+from api.schemas import DocumentTypePublic, OptionPublic
 from docgen.documents import registry
 from docgen.documents.base import DocumentType
 
@@ -19,7 +19,7 @@ def _public(dt: DocumentType) -> DocumentTypePublic:
         family=dt.family,
         engines=list(dt.templates),
         inputs=list(dt.inputs),
-        options=dict(dt.option_help),
+        options=[OptionPublic.model_validate(o.as_dict()) for o in dt.options],
     )
 
 

@@ -250,7 +250,7 @@ def _eligibility(case: Any, day: date) -> list[dict[str, Any]]:
                 "eligible": not blocking,
                 "problems": blocking,
                 "warnings": warnings,
-                "option_help": dt.option_help,
+                "options": dt.options,
             }
         )
     return out

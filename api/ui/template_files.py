@@ -72,7 +72,7 @@ def find(settings: Settings, doc_type: str) -> WordTemplate:
 
 def lint(template: WordTemplate, data: bytes) -> list[Problem]:
     case = demo_cases()[0]
-    context = template.doc_type.context(case, date.today(), dict(_LINT_OPTIONS))
+    context = template.doc_type.context(template.doc_type.request(case, date.today(), dict(_LINT_OPTIONS)))
     return lint_docx_template(data, context)
 
 

@@ -88,7 +88,7 @@ def _retrying(step: Callable[[], T]) -> T:
 
 
 def _options_for(doc_type: str, options: Mapping[str, str]) -> dict[str, str]:
-    known = registry.get(doc_type).option_help
+    known = registry.get(doc_type).option_specs
     return {k: v for k, v in options.items() if k in known}
 
 

@@ -63,6 +63,8 @@ def print_error(err: DocgenError) -> None:
     for problem in err.problems:
         marker = "" if problem.blocking else " (warning)"
         print(f"  {problem}{marker}", file=sys.stderr)
+        if problem.hint:
+            print(f"    to act on it: {problem.hint}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

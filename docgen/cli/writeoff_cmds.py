@@ -120,7 +120,7 @@ def _lint_template(args: argparse.Namespace) -> int:
     from docgen.render.docx import lint_docx_template
 
     dt = registry.get(args.type)
-    context = dt.context(load_case(args.case), args.as_of, parse_options(args.option))
+    context = dt.context(dt.request(load_case(args.case), args.as_of, parse_options(args.option)))
     problems = lint_docx_template(Path(args.template).read_bytes(), context)
     for problem in problems:
         print(f"{args.template}: {problem}")

@@ -19,7 +19,7 @@ from typing import TypeVar
 from docgen.documents import registry
 from docgen.documents.claims import SERVICE_WORDS
 from docgen.domain.case import Address, Case
-from docgen.domain.facts import CaseFacts, case_facts
+from docgen.domain.facts import CaseFacts
 from docgen.domain.money import fmt_gbp, to_pence
 from docgen.errors import InvalidInput, Problem
 from docgen.sdt import BulkRequest, McolClaim, SdtAddress, SdtParty, default_reference, to_xml
@@ -206,10 +206,12 @@ def _collect(problems: list[Problem], make: Callable[[], T]) -> T | None:
 
 def mcol_claim(case: Case, as_of: date) -> tuple[McolClaim, list[str]]:
     """The claim for one case, or DoesNotFit listing every reason it cannot go in the bulk file."""
-    blocking = [p for p in registry.get("particulars_of_claim").eligibility(case, as_of, {}) if p.blocking]
+    particulars_type = registry.get("particulars_of_claim")
+    req = particulars_type.request(case, as_of)
+    blocking = [p for p in particulars_type.eligibility(req) if p.blocking]
     if blocking:
         raise DoesNotFit(blocking)
-    facts = case_facts(case, as_of)
+    facts = req.facts
     problems: list[Problem] = []
     creditor = case.creditor
     claimant = _collect(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from docgen.documents import rules
-from docgen.documents.base import DocumentType, Options
+from docgen.documents.base import DocumentRequest, DocumentType, OptionSpec
 from docgen.documents.common import base_context, statement_of_truth
 from docgen.documents.registry import register
 from docgen.domain import calendar
@@ -69,11 +69,11 @@ def _already_decided(case: Case, as_of: date) -> list[Problem]:
     return out
 
 
-def _claim_blocks(case: Case, as_of: date, options: Options) -> list[Problem]:
+def _claim_blocks(req: DocumentRequest) -> list[Problem]:
     return [
-        *rules.standard(case, as_of, options),
-        *_already_decided(case, as_of),
-        *rules.nothing_owed(case, as_of),
+        *rules.standard(req),
+        *_already_decided(req.case, req.as_of),
+        *rules.nothing_owed(req),
     ]
 
 
@@ -133,29 +133,43 @@ def _brief_details(case: Case) -> str:
     )
 
 
+FLATTEN = OptionSpec(
+    "flatten",
+    "Flatten the official form",
+    "yes_no",
+    help="Turns the filled fields into page content, for a copy that cannot be edited.",
+    engines=("official",),
+)
+
+
 @register
 class LetterBeforeClaim(DocumentType):
     id = "letter_before_claim"
     title = "Letter before claim"
     family = "claims"
     templates: ClassVar[dict[str, str]] = {"html": "claims/letter_before_claim.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "agreement": "the written agreement the debt arises under (date and parties), if any",
-        "payment_details": "how to pay, replacing the default wording",
-    }
+    options = (
+        *rules.COMMON_OPTIONS,
+        OptionSpec(
+            "agreement",
+            "The written agreement the debt arises under",
+            help="Its date and parties, if there is one.",
+        ),
+        OptionSpec("payment_details", "How to pay", help="Replaces the standard payment wording."),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        return _claim_blocks(case, as_of, options)
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        return _claim_blocks(req)
 
-    def static_parts(self, case: Case, as_of: date, options: Options) -> list[tuple[str, dict[str, Any]]]:
+    def static_parts(self, req: DocumentRequest) -> list[tuple[str, dict[str, Any]]]:
+        case = req.case
         if case.primary_debtor.is_company:
             return []
         return [("claims/pap_enclosures.html", {"creditor": case.creditor, "debt_advice": DEBT_ADVICE})]
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        facts = case_facts(case, as_of)
-        ctx = base_context(case, as_of, facts)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options, facts = req.case, req.as_of, req.options, req.facts
+        ctx = base_context(req)
         plans = case.history("payment_plan")
         broken = case.history("broken_plan")
         reply_by = calendar.pap_reply_due(as_of)
@@ -182,17 +196,17 @@ class ParticularsOfClaim(DocumentType):
     title = "Particulars of claim"
     family = "claims"
     templates: ClassVar[dict[str, str]] = {"html": "claims/particulars_of_claim.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "claim_number": "the claim number, once issued",
-    }
+    options = (
+        *rules.COMMON_OPTIONS,
+        OptionSpec("claim_number", "Claim number", help="Once the claim has been issued."),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        return [*_claim_blocks(case, as_of, options), *_pap_wait(case, as_of)]
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        return [*_claim_blocks(req), *_pap_wait(req.case, req.as_of)]
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        facts = case_facts(case, as_of)
-        ctx = base_context(case, as_of, facts)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options, facts = req.case, req.as_of, req.options, req.facts
+        ctx = base_context(req)
         ctx.update(
             interest=_interest_paragraph(facts),
             service_words=SERVICE_WORDS[case.debt_type.value],
@@ -211,21 +225,21 @@ class ClaimFormN1(DocumentType):
     title = "Claim form (N1)"
     family = "claims"
     templates: ClassVar[dict[str, str]] = {"html": "claims/n1.html", "official": "n1"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "preferred_court": "preferred County Court hearing centre (default: the creditor's town)",
-        "vulnerable": "yes if the claimant or a witness is vulnerable",
-        "vulnerability_details": "what the court needs to consider",
-        "human_rights": "yes if the claim raises an issue under the Human Rights Act 1998",
-        "flatten": "true to flatten the official form (official engine only)",
-    }
+    options = (
+        *rules.COMMON_OPTIONS,
+        OptionSpec("preferred_court", "Preferred County Court hearing centre"),
+        OptionSpec("vulnerable", "The claimant or a witness is vulnerable", "yes_no"),
+        OptionSpec("vulnerability_details", "What the court needs to consider about that vulnerability"),
+        OptionSpec("human_rights", "The claim raises an issue under the Human Rights Act 1998", "yes_no"),
+        FLATTEN,
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        return [*_claim_blocks(case, as_of, options), *_pap_wait(case, as_of)]
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        return [*_claim_blocks(req), *_pap_wait(req.case, req.as_of)]
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        facts = case_facts(case, as_of)
-        ctx = base_context(case, as_of, facts)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options, facts = req.case, req.as_of, req.options, req.facts
+        ctx = base_context(req)
         ctx.update(
             court=CNBC,
             brief_details=_brief_details(case),
@@ -243,15 +257,15 @@ class ClaimFormN1(DocumentType):
         )
         return ctx
 
-    def context_for(self, engine: str, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        if engine != "official":
-            return self.context(case, as_of, options)
+    def context_for(self, req: DocumentRequest) -> dict[str, Any]:
+        if req.engine != "official":
+            return self.context(req)
         from docgen.documents.official import n1_fields
 
-        return n1_fields(self.context(case, as_of, options), options)
+        return n1_fields(self.context(req), req.options)
 
-    def render_options(self, engine: str, options: Options) -> dict[str, Any]:
-        return {"flatten": True} if engine == "official" and rules.is_true(options, "flatten") else {}
+    def render_options(self, req: DocumentRequest) -> dict[str, Any]:
+        return {"flatten": True} if req.engine == "official" and req.flag("flatten") else {}
 
 
 @dataclass(frozen=True)
@@ -302,19 +316,46 @@ class RequestForJudgmentN225(DocumentType):
     title = "Request for judgment (N225)"
     family = "claims"
     templates: ClassVar[dict[str, str]] = {"html": "claims/n225.html", "official": "n225"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "route": "default (no acknowledgment), default_defence (acknowledged, no defence) or admission",
-        "payment": "immediately (default), by_date or instalments",
-        "pay_by": "date for payment in full (payment=by_date)",
-        "instalment_amount": "amount of each instalment (payment=instalments)",
-        "frequency": "weekly, fortnightly or monthly",
-        "first_payment": "date of the first instalment",
-        "flatten": "true to flatten the official form (official engine only)",
-    }
+    options = (
+        *rules.COMMON_OPTIONS,
+        OptionSpec(
+            "route",
+            "Why judgment is requested",
+            "choice",
+            choices=(
+                ("default", "No acknowledgment of service was filed"),
+                ("default_defence", "Service was acknowledged but no defence was filed"),
+                ("admission", "The defendant admitted the claim"),
+            ),
+            default="default",
+        ),
+        OptionSpec(
+            "payment",
+            "How the defendant is to pay",
+            "choice",
+            choices=(
+                ("immediately", "Immediately"),
+                ("by_date", "In full by a date"),
+                ("instalments", "By instalments"),
+            ),
+            default="immediately",
+        ),
+        OptionSpec("pay_by", "Date for payment in full", "date", help="When paying in full by a date."),
+        OptionSpec("instalment_amount", "Amount of each instalment", "money"),
+        OptionSpec(
+            "frequency",
+            "How often instalments are paid",
+            "choice",
+            choices=(("weekly", "Weekly"), ("fortnightly", "Fortnightly"), ("monthly", "Monthly")),
+            default="monthly",
+        ),
+        OptionSpec("first_payment", "Date of the first instalment", "date"),
+        FLATTEN,
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = rules.standard(case, as_of, options)
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = rules.standard(req)
         if case.judgments:
             j = case.judgments[-1]
             out.append(
@@ -372,9 +413,9 @@ class RequestForJudgmentN225(DocumentType):
             )
         return out
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        facts = case_facts(case, as_of)
-        ctx = base_context(case, as_of, facts)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options, facts = req.case, req.as_of, req.options, req.facts
+        ctx = base_context(req)
         route = options.get("route", "default")
         figures = judgment_figures(case, as_of, JUDGMENT_KIND[route], facts.represented)
         issued = case.last("claim_issued")
@@ -392,15 +433,15 @@ class RequestForJudgmentN225(DocumentType):
         )
         return ctx
 
-    def context_for(self, engine: str, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        if engine != "official":
-            return self.context(case, as_of, options)
+    def context_for(self, req: DocumentRequest) -> dict[str, Any]:
+        if req.engine != "official":
+            return self.context(req)
         from docgen.documents.official import n225_fields
 
-        return n225_fields(self.context(case, as_of, options), options)
+        return n225_fields(self.context(req), req.options)
 
-    def render_options(self, engine: str, options: Options) -> dict[str, Any]:
-        return {"flatten": True} if engine == "official" and rules.is_true(options, "flatten") else {}
+    def render_options(self, req: DocumentRequest) -> dict[str, Any]:
+        return {"flatten": True} if req.engine == "official" and req.flag("flatten") else {}
 
 
 SERVICE_METHODS = {
@@ -417,15 +458,28 @@ class CertificateOfServiceN215(DocumentType):
     title = "Certificate of service (N215)"
     family = "claims"
     templates: ClassVar[dict[str, str]] = {"html": "claims/n215.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        "documents": "what was served (default: claim form, particulars of claim and response pack)",
-        "served_on": "date of service, when not recorded in recovery_history",
-        "method": "first_class_post, personal, left_at_address or email",
-        "address_type": "usual residence, last known residence, place of business, principal office ...",
-        "claim_number": "the claim number",
-    }
+    options = (
+        OptionSpec(
+            "documents",
+            "What was served",
+            default="Claim form, particulars of claim and response pack",
+        ),
+        OptionSpec("served_on", "Date of service", "date", help="When the case does not record the service."),
+        OptionSpec(
+            "method",
+            "How it was served",
+            "choice",
+            choices=tuple((k, v) for k, v in SERVICE_METHODS.items()),
+        ),
+        OptionSpec(
+            "address_type",
+            "What the address is",
+            help="Usual residence, last known residence, place of business or principal office.",
+        ),
+        OptionSpec("claim_number", "Claim number"),
+    )
 
-    def _service(self, case: Case, options: Options) -> tuple[date | None, str | None]:
+    def _service(self, case: Case, options: Mapping[str, str]) -> tuple[date | None, str | None]:
         if options.get("served_on"):
             return date.fromisoformat(options["served_on"]), options.get("method", "first_class_post")
         served = case.last("claim_served")
@@ -433,7 +487,8 @@ class CertificateOfServiceN215(DocumentType):
             return None, None
         return served.date, options.get("method") or served.method or "first_class_post"
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
         out: list[Problem] = []
         try:
             on, method = self._service(case, options)
@@ -459,9 +514,9 @@ class CertificateOfServiceN215(DocumentType):
             )
         return out
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        facts = case_facts(case, as_of)
-        ctx = base_context(case, as_of, facts)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
+        ctx = base_context(req)
         on, method = self._service(case, options)
         assert on is not None and method is not None
         debtor = case.primary_debtor

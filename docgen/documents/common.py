@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from docgen.documents.base import DocumentRequest
 from docgen.domain.case import Case
 from docgen.domain.facts import CaseFacts
 
@@ -78,7 +79,8 @@ def schedule(facts: CaseFacts) -> list[dict[str, Any]]:
     ]
 
 
-def base_context(case: Case, as_of: date, facts: CaseFacts) -> dict[str, Any]:
+def base_context(req: DocumentRequest) -> dict[str, Any]:
+    case, as_of, facts = req.case, req.as_of, req.facts
     return {
         "case": case,
         "as_of": as_of,

@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from docgen.documents import rules
-from docgen.documents.base import DocumentType, Options
+from docgen.documents.base import DocumentRequest, DocumentType, Options, OptionSpec
 from docgen.documents.common import base_context, statement_of_truth
 from docgen.documents.registry import register
+from docgen.domain.balance import Balance
 from docgen.domain.calendar import add_months, add_years
 from docgen.domain.case import Case, Judgment, LiabilityOrder, Property
-from docgen.domain.facts import case_facts
 from docgen.domain.fees import application_fee, enforcement_fee
 from docgen.domain.money import ZERO, fmt_gbp, money
 from docgen.domain.tables import lookup
@@ -28,6 +28,11 @@ from docgen.domain.thresholds import period, threshold
 from docgen.errors import Problem
 
 FAMILY = "enforcement"
+CLAIM_NUMBER = OptionSpec(
+    "claim_number",
+    "Claim number of the judgment to enforce",
+    help="Only when the case has more than one judgment.",
+)
 _STEP_DAYS = {"weekly": 7, "fortnightly": 14}
 
 
@@ -153,8 +158,8 @@ class LiabilityOrderPosition:
     outstanding: Decimal
 
 
-def liability_order_position(case: Case, as_of: date) -> LiabilityOrderPosition:
-    lines = [ln for ln in case_facts(case, as_of).balance.lines if ln.kind == "liability_order"]
+def liability_order_position(case: Case, as_of: date, balance: Balance) -> LiabilityOrderPosition:
+    lines = [ln for ln in balance.lines if ln.kind == "liability_order"]
     orders = tuple(lo for lo in case.liability_orders if lo.date <= as_of)
     return LiabilityOrderPosition(
         orders=orders,
@@ -297,15 +302,28 @@ class N379(DocumentType):
     title = "Application for charging order on land or property (N379)"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "enforcement/n379.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "basis": "judgment (default when a judgment exists) or reg50 (council tax liability orders)",
-        "claim_number": "which judgment to enforce, when the case has more than one",
-        "court": "the County Court hearing centre to issue in (reg 50: the centre for the dwelling's area)",
-    }
+    options = (
+        *rules.COMMON_OPTIONS,
+        OptionSpec(
+            "basis",
+            "What the charging order is founded on",
+            "choice",
+            choices=(
+                ("judgment", "A County Court judgment"),
+                ("reg50", "Council tax liability orders (regulation 50)"),
+            ),
+        ),
+        CLAIM_NUMBER,
+        OptionSpec(
+            "court",
+            "County Court hearing centre to apply to",
+            help="For council tax, the hearing centre for the area where the dwelling is.",
+        ),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = rules.standard(case, as_of, options)
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = rules.standard(req)
         basis = n379_basis(case, as_of, options)
         if basis not in ("judgment", "reg50"):
             return [
@@ -315,7 +333,7 @@ class N379(DocumentType):
                 ),
             ]
         if basis == "reg50":
-            out += self._reg50(case, as_of)
+            out += self._reg50(req)
         else:
             out += judgment_problems(
                 case, as_of, options, "A charging order under the Charging Orders Act 1979"
@@ -341,7 +359,8 @@ class N379(DocumentType):
         out += _property_problems(list(case.properties))
         return out
 
-    def _reg50(self, case: Case, as_of: date) -> list[Problem]:
+    def _reg50(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of = req.case, req.as_of
         if case.debt_type.value != "council_tax":
             return [
                 Problem(
@@ -352,7 +371,7 @@ class N379(DocumentType):
                     code="reg50_council_tax_only",
                 )
             ]
-        pos = liability_order_position(case, as_of)
+        pos = liability_order_position(case, as_of, req.facts.balance)
         if not pos.orders:
             return [
                 Problem(
@@ -373,14 +392,14 @@ class N379(DocumentType):
             ]
         return []
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        facts = case_facts(case, as_of)
-        ctx = base_context(case, as_of, facts)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
+        ctx = base_context(req)
         basis = n379_basis(case, as_of, options)
         court = options.get("court", "").strip()
         cutoff = date.fromisoformat(lookup("charging_orders", as_of)["instalment_rule_from"])
         if basis == "reg50":
-            pos = liability_order_position(case, as_of)
+            pos = liability_order_position(case, as_of, req.facts.balance)
             dwelling = case.properties[0].address
             ctx.update(
                 reg50=True,
@@ -469,13 +488,11 @@ class N337(DocumentType):
     title = "Request for attachment of earnings order (N337)"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "enforcement/n337.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "claim_number": "which judgment to enforce, when the case has more than one",
-    }
+    options = (*rules.COMMON_OPTIONS, CLAIM_NUMBER)
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = [*rules.standard(case, as_of, options), *employment_problems(case)]
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = [*rules.standard(req), *employment_problems(case)]
         missing = judgment_problems(
             case, as_of, options, "An attachment of earnings order in the County Court"
         )
@@ -516,8 +533,9 @@ class N337(DocumentType):
             )
         return out
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        ctx = base_context(case, as_of, case_facts(case, as_of))
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
+        ctx = base_context(req)
         j = chosen_judgment(case, as_of, options)
         assert j is not None
         debtor = case.primary_debtor
@@ -547,15 +565,25 @@ class N323(DocumentType):
     title = "Request for warrant of control (N323)"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "enforcement/n323.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "claim_number": "which judgment to enforce, when the case has more than one",
-        "warrant_amount": "the amount of the warrant if less than the balance due (e.g. 250.00)",
-        "permission_order": "the order giving permission to enforce a judgment over six years old (date, court)",
-    }
+    options = (
+        *rules.COMMON_OPTIONS,
+        CLAIM_NUMBER,
+        OptionSpec(
+            "warrant_amount",
+            "Amount of the warrant",
+            "money",
+            help="Only when it is less than the balance due.",
+        ),
+        OptionSpec(
+            "permission_order",
+            "The order giving permission to enforce",
+            help="Its date and court, for a judgment six years old or more.",
+        ),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = rules.standard(case, as_of, options)
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = rules.standard(req)
         missing = judgment_problems(case, as_of, options, "A warrant of control")
         if missing:
             return out + missing
@@ -610,15 +638,17 @@ class N323(DocumentType):
                     "judgments",
                     f"judgment {j.claim_number} was given on {j.date.isoformat()}, more "
                     f"than {years} years ago: a warrant needs the court's permission (CPR 83.2(3)(a)); "
-                    "apply on N244 (render n244 with --option application=permission_to_enforce) and "
-                    "give --option permission_order=<the order> once granted",
+                    "apply for permission on form N244 and record the order once it is granted",
                     code="permission_needed",
+                    hint="n244 with --option application=permission_to_enforce; then "
+                    "--option permission_order=<the order>",
                 )
             )
         return out
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        ctx = base_context(case, as_of, case_facts(case, as_of))
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
+        ctx = base_context(req)
         j = chosen_judgment(case, as_of, options)
         assert j is not None
         pos = judgment_position(j, as_of)
@@ -665,31 +695,61 @@ class N244(DocumentType):
     title = "Application notice (N244)"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "enforcement/n244.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **rules.COMMON_OPTIONS,
-        "application": "permission_to_enforce or substituted_service",
-        "claim_number": "which judgment or claim the application is made in",
-        "court": "the court the claim is in (needed when the case records no judgment)",
-        "order_sought": "the order asked for, replacing the standard wording",
-        "reasons": "why the order is sought, replacing the standard wording",
-        "method": "permission: how to enforce (default 'a warrant of control'); substituted service: the method",
-        "document": "substituted service: the document to be served (default 'claim form')",
-        "notice": "on_notice or without_notice (sets the fee)",
-        "hearing": "hearing, remote or without_hearing",
-        "time_estimate": "how long the hearing will take (default '10 minutes')",
-        "evidence": "the evidence relied on, replacing the standard wording",
-    }
+    options = (
+        *rules.COMMON_OPTIONS,
+        OptionSpec(
+            "application",
+            "What the application is for",
+            "choice",
+            choices=(
+                ("permission_to_enforce", "Permission to enforce a judgment six years old or more"),
+                ("substituted_service", "Service by an alternative method"),
+            ),
+        ),
+        OptionSpec("claim_number", "Claim number the application is made in"),
+        OptionSpec("court", "Court the claim is in", help="Needed when the case records no judgment."),
+        OptionSpec("order_sought", "The order asked for", help="Replaces the standard wording."),
+        OptionSpec("reasons", "Why the order is sought", help="Replaces the standard wording."),
+        OptionSpec(
+            "method",
+            "Method",
+            help="For permission, how the judgment is to be enforced; for alternative service, the method.",
+        ),
+        OptionSpec("document", "Document to be served", default="claim form"),
+        OptionSpec(
+            "notice",
+            "Notice to the other side",
+            "choice",
+            choices=(("on_notice", "On notice"), ("without_notice", "Without notice")),
+        ),
+        OptionSpec(
+            "hearing",
+            "Hearing",
+            "choice",
+            choices=(
+                ("hearing", "At a hearing"),
+                ("remote", "At a remote hearing"),
+                ("without_hearing", "Without a hearing"),
+            ),
+            default="hearing",
+        ),
+        OptionSpec("time_estimate", "How long the hearing will take", default="10 minutes"),
+        OptionSpec("evidence", "Evidence relied on", help="Replaces the standard wording."),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = rules.standard(case, as_of, options)
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = rules.standard(req)
         app = options.get("application", "").strip()
         if app not in APPLICATIONS:
             return [
                 *out,
                 Problem(
                     "options.application",
-                    "give --option application=permission_to_enforce or application=substituted_service",
+                    "say what the application is for: permission to enforce, or service by an "
+                    "alternative method",
                     code="application_required",
+                    hint="--option application=permission_to_enforce|substituted_service",
                 ),
             ]
         notice = options.get("notice", APPLICATIONS[app]["notice"])
@@ -711,9 +771,10 @@ class N244(DocumentType):
             out.append(
                 Problem(
                     "options.claim_number",
-                    "an application notice is made in existing proceedings: give "
-                    "--option claim_number=<claim> and --option court=<court>",
+                    "an application notice is made in existing proceedings: give the claim number "
+                    "and the court",
                     code="claim_details_required",
+                    hint="--option claim_number=<claim> --option court=<court>",
                 )
             )
         if app == "permission_to_enforce":
@@ -735,8 +796,9 @@ class N244(DocumentType):
                 )
         return out
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        ctx = base_context(case, as_of, case_facts(case, as_of))
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
+        ctx = base_context(req)
         app = options["application"].strip()
         spec = APPLICATIONS[app]
         j = chosen_judgment(case, as_of, options)

@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pypdf import PdfReader, PdfWriter
 
 from docgen.documents import registry, rules
-from docgen.documents.base import DocumentType, Options
+from docgen.documents.base import DocumentRequest, DocumentType, Options, OptionSpec
 from docgen.documents.common import base_context, statement_of_truth
 from docgen.documents.enforcement import chosen_judgment, liability_order_position
 from docgen.documents.registry import register
 from docgen.domain import calendar
 from docgen.domain.case import Case, CompanyDebtor, HistoryEntry, InterestBasis, Judgment, LiabilityOrder
-from docgen.domain.facts import case_facts
 from docgen.domain.fees import insolvency_figure
 from docgen.domain.money import ZERO, fmt_gbp
 from docgen.domain.tables import lookup
@@ -67,12 +66,35 @@ LIABILITY_ORDER_REGULATIONS = {
 
 AGGREGATE = "aggregate"
 AGGREGATE_REASON = "aggregate_reason"
-DEMAND_OPTIONS = {
-    **rules.COMMON_OPTIONS,
-    "founded_on": "judgment, liability_orders or debt (default: a judgment if one is owing, else liability "
-    "orders, else the invoices)",
-    "claim_number": "which judgment the demand is founded on, when there is more than one",
-}
+DEMAND_OPTIONS: tuple[OptionSpec, ...] = (
+    *rules.COMMON_OPTIONS,
+    OptionSpec(
+        "founded_on",
+        "What the demand is founded on",
+        "choice",
+        choices=(
+            ("judgment", "A judgment"),
+            ("liability_orders", "Liability orders"),
+            ("debt", "The unpaid invoices"),
+        ),
+        help="By default a judgment if one is owing, else liability orders, else the invoices.",
+    ),
+    OptionSpec(
+        "claim_number",
+        "Claim number of the judgment the demand is founded on",
+        help="Only when the case has more than one judgment.",
+    ),
+)
+AGGREGATE_SPEC = OptionSpec(
+    AGGREGATE,
+    "The debt will be joined with other creditors' debts to reach the bankruptcy level",
+    "yes_no",
+)
+AGGREGATE_REASON_SPEC = OptionSpec(
+    AGGREGATE_REASON,
+    "Why the debts together will reach the bankruptcy level",
+    help="Required with the above.",
+)
 
 
 # -- the debt a demand or petition is for -----------------------------------------------------
@@ -122,7 +144,9 @@ def founded_on(case: Case, on: date, options: Options) -> str:
     return "debt"
 
 
-def demand_debt(case: Case, on: date, options: Options) -> DemandDebt:
+def demand_debt(req: DocumentRequest) -> DemandDebt:
+    """The debt as demanded on ``req.as_of`` (the demand's date)."""
+    case, on, options = req.case, req.as_of, req.options
     basis = founded_on(case, on, options)
     words = CONSIDERATION[case.debt_type.value]
     if basis == "judgment":
@@ -141,7 +165,7 @@ def demand_debt(case: Case, on: date, options: Options) -> DemandDebt:
             judgment=j,
         )
     if basis == "liability_orders":
-        pos = liability_order_position(case, on)
+        pos = liability_order_position(case, on, req.facts.balance)
         return DemandDebt(
             founded_on=basis,
             on=on,
@@ -168,7 +192,7 @@ def demand_debt(case: Case, on: date, options: Options) -> DemandDebt:
                 case.debt_type.value, "the regulations that apply"
             ),
         )
-    facts = case_facts(case, on)
+    facts = req.facts
     open_lines = [ln for ln in facts.balance.lines if ln.outstanding > 0]
     i = facts.interest
     interest: tuple[tuple[str, Decimal], ...] = ()
@@ -253,9 +277,9 @@ def threshold_problems(debt: DemandDebt, on: date, options: Options, what: str) 
             return [
                 Problem(
                     "options.aggregate_reason",
-                    f"give --option {AGGREGATE_REASON}=<why the debts will "
-                    "together reach the bankruptcy level>",
+                    "say why the debts will together reach the bankruptcy level",
                     code="aggregate_reason_required",
+                    hint=f"--option {AGGREGATE_REASON}=<reason>",
                 )
             ]
         return [
@@ -271,9 +295,10 @@ def threshold_problems(debt: DemandDebt, on: date, options: Options, what: str) 
         Problem(
             "balance",
             f"{what} for {fmt_gbp(debt.total)} is below the bankruptcy level of "
-            f"{fmt_gbp(minimum)} (Insolvency Act 1986 s.267(4)); give --option {AGGREGATE}=true and "
-            f"--option {AGGREGATE_REASON}=<reason> if the debt will be aggregated with others",
+            f"{fmt_gbp(minimum)} (Insolvency Act 1986 s.267(4)), unless it will be joined with other "
+            "creditors' debts, with the reason recorded",
             code="below_bankruptcy_threshold",
+            hint=f"--option {AGGREGATE}=yes --option {AGGREGATE_REASON}=<reason>",
         )
     ]
 
@@ -308,31 +333,32 @@ class StatutoryDemandIndividual(DocumentType):
     title = "Statutory demand (individual, debt payable immediately)"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "insolvency/statutory_demand_individual.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **DEMAND_OPTIONS,
-        AGGREGATE: "true to make a demand below the bankruptcy level (with aggregate_reason)",
-        AGGREGATE_REASON: "why a demand below the bankruptcy level is made",
-        "court": "the court a set-aside application goes to (r.10.4(4)), if known",
-    }
+    options = (
+        *DEMAND_OPTIONS,
+        AGGREGATE_SPEC,
+        AGGREGATE_REASON_SPEC,
+        OptionSpec("court", "Court to which an application to set the demand aside goes"),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
         out = [
-            *rules.standard(case, as_of, options),
+            *rules.standard(req),
             *rules.individuals_only(case, "A statutory demand under s.268"),
         ]
         bad = basis_problems(case, as_of, options)
         if bad or any(p.code == "company" for p in out):
             return out + bad
-        debt = demand_debt(case, as_of, options)
+        debt = demand_debt(req)
         if debt.total <= 0:
             return [*out, Problem("balance", "nothing is owed on this case", code="nothing_owed")]
         return out + threshold_problems(debt, as_of, options, "A statutory demand")
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        facts = case_facts(case, as_of)
-        ctx = base_context(case, as_of, facts)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
+        ctx = base_context(req)
         ctx.update(
-            debt=debt_context(demand_debt(case, as_of, options)),
+            debt=debt_context(demand_debt(req)),
             contact=contact(case),
             comply_days=period("statutory_demand_comply_days", as_of),
             set_aside_days=period("statutory_demand_set_aside_days", as_of),
@@ -349,22 +375,24 @@ class StatutoryDemandCompany(DocumentType):
     title = "Statutory demand (company, s.123(1)(a))"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "insolvency/statutory_demand_company.html"}
-    option_help: ClassVar[dict[str, str]] = dict(DEMAND_OPTIONS)
+    options = DEMAND_OPTIONS
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
         out = [
-            *rules.standard(case, as_of, options),
+            *rules.standard(req),
             *rules.companies_only(case, "A statutory demand under s.123(1)(a)"),
         ]
         bad = basis_problems(case, as_of, options)
         if bad or any(p.code == "individual" for p in out):
             return out + bad
-        return out + company_threshold(demand_debt(case, as_of, options), as_of, "A statutory demand")
+        return out + company_threshold(demand_debt(req), as_of, "A statutory demand")
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        ctx = base_context(case, as_of, case_facts(case, as_of))
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of = req.case, req.as_of
+        ctx = base_context(req)
         ctx.update(
-            debt=debt_context(demand_debt(case, as_of, options)),
+            debt=debt_context(demand_debt(req)),
             contact=contact(case),
             weeks=period("statutory_demand_comply_days", as_of) // 7,
             sot=creditor_statement(case, as_of, "demand", "The creditor believes"),
@@ -465,25 +493,33 @@ class CertificateOfServiceSD(DocumentType):
     title = "Certificate of service of statutory demand"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "insolvency/certificate_of_service_sd.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **DEMAND_OPTIONS,
-        "served_by": "name of the person who served the demand (default: the case officer)",
-        "served_by_position": "their position (default: the case officer's)",
-        "demand": "none to leave out the re-rendered demand (the caller appends the stored one)",
-        AGGREGATE: "as given for the demand, so that it is re-rendered as served",
-        AGGREGATE_REASON: "as given for the demand",
-        "court": "as given for the demand (the set-aside court)",
-    }
+    options = (
+        *DEMAND_OPTIONS,
+        OptionSpec(
+            "served_by", "Name of the person who served the demand", help="By default the case officer."
+        ),
+        OptionSpec("served_by_position", "Their position", help="By default the case officer's."),
+        OptionSpec(
+            "demand",
+            "Leave out the demand",
+            "choice",
+            choices=(("none", "Leave it out: the stored demand is attached instead"),),
+        ),
+        AGGREGATE_SPEC,
+        AGGREGATE_REASON_SPEC,
+        OptionSpec("court", "Court to which an application to set the demand aside goes"),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = rules.standard(case, as_of, options)
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = rules.standard(req)
         svc = demand_service(case, as_of)
         if svc is None:
             return [
                 *out,
                 Problem(
                     "recovery_history",
-                    f"no statutory_demand_served entry dated on or before "
+                    f"no service of a statutory demand is recorded on or before "
                     f"{as_of.isoformat()}: record the service (date and method) first",
                     code="no_demand_served",
                 ),
@@ -508,15 +544,16 @@ class CertificateOfServiceSD(DocumentType):
                     f"the demand cannot be re-rendered for {svc.entry.date.isoformat()}: {p.message}",
                     code=p.code,
                 )
-                for p in demand.eligibility(case, svc.entry.date, _demand_options(case, options))
+                for p in demand.eligibility(req.at(svc.entry.date, _demand_options(case, options)))
                 if p.blocking and (p.code, p.path) not in known
             ]
         return out
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
         svc = demand_service(case, as_of)
         assert svc is not None
-        ctx = base_context(case, as_of, case_facts(case, as_of))
+        ctx = base_context(req)
         debtor = case.primary_debtor
         sot = statement_of_truth(case, as_of, "certificate")
         sot.update(
@@ -536,14 +573,15 @@ class CertificateOfServiceSD(DocumentType):
         )
         return ctx
 
-    def static_parts(self, case: Case, as_of: date, options: Options) -> list[tuple[str, dict[str, Any]]]:
+    def static_parts(self, req: DocumentRequest) -> list[tuple[str, dict[str, Any]]]:
+        case, as_of, options = req.case, req.as_of, req.options
         if options.get("demand", "") == "none":
             return []
         svc = demand_service(case, as_of)
         assert svc is not None
         demand = registry.get(demand_type_for(case))
         return [
-            (demand.templates["html"], demand.context(case, svc.entry.date, _demand_options(case, options)))
+            (demand.templates["html"], demand.context(req.at(svc.entry.date, _demand_options(case, options))))
         ]
 
     def attach_pdf(self, case: Case, as_of: date, options: Options, settings: Settings) -> bytes:
@@ -575,7 +613,7 @@ class CertificateOfServiceSD(DocumentType):
 
 def _demand_options(case: Case, options: Options) -> dict[str, str]:
     """The options the demand was made with, out of the certificate's."""
-    known = registry.get(demand_type_for(case)).option_help
+    known = registry.get(demand_type_for(case)).option_specs
     return {k: v for k, v in options.items() if k in known}
 
 
@@ -643,22 +681,29 @@ def certificate_from_register(
 
 # -- petitions ---------------------------------------------------------------------------------
 
-PETITION_OPTIONS = {
-    **DEMAND_OPTIONS,
-    "court": "the court the petition is presented to (required; r.10.11 for bankruptcy)",
-    "court_reason": "why that court, replacing the standard wording",
-    "stale_reason": "why the petition is presented more than four months after the demand was served "
-    "(bankruptcy, r.10.7)",
-    "unsatisfied_execution": "details of execution returned unsatisfied (s.268(1)(b)), when there is no demand",
-}
+PETITION_OPTIONS: tuple[OptionSpec, ...] = (
+    *DEMAND_OPTIONS,
+    OptionSpec("court", "Court the petition is presented to"),
+    OptionSpec("court_reason", "Why that court", help="Replaces the standard wording."),
+    OptionSpec(
+        "stale_reason",
+        "Why the petition is presented more than four months after the demand was served",
+    ),
+    OptionSpec(
+        "unsatisfied_execution",
+        "Details of execution returned unsatisfied",
+        help="When the petition is not founded on a statutory demand.",
+    ),
+)
 
 
-def petition_debt(case: Case, svc: Service | None, as_of: date, options: Options) -> DemandDebt:
+def petition_debt(req: DocumentRequest, svc: Service | None) -> DemandDebt:
     """The debt as demanded, less anything paid since the demand was served."""
-    on = svc.entry.date if svc else as_of
-    debt = demand_debt(case, on, options)
+    case, as_of = req.case, req.as_of
     if svc is None:
-        return debt
+        return demand_debt(req)
+    on = svc.entry.date
+    debt = demand_debt(req.at(on))
     later = sum((p.amount for p in case.payments if on < p.date <= as_of), ZERO)
     return replace(debt, paid=debt.paid + later)
 
@@ -674,9 +719,9 @@ def petition_problems(
             Problem(
                 "recovery_history",
                 f"{what} needs a statutory demand served and not complied with "
-                "(recovery_history action statutory_demand_served) or execution returned "
-                "unsatisfied (--option unsatisfied_execution=<details>); neither is recorded",
+                "or execution returned unsatisfied; neither is recorded",
                 code="no_statutory_demand",
+                hint="record a statutory_demand_served entry, or --option unsatisfied_execution=<details>",
             )
         )
     if svc is not None:
@@ -701,9 +746,9 @@ def petition_problems(
                 Problem(
                     "options.stale_reason",
                     f"the demand was served more than {months} months ago "
-                    f"({svc.entry.date.isoformat()}): give --option stale_reason=<reasons> for the "
-                    "delay, which the petition must state",
+                    f"({svc.entry.date.isoformat()}): the petition must state the reasons for the delay",
                     code="stale_demand_reason_required",
+                    hint="--option stale_reason=<reasons>",
                 )
             )
         if svc.entry.method is None:
@@ -719,18 +764,20 @@ def petition_problems(
         out.append(
             Problem(
                 "options.court",
-                "name the court the petition is to be presented to with --option "
-                "court=<court> (r.10.11 for bankruptcy; s.117 for winding up)",
+                "name the court the petition is to be presented to (r.10.11 for bankruptcy; "
+                "s.117 for winding up)",
                 code="court_required",
+                hint="--option court=<court>",
             )
         )
     return out
 
 
-def _petition_context(case: Case, as_of: date, options: Options, deposit: str, fee: str) -> dict[str, Any]:
+def _petition_context(req: DocumentRequest, deposit: str, fee: str) -> dict[str, Any]:
+    case, as_of, options = req.case, req.as_of, req.options
     svc = demand_service(case, as_of)
-    debt = petition_debt(case, svc, as_of, options)
-    ctx = base_context(case, as_of, case_facts(case, as_of))
+    debt = petition_debt(req, svc)
+    ctx = base_context(req)
     debtor = case.primary_debtor
     ctx.update(
         debt=debt_context(debt),
@@ -755,16 +802,17 @@ class BankruptcyPetition(DocumentType):
     title = "Creditor's bankruptcy petition"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "insolvency/bankruptcy_petition.html"}
-    option_help: ClassVar[dict[str, str]] = {
-        **PETITION_OPTIONS,
-        AGGREGATE: "true when the petition debt is aggregated with other creditors' (with aggregate_reason)",
-        AGGREGATE_REASON: "the other creditors joining the petition",
-        "comi": "the centre of main interests statement, replacing the standard wording",
-        "resident": "false if the debtor is not resident in England and Wales",
-    }
+    options = (
+        *PETITION_OPTIONS,
+        AGGREGATE_SPEC,
+        AGGREGATE_REASON_SPEC,
+        OptionSpec("comi", "Centre of main interests statement", help="Replaces the standard wording."),
+        OptionSpec("resident", "The debtor is resident in England and Wales", "yes_no", default="yes"),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = [*rules.standard(case, as_of, options), *rules.individuals_only(case, "A bankruptcy petition")]
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = [*rules.standard(req), *rules.individuals_only(case, "A bankruptcy petition")]
         if any(p.code == "company" for p in out):
             return out
         out += petition_problems(case, as_of, options, "A creditor's bankruptcy petition", stale_rule=True)
@@ -772,7 +820,7 @@ class BankruptcyPetition(DocumentType):
         bad = basis_problems(case, svc.entry.date if svc else as_of, options)
         if bad:
             return out + bad
-        debt = petition_debt(case, svc, as_of, options)
+        debt = petition_debt(req, svc)
         out += threshold_problems(debt, as_of, options, "A bankruptcy petition")
         if case.history("charging_order"):
             out.append(
@@ -786,8 +834,9 @@ class BankruptcyPetition(DocumentType):
             )
         return out
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        ctx = _petition_context(case, as_of, options, "bankruptcy_deposit", "bankruptcy_petition_fee")
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, options = req.case, req.options
+        ctx = _petition_context(req, "bankruptcy_deposit", "bankruptcy_petition_fee")
         debtor = case.primary_debtor
         resident = options.get("resident", "true").strip().lower() not in ("false", "no", "0", "n")
         ctx.update(
@@ -810,10 +859,11 @@ class WindingUpPetition(DocumentType):
     title = "Winding-up petition (creditor)"
     family = FAMILY
     templates: ClassVar[dict[str, str]] = {"html": "insolvency/winding_up_petition.html"}
-    option_help: ClassVar[dict[str, str]] = dict(PETITION_OPTIONS)
+    options = PETITION_OPTIONS
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        out = [*rules.standard(case, as_of, options), *rules.companies_only(case, "A winding-up petition")]
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
+        out = [*rules.standard(req), *rules.companies_only(case, "A winding-up petition")]
         if any(p.code == "individual" for p in out):
             return out
         out += petition_problems(case, as_of, options, "A winding-up petition", stale_rule=False)
@@ -821,12 +871,11 @@ class WindingUpPetition(DocumentType):
         bad = basis_problems(case, svc.entry.date if svc else as_of, options)
         if bad:
             return out + bad
-        return out + company_threshold(
-            petition_debt(case, svc, as_of, options), as_of, "A winding-up petition"
-        )
+        return out + company_threshold(petition_debt(req, svc), as_of, "A winding-up petition")
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        ctx = _petition_context(case, as_of, options, "winding_up_deposit", "winding_up_petition_fee")
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, options = req.case, req.options
+        ctx = _petition_context(req, "winding_up_deposit", "winding_up_petition_fee")
         company = case.primary_debtor
         assert isinstance(company, CompanyDebtor)
         ctx.update(

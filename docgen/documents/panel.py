@@ -24,10 +24,10 @@ from typing import Any, ClassVar
 from pypdf import PdfReader, PdfWriter
 
 from docgen.documents import registry
-from docgen.documents.base import DocumentType, Options
+from docgen.documents.base import DocumentRequest, DocumentType, OptionSpec
 from docgen.documents.charts import ageing_chart
 from docgen.documents.writeoff import balance_context, case_header, history_context
-from docgen.domain.balance import Balance, compute_balance
+from docgen.domain.balance import Balance
 from docgen.domain.case import Case
 from docgen.domain.fees import enforcement_fee, insolvency_figure
 from docgen.domain.money import ZERO, fmt_gbp
@@ -58,17 +58,19 @@ class OptionAssessment:
         }
 
 
-def _eligibility(doc_type: str, case: Case, as_of: date, options: Mapping[str, str]) -> tuple[str, str]:
-    """("yes" | "no" | "not assessed", why) from the registered document type's own rules."""
+def _eligibility(doc_type: str, req: DocumentRequest, options: Mapping[str, str]) -> tuple[str, str]:
+    """("yes" | "no" | "not assessed", why) from the registered document type's own rules, on the
+    briefing's own case facts."""
     try:
         dt = registry.get(doc_type)
     except NotFound:
         return "not assessed", f"{doc_type} is not available in this installation"
-    missing = [name for name in dt.inputs if not getattr(case, name, None)]
+    missing = [name for name in dt.inputs if not getattr(req.case, name, None)]
     if missing:
         return "no", f"needs {', '.join(missing).replace('_', ' ')}"
+    known = {k: v for k, v in options.items() if k in dt.option_specs}
     try:
-        problems = dt.eligibility(case, as_of, options)
+        problems = dt.eligibility(req.with_options(known))
     except DocgenError as err:
         return "no", err.message
     blocking = [p for p in problems if p.blocking]
@@ -77,7 +79,8 @@ def _eligibility(doc_type: str, case: Case, as_of: date, options: Mapping[str, s
     return "yes", "; ".join(p.message for p in problems) or "eligible under the rules"
 
 
-def assess_options(case: Case, as_of: date, balance: Balance, options: Options) -> list[OptionAssessment]:
+def assess_options(req: DocumentRequest) -> list[OptionAssessment]:
+    case, as_of, options, balance = req.case, req.as_of, req.options, req.facts.balance
     debtor = case.primary_debtor
     outstanding = balance.outstanding
     out: list[OptionAssessment] = []
@@ -97,7 +100,7 @@ def assess_options(case: Case, as_of: date, balance: Balance, options: Options) 
         )
     )
 
-    status, why = _eligibility("n379", case, as_of, options)
+    status, why = _eligibility("n379", req, options)
     out.append(
         OptionAssessment(
             "charging_order",
@@ -111,7 +114,7 @@ def assess_options(case: Case, as_of: date, balance: Balance, options: Options) 
         )
     )
 
-    status, why = _eligibility("n337", case, as_of, options)
+    status, why = _eligibility("n337", req, options)
     employment = debtor.employment
     employer = employment.employer.name if employment and employment.employer else None
     out.append(
@@ -135,7 +138,7 @@ def assess_options(case: Case, as_of: date, balance: Balance, options: Options) 
         cost = insolvency_figure("bankruptcy_deposit", as_of) + insolvency_figure(
             "bankruptcy_petition_fee", as_of
         )
-    status, why = _eligibility(key, case, as_of, options)
+    status, why = _eligibility(key, req, options)
     out.append(
         OptionAssessment(
             "bankruptcy",
@@ -152,9 +155,7 @@ def assess_options(case: Case, as_of: date, balance: Balance, options: Options) 
         "evidence": options.get("write_off_evidence", "as set out in this briefing"),
         "policy": options.get("policy", ""),
     }
-    status, why = _eligibility(
-        "write_off_report", case, as_of, {k: v for k, v in write_off_options.items() if v}
-    )
+    status, why = _eligibility("write_off_report", req, {k: v for k, v in write_off_options.items() if v})
     out.append(
         OptionAssessment(
             "write_off",
@@ -230,23 +231,33 @@ class PanelBriefing(DocumentType):
     title: ClassVar[str] = "Debt panel briefing"
     family: ClassVar[str] = FAMILY
     templates: ClassVar[dict[str, str]] = {"docx": "panel_briefing.docx"}
-    option_help: ClassVar[dict[str, str]] = {
-        "recommendation": "the officer's recommendation (default: suggested from the options)",
-        "write_off_reason": "reason code used to assess write-off (default uneconomic)",
-        "write_off_evidence": "evidence used to assess write-off",
-        "policy": "write-off policy name (default district_example)",
-    }
+    options = (
+        OptionSpec(
+            "recommendation",
+            "The officer's recommendation",
+            help="By default one is suggested from the options assessed.",
+        ),
+        OptionSpec(
+            "write_off_reason",
+            "Reason used to assess a write-off",
+            help="A reason code from the council's policy.",
+            default=WRITE_OFF_REASON_DEFAULT,
+        ),
+        OptionSpec("write_off_evidence", "Evidence used to assess a write-off"),
+        OptionSpec("policy", "Write-off policy", help="By default the council's own policy."),
+    )
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        if compute_balance(case, as_of).outstanding <= 0:
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        if req.facts.balance.outstanding <= 0:
             return [
                 Problem("invoices", "nothing is outstanding: no panel decision needed", "nothing_outstanding")
             ]
         return []
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
-        balance = compute_balance(case, as_of)
-        assessments = assess_options(case, as_of, balance, options)
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
+        balance = req.facts.balance
+        assessments = assess_options(req)
         pick = suggested(assessments, case, balance.outstanding)
         recommendation = options.get("recommendation") or (
             f"{pick.title}: {pick.reason}. (Suggested from the assessment above; the officer confirms or "
@@ -311,10 +322,11 @@ def render_pack(
     briefing_type = registry.get("panel_briefing")
     briefings: list[tuple[Case, dict[str, Any], bytes]] = []
     for case in cases:
-        problems = [p for p in briefing_type.eligibility(case, as_of, options) if p.blocking]
+        req = briefing_type.request(case, as_of, options)
+        problems = [p for p in briefing_type.eligibility(req) if p.blocking]
         if problems:
             raise InvalidInput(f"{case.case_ref} cannot be briefed", problems)
-        context = briefing_type.context(case, as_of, options)
+        context = briefing_type.context(req)
         meta = PdfMeta(
             title=briefing_type.pdf_title(case),
             created=as_of,

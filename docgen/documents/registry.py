@@ -31,16 +31,17 @@ def register(cls: T) -> T:
 
 
 def _load() -> None:
+    """Import every family module. A module that does not import is a broken install, not a
+    smaller catalogue: the error names the module and stops the caller."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for name in FAMILY_MODULES:
         try:
             importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        except Exception as exc:
+            raise RuntimeError(f"document family {name} does not import: {exc}") from exc
+    _loaded = True
 
 
 def get(doc_type: str) -> DocumentType:

@@ -9,20 +9,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from docgen.documents.base import TRUE, DocumentRequest, OptionSpec
 from docgen.domain.case import Case
-from docgen.domain.facts import case_facts
-from docgen.domain.limitation import limitation
 from docgen.errors import Problem
 
 OVERRIDE_LIMITATION = "override_limitation"
 ACK_VULNERABILITY = "acknowledge_vulnerability"
 
-COMMON_OPTIONS = {
-    OVERRIDE_LIMITATION: "reason for proceeding on a statute-barred debt (recorded with the version)",
-    ACK_VULNERABILITY: "true once the debtor's vulnerability has been considered under the council's policy",
-}
-
-TRUE = {"true", "yes", "1", "y"}
+COMMON_OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec(
+        OVERRIDE_LIMITATION,
+        "Reason for going ahead on a statute-barred debt",
+        "text",
+        help="Recorded with the document. Leave empty unless the limitation period has run out and "
+        "there is a lawful reason to proceed.",
+    ),
+    OptionSpec(
+        ACK_VULNERABILITY,
+        "The debtor's vulnerability has been considered under the council's policy",
+        "yes_no",
+        help="Answer yes only once the vulnerability flags on the case have been reviewed.",
+    ),
+)
 
 
 def is_true(options: Mapping[str, str], key: str) -> bool:
@@ -57,9 +65,9 @@ def deceased(case: Case, as_of: date) -> list[Problem]:
     ]
 
 
-def statute_barred(case: Case, as_of: date, options: Mapping[str, str]) -> list[Problem]:
-    lim = limitation(case, as_of)
-    override = options.get(OVERRIDE_LIMITATION, "").strip()
+def statute_barred(req: DocumentRequest) -> list[Problem]:
+    lim = req.facts.limitation
+    override = req.option(OVERRIDE_LIMITATION).strip()
     if lim.statute_barred:
         if override:
             return [
@@ -74,9 +82,10 @@ def statute_barred(case: Case, as_of: date, options: Mapping[str, str]) -> list[
             Problem(
                 "limitation",
                 f"the debt is statute-barred (the limitation period of {lim.years} years ran out on "
-                f"{lim.expires_on.isoformat() if lim.expires_on else 'an earlier date'}); give "
-                f"--option {OVERRIDE_LIMITATION}=<reason> to proceed, and the reason is recorded",
+                f"{lim.expires_on.isoformat() if lim.expires_on else 'an earlier date'}); to go ahead, "
+                "record the reason for proceeding, which is kept with the document",
                 code="statute_barred",
+                hint=f"--option {OVERRIDE_LIMITATION}=<reason>",
             )
         ]
     if lim.partly_barred:
@@ -91,42 +100,44 @@ def statute_barred(case: Case, as_of: date, options: Mapping[str, str]) -> list[
     return []
 
 
-def vulnerability(case: Case, options: Mapping[str, str]) -> list[Problem]:
+def vulnerability(req: DocumentRequest) -> list[Problem]:
     out = []
-    for i, d in enumerate(case.debtors):
+    acknowledged = req.flag(ACK_VULNERABILITY)
+    for i, d in enumerate(req.case.debtors):
         flags = list(d.vulnerability.flags)
         if not flags:
             continue
-        acknowledged = is_true(options, ACK_VULNERABILITY)
         out.append(
             Problem(
                 f"debtors[{i}].vulnerability",
                 f"{d.display_name} is flagged vulnerable ({', '.join(flags)})"
                 + (
-                    "; acknowledged"
+                    "; considered under the council's policy"
                     if acknowledged
-                    else f"; acknowledge with --option {ACK_VULNERABILITY}=true"
+                    else "; confirm that the vulnerability has been considered under the council's "
+                    "policy before going ahead"
                 ),
                 code="vulnerability",
                 blocking=not acknowledged,
+                hint="" if acknowledged else f"--option {ACK_VULNERABILITY}=yes",
             )
         )
     return out
 
 
-def nothing_owed(case: Case, as_of: date) -> list[Problem]:
-    if case_facts(case, as_of).balance.outstanding <= 0:
+def nothing_owed(req: DocumentRequest) -> list[Problem]:
+    if req.facts.balance.outstanding <= 0:
         return [Problem("balance", "nothing is owed on this case", code="nothing_owed")]
     return []
 
 
-def standard(case: Case, as_of: date, options: Mapping[str, str]) -> list[Problem]:
+def standard(req: DocumentRequest) -> list[Problem]:
     """The blocks every claim, enforcement and insolvency document shares."""
     return [
-        *breathing_space(case, as_of),
-        *deceased(case, as_of),
-        *statute_barred(case, as_of, options),
-        *vulnerability(case, options),
+        *breathing_space(req.case, req.as_of),
+        *deceased(req.case, req.as_of),
+        *statute_barred(req),
+        *vulnerability(req),
     ]
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from docgen.documents.base import DocumentType, Options
+from docgen.documents.base import DocumentRequest, DocumentType, OptionSpec
 from docgen.documents.registry import register
 from docgen.domain.balance import Balance, compute_balance
 from docgen.domain.case import Case, load_case
@@ -33,6 +33,7 @@ from docgen.errors import Ineligible, InvalidInput, Problem
 from docgen.render.base import PdfMeta, RenderOutput
 
 FAMILY = "writeoff"
+POLICY = OptionSpec("policy", "Write-off policy", help="By default the council's own policy.")
 
 DEBT_TYPE_LABELS = {
     "sundry": "Sundry debt",
@@ -150,23 +151,26 @@ class WriteOffReport(DocumentType):
     title: ClassVar[str] = "Write-off report"
     family: ClassVar[str] = FAMILY
     templates: ClassVar[dict[str, str]] = {"docx": "write_off_report.docx"}
-    option_help: ClassVar[dict[str, str]] = {
-        "reason": "write-off reason code from the policy (e.g. uneconomic, deceased_no_estate)",
-        "evidence": "the evidence relied on for the reason",
-        "policy": "write-off policy name or file (default district_example)",
-        "recommendation": "the recommendation in the officer's words (optional)",
-    }
+    options = (
+        OptionSpec(
+            "reason", "Reason for writing the debt off", help="A reason code from the council's policy."
+        ),
+        OptionSpec("evidence", "The evidence the reason relies on"),
+        POLICY,
+        OptionSpec("recommendation", "Recommendation in the officer's words", help="Optional."),
+    )
 
-    def input_extras(self, case: Case, as_of: date, options: Options) -> dict[str, str]:
-        return {"policy": load_policy(options.get("policy")).digest}
+    def input_extras(self, req: DocumentRequest) -> dict[str, str]:
+        return {"policy": load_policy(req.option("policy") or None).digest}
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
         problems: list[Problem] = []
         try:
             policy = load_policy(options.get("policy"))
         except InvalidInput as err:
             return err.problems or [Problem("options.policy", err.message)]
-        balance = compute_balance(case, as_of)
+        balance = req.facts.balance
         if balance.outstanding <= 0:
             problems.append(Problem("invoices", "nothing is outstanding to write off", "nothing_outstanding"))
         reason = options.get("reason", "")
@@ -195,10 +199,11 @@ class WriteOffReport(DocumentType):
             )
         return problems
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
         policy = load_policy(options.get("policy"))
         reason = policy.reason(options.get("reason", ""))
-        balance = compute_balance(case, as_of)
+        balance = req.facts.balance
         level = policy.level_for(balance.outstanding)
         journal = vat_journal(balance, policy, as_of, case.case_ref)
         committee = policy.needs_committee(balance.outstanding)
@@ -540,15 +545,18 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
 
 
 class _BatchType(DocumentType):
-    option_help: ClassVar[dict[str, str]] = {
-        "reason": "write-off reason code for this case",
-        "policy": "write-off policy name or file (default district_example)",
-    }
+    options = (
+        OptionSpec(
+            "reason", "Reason for writing the debt off", help="A reason code from the council's policy."
+        ),
+        POLICY,
+    )
 
-    def input_extras(self, case: Case, as_of: date, options: Options) -> dict[str, str]:
-        return {"policy": load_policy(options.get("policy")).digest}
+    def input_extras(self, req: DocumentRequest) -> dict[str, str]:
+        return {"policy": load_policy(req.option("policy") or None).digest}
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        case, as_of, options = req.case, req.as_of, req.options
         try:
             build_schedule(
                 [BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy"))
@@ -564,7 +572,8 @@ class WriteOffSchedule(_BatchType):
     family: ClassVar[str] = FAMILY
     templates: ClassVar[dict[str, str]] = {"docx": "write_off_schedule.docx"}
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
         schedule = build_schedule(
             [BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy"))
         )
@@ -577,11 +586,12 @@ class CommitteeWriteOffReport(_BatchType):
     family: ClassVar[str] = FAMILY
     templates: ClassVar[dict[str, str]] = {"docx": "committee_write_off_report.docx"}
 
-    def eligibility(self, case: Case, as_of: date, options: Options) -> list[Problem]:
-        problems = super().eligibility(case, as_of, options)
+    def eligibility(self, req: DocumentRequest) -> list[Problem]:
+        options = req.options
+        problems = super().eligibility(req)
         if not problems:
             policy = load_policy(options.get("policy"))
-            if not policy.needs_committee(compute_balance(case, as_of).outstanding):
+            if not policy.needs_committee(req.facts.balance.outstanding):
                 problems.append(
                     Problem(
                         "",
@@ -592,7 +602,8 @@ class CommitteeWriteOffReport(_BatchType):
                 )
         return problems
 
-    def context(self, case: Case, as_of: date, options: Options) -> dict[str, Any]:
+    def context(self, req: DocumentRequest) -> dict[str, Any]:
+        case, as_of, options = req.case, req.as_of, req.options
         schedule = build_schedule(
             [BatchItem(case, options.get("reason", ""))], as_of, load_policy(options.get("policy"))
         )

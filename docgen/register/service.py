@@ -269,7 +269,7 @@ def _unchanged_version(
     if settings is None or engine_name not in document_type.templates:
         return None
     with read_only_session(session) as probe:
-        variant = document_type.document_key(case, options)
+        variant = document_type.document_key(document_type.request(case, as_of, options, engine_name))
         document = repo.find_document(probe, case.case_ref, document_type.id, variant)
         latest = repo.latest_version(probe, document.id) if document is not None else None
         made_from = (latest.id, latest.input_hash, latest.template_hash, latest.engine) if latest else None

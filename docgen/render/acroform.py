@@ -41,8 +41,8 @@ from pypdf.generic import (
 from pypdf.generic._font import Font  # the font model pypdf draws appearances with; we measure with it
 
 from docgen.config import Settings
-from docgen.errors import EngineUnavailable, InvalidInput, Problem
-from docgen.render.base import PdfMeta, RenderOutput
+from docgen.errors import EngineUnavailable, InvalidInput, NotSupported, Problem
+from docgen.render.base import PdfMeta, RenderOutput, refuse_options
 
 MIN_FONT_SIZE = 6.0
 FONT_SIZE_STEP = 0.5
@@ -478,8 +478,14 @@ class AcroformEngine:
         return load_form(self.forms_dir, template).spec.label
 
     def render(
-        self, template: str, context: Mapping[str, Any], meta: PdfMeta, *, flatten: bool | None = None
+        self,
+        template: str,
+        context: Mapping[str, Any],
+        meta: PdfMeta,
+        options: Mapping[str, Any] | None = None,
     ) -> RenderOutput:
+        refuse_options(self.name, options, ("flatten",))
+        flatten = (options or {}).get("flatten")
         form = load_form(self.forms_dir, template)
         values = resolve_context(form, context)
         reader = self._verified_reader(form.spec)
@@ -492,6 +498,9 @@ class AcroformEngine:
         out = BytesIO()
         writer.write(out)
         return RenderOutput(pdf=out.getvalue())
+
+    def render_static(self, template: str, context: Mapping[str, Any], title: str, created: date) -> bytes:
+        raise NotSupported("the official-form engine fills forms only; it renders no static parts")
 
     # -- steps
 

@@ -38,8 +38,8 @@ from pypdf.generic import ArrayObject, ByteStringObject
 
 from docgen.config import Settings
 from docgen.domain.money import fmt_gbp
-from docgen.errors import BadPdf, NotFound, Problem, UnsafeTemplate
-from docgen.render.base import PdfMeta, RenderOutput
+from docgen.errors import BadPdf, NotFound, NotSupported, Problem, UnsafeTemplate
+from docgen.render.base import PdfMeta, RenderOutput, refuse_options
 from docgen.render.libreoffice import LibreOffice, warm_libreoffice
 
 _SAFE_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.docx$")
@@ -325,11 +325,21 @@ class DocxEngine:
         tpl.save(out)
         return normalise_zip(out.getvalue())
 
-    def render(self, template: str, context: Mapping[str, Any], meta: PdfMeta) -> RenderOutput:
+    def render(
+        self,
+        template: str,
+        context: Mapping[str, Any],
+        meta: PdfMeta,
+        options: Mapping[str, Any] | None = None,
+    ) -> RenderOutput:
+        refuse_options(self.name, options, ())
         docx_bytes = self.render_docx(template, context, meta)
         pdf = self.office.convert(docx_bytes)
         producer = f"LibreOffice {self.office.version}".strip()
         return RenderOutput(pdf=finish_pdf(pdf, meta, producer), attachments={"docx": docx_bytes})
+
+    def render_static(self, template: str, context: Mapping[str, Any], title: str, created: date) -> bytes:
+        raise NotSupported("the Word engine renders no static parts; give them an html template")
 
 
 def _picture(tpl: DocxTemplate, value: Picture) -> InlineImage:

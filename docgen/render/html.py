@@ -26,7 +26,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from docgen.domain.money import fmt_gbp
 from docgen.errors import UnsafeTemplate
-from docgen.render.base import PdfMeta, RenderOutput
+from docgen.render.base import PdfMeta, RenderOutput, refuse_options
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,14 @@ class HtmlEngine:
                 f"{template}: the template failed on this data: {type(exc).__name__}: {exc}"
             ) from None
 
-    def render(self, template: str, context: Mapping[str, Any], meta: PdfMeta) -> RenderOutput:
+    def render(
+        self,
+        template: str,
+        context: Mapping[str, Any],
+        meta: PdfMeta,
+        options: Mapping[str, Any] | None = None,
+    ) -> RenderOutput:
+        refuse_options(self.name, options, ())
         html = self.render_html(template, context, meta)
         doc = _ProjectHTML(
             string=html, base_url=str(self.templates_dir / "html") + "/", url_fetcher=self.fetcher

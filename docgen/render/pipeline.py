@@ -16,10 +16,10 @@ from typing import Any, cast
 
 from docgen.config import Settings, get_settings
 from docgen.documents import registry
-from docgen.documents.base import DocumentType
+from docgen.documents.base import DocumentRequest, DocumentType, Options
 from docgen.domain.case import Case
 from docgen.errors import Ineligible, InvalidInput, Problem
-from docgen.render.base import PdfMeta
+from docgen.render.base import Engine, PdfMeta
 from docgen.render.engines import get_engine
 
 
@@ -43,29 +43,38 @@ class Rendered:
 def input_hash(
     case: Case, doc_type: str, options: Mapping[str, str], as_of: date, engine: str, template_hash: str
 ) -> str:
-    payload = {
-        "case": case.content_hash(),
-        "doc_type": doc_type,
-        "options": dict(sorted(options.items())),
-        "as_of": as_of.isoformat(),
-        "engine": engine,
+    """The input hash of a single-case paper (see ``request_input_hash``)."""
+    dt = registry.get(doc_type)
+    return request_input_hash(dt, DocumentRequest.make(case, as_of, options, engine), template_hash)
+
+
+def request_input_hash(dt: DocumentType, req: DocumentRequest, template_hash: str) -> str:
+    if not template_hash:
+        raise ValueError("an input hash needs the template hash")
+    payload: dict[str, Any] = {
+        "case": req.case.content_hash(),
+        "doc_type": dt.id,
+        "options": dict(sorted(req.options.items())),
+        "as_of": req.as_of.isoformat(),
+        "engine": req.engine,
         "template": template_hash,
     }
-    extras = registry.get(doc_type).input_extras(case, as_of, options)
+    extras = dt.input_extras(req)
     if extras:
         payload["extras"] = dict(sorted(extras.items()))
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def check(
-    dt: DocumentType, case: Case, as_of: date, options: Mapping[str, str]
+    dt: DocumentType, case: Case | DocumentRequest, as_of: date | None = None, options: Options | None = None
 ) -> tuple[list[Problem], list[Problem]]:
-    """(blocking, warnings) for this case."""
-    problems = dt.eligibility(case, as_of, options)
+    """(blocking, warnings) for this case (or request)."""
+    req = case if isinstance(case, DocumentRequest) else dt.request(case, cast(date, as_of), options)
+    problems = dt.eligibility(req)
     return [p for p in problems if p.blocking], [p for p in problems if not p.blocking]
 
 
-def _append_static(eng: Any, parts: list[tuple[str, dict[str, Any]]], pdf: bytes, meta: PdfMeta) -> bytes:
+def _append_static(eng: Engine, parts: list[tuple[str, dict[str, Any]]], pdf: bytes, meta: PdfMeta) -> bytes:
     from docgen.pdf.merge import merge_pdfs
 
     static = [eng.render_static(tpl, ctx, title=meta.title, created=meta.created) for tpl, ctx in parts]
@@ -78,6 +87,26 @@ def _append_static(eng: Any, parts: list[tuple[str, dict[str, Any]]], pdf: bytes
     )
 
 
+def prepare(
+    doc_type: str,
+    case: Case,
+    as_of: date,
+    options: Mapping[str, str] | None = None,
+    engine: str | None = None,
+) -> tuple[DocumentType, DocumentRequest]:
+    """The document type and a checked request: a known engine and known, well-formed options."""
+    dt = registry.get(doc_type)
+    engine_name = engine or dt.default_engine
+    if engine_name not in dt.templates:
+        raise InvalidInput(
+            f"{dt.title} cannot be rendered with the {engine_name!r} engine (use {', '.join(dt.templates)})",
+            [Problem("engine", f"not one of {', '.join(dt.templates)}")],
+        )
+    opts = {str(k): str(v) for k, v in (options or {}).items()}
+    dt.check_options(opts, engine_name)
+    return dt, DocumentRequest.make(case, as_of, opts, engine_name)
+
+
 def render_document(
     doc_type: str,
     case: Case,
@@ -86,63 +115,48 @@ def render_document(
     engine: str | None = None,
     settings: Settings | None = None,
 ) -> Rendered:
-    settings = settings or get_settings()
-    options = dict(options or {})
-    dt = registry.get(doc_type)
-    engine_name = engine or dt.default_engine
-    if engine_name not in dt.templates:
-        raise InvalidInput(
-            f"{doc_type} cannot be rendered with the {engine_name!r} engine (use {', '.join(dt.templates)})",
-            [Problem("engine", f"not one of {', '.join(dt.templates)}")],
-        )
-    unknown = sorted(set(options) - set(dt.option_help))
-    if unknown:
-        raise InvalidInput(
-            f"{doc_type}: unknown option(s) {', '.join(unknown)}",
-            [Problem(f"options.{k}", "unknown option for this document type") for k in unknown],
-        )
+    dt, req = prepare(doc_type, case, as_of, options, engine)
+    return render_request(dt, req, settings or get_settings())
 
-    blocking, warnings = check(dt, case, as_of, options)
+
+def render_request(dt: DocumentType, req: DocumentRequest, settings: Settings) -> Rendered:
+    """Eligibility, input hash, context, engine: one paper from one checked request."""
+    blocking, warnings = check(dt, req)
     if blocking:
         raise Ineligible(
-            f"{doc_type} cannot be made for {case.case_ref} on {as_of.isoformat()}", blocking + warnings
+            f"{dt.title} cannot be made for {req.case.case_ref} on {req.as_of.isoformat()}",
+            blocking + warnings,
         )
 
-    eng = get_engine(engine_name, settings)
-    template = dt.templates[engine_name]
+    eng = get_engine(req.engine, settings)
+    template = dt.templates[req.engine]
     t_hash = eng.template_hash(template)
-    i_hash = input_hash(case, doc_type, options, as_of, engine_name, t_hash)
-    context: dict[str, Any] = dt.context_for(engine_name, case, as_of, options)
+    i_hash = request_input_hash(dt, req, t_hash)
+    context: dict[str, Any] = dt.context_for(req)
     meta = PdfMeta(
-        title=dt.pdf_title(case),
+        title=dt.pdf_title(req.case),
         document_id=i_hash[:32],
-        created=as_of,
-        author=case.creditor.name,
+        created=req.as_of,
+        author=req.case.creditor.name,
         subject=dt.title,
-        keywords=(case.case_ref, doc_type),
+        keywords=(req.case.case_ref, dt.id),
     )
-    extra = dt.render_options(engine_name, options)
-    # only engines that take keyword options are handed them (the Protocol's render takes none)
-    out = (
-        cast(Any, eng).render(template, context, meta, **extra)
-        if extra
-        else eng.render(template, context, meta)
-    )
-    parts = dt.static_parts(case, as_of, options)
+    out = eng.render(template, context, meta, dt.render_options(req) or None)
+    parts = dt.static_parts(req)
     if parts:
         out.pdf = _append_static(eng, parts, out.pdf, meta)
     return Rendered(
-        doc_type=doc_type,
-        engine=engine_name,
+        doc_type=dt.id,
+        engine=req.engine,
         pdf=out.pdf,
         sha256=hashlib.sha256(out.pdf).hexdigest(),
         input_hash=i_hash,
         template_hash=t_hash,
         engine_versions=eng.versions(),
-        document_key=dt.document_key(case, options),
+        document_key=dt.document_key(req),
         title=meta.title,
-        options=options,
-        as_of=as_of,
+        options=dict(req.options),
+        as_of=req.as_of,
         attachments=dict(out.attachments),
         warnings=warnings,
     )

@@ -180,7 +180,7 @@ def test_n225_default_judgment_by_instalments(engine: AcroformEngine) -> None:
 def test_flattened_output_has_no_form_but_keeps_the_text(
     engine: AcroformEngine, form_id: str, context: dict[str, Any], expected: list[str]
 ) -> None:
-    reader = _read(engine.render(form_id, context, META, flatten=True).pdf)
+    reader = _read(engine.render(form_id, context, META, {"flatten": True}).pdf)
     assert "/AcroForm" not in _root(reader)
     assert not reader.get_fields()
     assert not [
@@ -195,7 +195,7 @@ def test_same_inputs_give_the_same_bytes_and_the_id_comes_from_meta(engine: Acro
     first = engine.render("n1", N1_CONTEXT, META).pdf
     assert engine.render("n1", dict(N1_CONTEXT), META).pdf == first
     assert AcroformEngine(engine_settings(engine), flatten=True).render("n1", N1_CONTEXT, META).pdf == (
-        engine.render("n1", N1_CONTEXT, META, flatten=True).pdf
+        engine.render("n1", N1_CONTEXT, META, {"flatten": True}).pdf
     )
     reader = _read(first)
     first_id = cast(ArrayObject, reader.trailer["/ID"])[0]
@@ -269,7 +269,7 @@ def test_values_are_drawn_inside_their_boxes(
     if shutil.which("pdftoppm") is None:
         pytest.skip("poppler-utils (pdftoppm) is not installed")
     filled = tmp_path / "n1.pdf"
-    filled.write_bytes(engine.render("n1", N1_CONTEXT, META, flatten=flatten).pdf)
+    filled.write_bytes(engine.render("n1", N1_CONTEXT, META, {"flatten": flatten}).pdf)
     page = _page_png(filled, tmp_path / "filled")
     blank = _page_png(official_forms_dir / "N1.pdf", tmp_path / "blank")
     spec = json.loads((PROJECT_ROOT / "forms" / "n1" / "spec.json").read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ COMPANY = "sundry-commercial-company"
 def codes(
     doc_type: str, case: Any, *, as_of: date = AS_OF, blocking: bool = True, **options: Any
 ) -> set[str]:
-    problems = registry.get(doc_type).eligibility(case, as_of, options)
+    problems = registry.get(doc_type).eligibility_of(case, as_of, options)
     return {p.code for p in problems if p.blocking == blocking}
 
 
@@ -64,7 +64,7 @@ def test_n379_on_the_judgment_lists_co_owner_and_mortgagee_to_be_served(sample_c
     assert codes("n379", case) == set()
     # the chargee's address is not in the case: a warning, not a refusal
     assert codes("n379", case, blocking=False) == {"chargee_address_unknown"}
-    ctx = n379.context(case, AS_OF, {})
+    ctx = n379.context_of(case, AS_OF, {})
     served = {p["name"]: p["capacity"] for p in ctx["persons"]}
     assert served["Kwame Adebayo"].startswith("Co-owner")
     assert served["Nationwide Building Society"].startswith("Chargee")
@@ -78,12 +78,12 @@ def test_n379_council_tax_is_the_reg50_variant_in_the_dwellings_court(sample_cas
     case = sample_case(CTX)
     assert n379_basis(case, AS_OF, {}) == "reg50"
     assert codes("n379", case) == set()
-    ctx = registry.get("n379").context(case, AS_OF, {})
+    ctx = registry.get("n379").context_of(case, AS_OF, {})
     assert ctx["reg50"] is True
     assert ctx["court"] == "County Court at Uxbridge"
     assert ctx["amount_due"] == Decimal("6016.49")
     assert (
-        registry.get("n379").context(case, AS_OF, {"court": "County Court at Slough"})["court"]
+        registry.get("n379").context_of(case, AS_OF, {"court": "County Court at Slough"})["court"]
         == "County Court at Slough"
     )
 
@@ -123,13 +123,13 @@ def test_n379_refusals(sample_case: SampleCase) -> None:
 def test_n337_for_the_employed_judgment_debtor(sample_case: SampleCase) -> None:
     case = sample_case(JWP)
     assert codes("n337", case) == set()
-    ctx = registry.get("n337").context(case, AS_OF, {})
+    ctx = registry.get("n337").context_of(case, AS_OF, {})
     assert ctx["employer"].name == "Southern Rail Services Ltd"
     assert ctx["judgment"]["instalments_unpaid"] == 28
 
 
 def test_n337_refused_for_the_self_employed_council_tax_debtor(sample_case: SampleCase) -> None:
-    problems = registry.get("n337").eligibility(sample_case(CTX), AS_OF, {})
+    problems = registry.get("n337").eligibility_of(sample_case(CTX), AS_OF, {})
     by_code = {p.code: p for p in problems}
     assert by_code["self_employed"].path == "debtors[0].employment.status"
     assert "regulation 37" in by_code["no_judgment"].message
@@ -162,7 +162,7 @@ def test_n337_refused_for_a_company_below_50_and_with_no_missed_payment(sample_c
 
 
 def test_n323_over_5000_points_to_high_court_enforcement(sample_case: SampleCase) -> None:
-    problems = registry.get("n323").eligibility(sample_case(JWP), AS_OF, {})
+    problems = registry.get("n323").eligibility_of(sample_case(JWP), AS_OF, {})
     (high,) = [p for p in problems if p.code == "high_court_enforcement"]
     assert "section 42" in high.message and "High Court Enforcement Officer" in high.message
 
@@ -170,10 +170,10 @@ def test_n323_over_5000_points_to_high_court_enforcement(sample_case: SampleCase
 def test_n323_under_5000_is_eligible_and_totals_the_warrant(sample_case: SampleCase) -> None:
     case = sample_case(JWP, small_judgment)
     assert codes("n323", case) == set()
-    ctx = registry.get("n323").context(case, AS_OF, {})
+    ctx = registry.get("n323").context_of(case, AS_OF, {})
     assert ctx["judgment"]["outstanding"] == Decimal("2600.00")
     assert ctx["warrant_total"] == Decimal("2600.00") + ctx["fee"]
-    part = registry.get("n323").context(case, AS_OF, {"warrant_amount": "500.00"})
+    part = registry.get("n323").context_of(case, AS_OF, {"warrant_amount": "500.00"})
     assert part["warrant_amount"] == Decimal("500.00")
     assert "bad_option" in codes("n323", case, warrant_amount="9000")
     assert "bad_option" in codes("n323", case, warrant_amount="lots")
@@ -182,9 +182,10 @@ def test_n323_under_5000_is_eligible_and_totals_the_warrant(sample_case: SampleC
 def test_n323_needs_permission_after_six_years(sample_case: SampleCase) -> None:
     case = sample_case(JWP, small_judgment)
     later = date(2028, 11, 14)
-    problems = registry.get("n323").eligibility(case, later, {"override_limitation": "judgment debt"})
+    problems = registry.get("n323").eligibility_of(case, later, {"override_limitation": "judgment debt"})
     (perm,) = [p for p in problems if p.code == "permission_needed"]
-    assert "n244" in perm.message and "CPR 83.2" in perm.message
+    assert "N244" in perm.message and "CPR 83.2" in perm.message
+    assert "--option" not in perm.message and "application=permission_to_enforce" in perm.hint
     assert "permission_needed" not in codes("n323", case, as_of=date(2028, 11, 13), override_limitation="x")
     assert "permission_needed" not in codes(
         "n323", case, as_of=later, override_limitation="x", permission_order="District Judge, 1 Dec 2028"
@@ -214,8 +215,8 @@ def test_n244_needs_an_application_and_takes_the_fee_from_the_table(sample_case:
     assert "application_required" in codes("n244", case)
     assert "application_required" in codes("n244", case, application="adjournment")
     n244 = registry.get("n244")
-    on = n244.context(case, AS_OF, {"application": "substituted_service", "notice": "on_notice"})
-    off = n244.context(case, AS_OF, {"application": "substituted_service"})
+    on = n244.context_of(case, AS_OF, {"application": "substituted_service", "notice": "on_notice"})
+    off = n244.context_of(case, AS_OF, {"application": "substituted_service"})
     assert (on["fee"], off["fee"]) == (Decimal("313.00"), Decimal("123.00"))
     assert on["serve_on"] and not off["serve_on"]
     assert "CPR 6.15" in on["order_sought"]
@@ -239,7 +240,7 @@ def test_n244_permission_to_enforce(sample_case: SampleCase) -> None:
     assert codes("n244", case, blocking=False, application="permission_to_enforce") == {
         "permission_not_needed"
     }
-    ctx = registry.get("n244").context(case, AS_OF, {"application": "permission_to_enforce"})
+    ctx = registry.get("n244").context_of(case, AS_OF, {"application": "permission_to_enforce"})
     assert "CPR 83.2(3)(a)" in ctx["order_sought"] and "14 November 2022" in ctx["order_sought"]
     assert "bad_option" in codes("n244", case, application="permission_to_enforce", notice="sometimes")
 

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from docgen.documents import registry
+from docgen.documents.base import DocumentRequest
 from docgen.documents.insolvency import demand_debt, demand_service, petition_debt
+from docgen.domain.case import Case
 from tests.fixtures.enforcement_cases import SampleCase, served
 
 pytestmark = pytest.mark.shared
@@ -21,10 +23,14 @@ COMPANY = "sundry-commercial-company"
 COURT: dict[str, Any] = {"court": "County Court at Central London"}
 
 
+def _req(case: Case, as_of: date, options: dict[str, str]) -> DocumentRequest:
+    return DocumentRequest.make(case, as_of, options)
+
+
 def codes(
     doc_type: str, case: Any, *, as_of: date = AS_OF, blocking: bool = True, **options: Any
 ) -> set[str]:
-    problems = registry.get(doc_type).eligibility(case, as_of, options)
+    problems = registry.get(doc_type).eligibility_of(case, as_of, options)
     return {p.code for p in problems if p.blocking == blocking}
 
 
@@ -42,7 +48,7 @@ def small_invoice(data: dict[str, Any]) -> None:
 
 
 def test_liability_order_debt_shows_costs_separately(sample_case: SampleCase) -> None:
-    debt = demand_debt(sample_case(CTX), AS_OF, {})
+    debt = demand_debt(_req(sample_case(CTX), AS_OF, {}))
     assert debt.founded_on == "liability_orders"
     assert [a for _, a in debt.charges] == [Decimal("96.00")] * 3
     assert debt.interest == ()
@@ -51,7 +57,7 @@ def test_liability_order_debt_shows_costs_separately(sample_case: SampleCase) ->
 
 
 def test_judgment_debt_is_founded_on_the_judgment(sample_case: SampleCase) -> None:
-    debt = demand_debt(sample_case(JWP), AS_OF, {})
+    debt = demand_debt(_req(sample_case(JWP), AS_OF, {}))
     assert debt.founded_on == "judgment" and debt.judgment is not None
     assert debt.total == Decimal("9621.31")
     assert [a for _, a in debt.charges] == [Decimal("565.00")]
@@ -59,7 +65,7 @@ def test_judgment_debt_is_founded_on_the_judgment(sample_case: SampleCase) -> No
 
 def test_invoice_debt_shows_interest_only_to_the_demand_date(sample_case: SampleCase) -> None:
     case = sample_case(COMPANY)
-    early, late = demand_debt(case, date(2025, 1, 1), {}), demand_debt(case, AS_OF, {})
+    early, late = demand_debt(_req(case, date(2025, 1, 1), {})), demand_debt(_req(case, AS_OF, {}))
     assert early.interest and late.interest
     assert early.interest[0][1] < late.interest[0][1]
     # Late Payment Act compensation is a charge, shown apart from interest: £70 on each £3,180 invoice
@@ -73,7 +79,7 @@ def test_invoice_debt_shows_interest_only_to_the_demand_date(sample_case: Sample
 def test_individual_demand_on_the_council_tax_case(sample_case: SampleCase) -> None:
     case = sample_case(CTX)
     assert codes("statutory_demand_individual", case) == set()
-    ctx = registry.get("statutory_demand_individual").context(case, AS_OF, {})
+    ctx = registry.get("statutory_demand_individual").context_of(case, AS_OF, {})
     assert (ctx["comply_days"], ctx["set_aside_days"]) == (21, 18)
     assert ctx["contact"]["phone"] == "01895 250999"
 
@@ -99,7 +105,7 @@ def test_demands_match_the_debtor(sample_case: SampleCase) -> None:
 
 def test_company_demand_must_exceed_750(sample_case: SampleCase) -> None:
     case = sample_case(COMPANY, small_invoice)
-    assert demand_debt(case, AS_OF, {}).total <= Decimal("750.00")
+    assert demand_debt(_req(case, AS_OF, {})).total <= Decimal("750.00")
     assert "below_company_threshold" in codes("statutory_demand_company", case)
 
 
@@ -113,7 +119,7 @@ def test_certificate_needs_a_recorded_service_with_its_method(sample_case: Sampl
     )
     case = sample_case(COMPANY, served("2025-04-01", "left_at_address"))
     assert codes("certificate_of_service_sd", case) == set()
-    ctx = registry.get("certificate_of_service_sd").context(case, AS_OF, {})
+    ctx = registry.get("certificate_of_service_sd").context_of(case, AS_OF, {})
     assert ctx["service"]["comply_by"] == date(2025, 4, 22)
     assert "bad_option" in codes("certificate_of_service_sd", case, demand="maybe")
     assert ctx["demand_title"].startswith("Statutory demand (company")
@@ -148,7 +154,7 @@ def test_petitions_refused_while_no_served_demand_is_recorded(sample_case: Sampl
 
 def test_petitions_wait_21_days_after_service(sample_case: SampleCase) -> None:
     case = sample_case(CTX, served("2025-05-20"))
-    problems = registry.get("bankruptcy_petition").eligibility(case, AS_OF, COURT)
+    problems = registry.get("bankruptcy_petition").eligibility_of(case, AS_OF, COURT)
     (running,) = [p for p in problems if p.code == "demand_period_running"]
     assert "2025-06-11" in running.message  # 20 May + 21 days = 10 June; presentable from 11 June
     assert "demand_period_running" not in codes("bankruptcy_petition", case, as_of=date(2025, 6, 11), **COURT)
@@ -160,7 +166,7 @@ def test_bankruptcy_petition_on_a_served_demand(sample_case: SampleCase) -> None
     case = sample_case(CTX, served("2025-04-01"))
     assert codes("bankruptcy_petition", case, **COURT) == set()
     assert "court_required" in codes("bankruptcy_petition", case)
-    ctx = registry.get("bankruptcy_petition").context(case, AS_OF, COURT)
+    ctx = registry.get("bankruptcy_petition").context_of(case, AS_OF, COURT)
     assert ctx["deposit"] == Decimal("1500.00")
     assert ctx["debt"]["total"] == Decimal("6016.49")
     assert ctx["stale_reason"] == ""
@@ -173,7 +179,7 @@ def test_stale_demand_needs_reasons(sample_case: SampleCase) -> None:
     assert codes("bankruptcy_petition", case, **opts) == set()
     assert (
         registry.get("bankruptcy_petition")
-        .context(case, AS_OF, opts)["stale_reason"]
+        .context_of(case, AS_OF, opts)["stale_reason"]
         .startswith("the debtor")
     )
 
@@ -184,7 +190,7 @@ def test_bankruptcy_petition_below_5000_after_payments_since_the_demand(sample_c
         data["payments"].append({"date": "2025-05-01", "amount": "1100.00", "method": "card"})
 
     case = sample_case(CTX, paid_after)
-    assert petition_debt(case, demand_service(case, AS_OF), AS_OF, {}).total == Decimal("4916.49")
+    assert petition_debt(_req(case, AS_OF, {}), demand_service(case, AS_OF)).total == Decimal("4916.49")
     assert "below_bankruptcy_threshold" in codes("bankruptcy_petition", case, **COURT)
 
 
@@ -196,7 +202,7 @@ def test_unsatisfied_execution_founds_a_petition_without_a_demand(sample_case: S
 def test_winding_up_petition(sample_case: SampleCase) -> None:
     case = sample_case(COMPANY, served("2025-04-01", "left_at_address"))
     assert codes("winding_up_petition", case, **COURT) == set()
-    ctx = registry.get("winding_up_petition").context(case, AS_OF, COURT)
+    ctx = registry.get("winding_up_petition").context_of(case, AS_OF, COURT)
     assert ctx["deposit"] == Decimal("2600.00")
     assert "individual" in codes("winding_up_petition", sample_case(CTX, served("2025-04-01")), **COURT)
     assert "company" in codes("bankruptcy_petition", case, **COURT)
@@ -212,7 +218,7 @@ def test_winding_up_petition(sample_case: SampleCase) -> None:
 
 def test_no_s69_interest_in_a_demand(sample_case: SampleCase) -> None:
     # s.69 interest is the court's to award: a demand on the invoice itself claims none
-    debt = demand_debt(sample_case(JWP), AS_OF, {"founded_on": "debt"})
+    debt = demand_debt(_req(sample_case(JWP), AS_OF, {"founded_on": "debt"}))
     assert debt.interest == ()
     assert "section 69" in debt.interest_note
     assert debt.total == Decimal("8500.00")

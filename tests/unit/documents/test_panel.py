@@ -15,6 +15,7 @@ from pypdf.generic import Destination
 from docgen.config import Settings
 from docgen.delivery import Attachment, DeliveryFailed, send_mail
 from docgen.documents import registry
+from docgen.documents.base import DocumentRequest
 from docgen.documents.charts import ageing_chart
 from docgen.documents.panel import assess_options, render_pack
 from docgen.domain.balance import compute_balance
@@ -72,7 +73,7 @@ def test_ageing_chart_is_drawn_from_the_data() -> None:
 
 def test_options_carry_costs_from_the_fee_tables() -> None:
     case = employed_case()
-    options = {o.key: o for o in assess_options(case, AS_OF, compute_balance(case, AS_OF), {})}
+    options = {o.key: o for o in assess_options(DocumentRequest.make(case, AS_OF))}
     assert list(options) == [
         "payment_plan",
         "charging_order",
@@ -102,7 +103,7 @@ def test_options_carry_costs_from_the_fee_tables() -> None:
 def test_briefing_pdf_shows_the_calculated_figures_and_the_chart(docx_engine: DocxEngine) -> None:
     case = employed_case()
     dt = registry.get("panel_briefing")
-    context = dt.context(case, AS_OF, {})
+    context = dt.context_of(case, AS_OF, {})
     out = docx_engine.render(
         dt.templates["docx"], context, PdfMeta(title="b", document_id="ef" * 16, created=AS_OF)
     )

@@ -169,15 +169,15 @@ def test_vat_journal_apportions_invoice_vat_and_defers_recent_lines() -> None:
 def test_report_eligibility_names_what_is_missing() -> None:
     dt = registry.get("write_off_report")
     case = make_case("ELG-01", [("2024-01-10", "100.00", "0.00")])
-    codes = {p.code for p in dt.eligibility(case, AS_OF, {})}
+    codes = {p.code for p in dt.eligibility_of(case, AS_OF, {})}
     assert {"missing_reason", "missing_evidence"} <= codes
-    problems = dt.eligibility(case, AS_OF, {"reason": "deceased_no_estate", "evidence": "x"})
+    problems = dt.eligibility_of(case, AS_OF, {"reason": "deceased_no_estate", "evidence": "x"})
     assert [p.code for p in problems] == ["reason_unsupported"]
     paid = make_case(
         "ELG-02", [("2024-01-10", "100.00", "0.00")], payments=[{"date": "2024-02-01", "amount": "100.00"}]
     )
     assert "nothing_outstanding" in {
-        p.code for p in dt.eligibility(paid, AS_OF, {"reason": "uneconomic", "evidence": "x"})
+        p.code for p in dt.eligibility_of(paid, AS_OF, {"reason": "uneconomic", "evidence": "x"})
     }
 
 
@@ -191,10 +191,10 @@ def test_write_off_report_figures_match_the_calculators(docx_engine: DocxEngine)
     )
     dt = registry.get("write_off_report")
     options = {"reason": "uneconomic", "evidence": "Director untraceable", "policy": "district_example"}
-    assert dt.eligibility(case, AS_OF, options) == []
+    assert dt.eligibility_of(case, AS_OF, options) == []
     out = docx_engine.render(
         dt.templates["docx"],
-        dt.context(case, AS_OF, options),
+        dt.context_of(case, AS_OF, options),
         PdfMeta(title="WO", document_id="ab" * 16, created=AS_OF),
     )
     text = pdf_text(out.pdf)
@@ -343,11 +343,11 @@ def test_shared_deceased_case_write_off(shared_cases_dir: Path, docx_engine: Doc
     case = load_case(shared_cases_dir / "deceased-no-estate-writeoff.json")
     dt = registry.get("write_off_report")
     options = {"reason": "deceased_no_estate", "evidence": "No grant of probate; deputy's final account nil"}
-    assert dt.eligibility(case, AS_OF, options) == []
+    assert dt.eligibility_of(case, AS_OF, options) == []
     text = pdf_text(
         docx_engine.render(
             dt.templates["docx"],
-            dt.context(case, AS_OF, options),
+            dt.context_of(case, AS_OF, options),
             PdfMeta(title="x", document_id="cd" * 16, created=AS_OF),
         ).pdf
     )
@@ -404,10 +404,10 @@ def test_shipped_templates_use_only_names_their_contexts_provide() -> None:
     case = make_case("LNT-01", [("2024-01-10", "100.00", "20.00")])
     schedule = build_schedule(batch_items(), AS_OF, load_policy())
     contexts = {
-        "write_off_report.docx": registry.get("write_off_report").context(
+        "write_off_report.docx": registry.get("write_off_report").context_of(
             case, AS_OF, {"reason": "uneconomic", "evidence": "x"}
         ),
-        "panel_briefing.docx": PanelBriefing().context(case, AS_OF, {}),
+        "panel_briefing.docx": PanelBriefing().context_of(case, AS_OF, {}),
         "write_off_schedule.docx": schedule_context(schedule, "Council"),
         "committee_write_off_report.docx": committee_context(schedule, "Council"),
         "panel_pack_cover.docx": {
