@@ -8,9 +8,8 @@ from the dated tables (thresholds, periods, charging_orders, enforcement_fees, a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -19,9 +18,10 @@ from docgen.documents.base import DocumentRequest, DocumentType, Options, Option
 from docgen.documents.common import base_context, statement_of_truth
 from docgen.documents.registry import register
 from docgen.domain.balance import Balance
-from docgen.domain.calendar import add_months, add_years
+from docgen.domain.calendar import add_years
 from docgen.domain.case import Case, Judgment, LiabilityOrder, Property
 from docgen.domain.fees import application_fee, enforcement_fee
+from docgen.domain.judgment import JudgmentPosition, choose_judgment, judgment_position
 from docgen.domain.money import ZERO, fmt_gbp, money
 from docgen.domain.tables import lookup
 from docgen.domain.thresholds import period, threshold
@@ -33,99 +33,14 @@ CLAIM_NUMBER = OptionSpec(
     "Claim number of the judgment to enforce",
     help="Only when the case has more than one judgment.",
 )
-_STEP_DAYS = {"weekly": 7, "fortnightly": 14}
 
 
 # -- where a judgment stands -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class JudgmentPosition:
-    """A judgment on a date: what is owed, what has fallen due under any instalment order, and how far
-    the debtor is behind."""
-
-    judgment: Judgment
-    as_of: date
-    total: Decimal
-    paid: Decimal
-    outstanding: Decimal
-    by_instalments: bool
-    instalments_fallen_due: int
-    due_to_date: Decimal
-    arrears: Decimal
-    instalments_unpaid: int
-
-    @property
-    def forthwith_unpaid(self) -> bool:
-        return not self.by_instalments and self.outstanding > 0
-
-    @property
-    def in_default(self) -> bool:
-        return self.arrears > 0 or self.forthwith_unpaid
-
-    @property
-    def one_instalment(self) -> Decimal | None:
-        """One monthly instalment, or four weekly (two fortnightly) ones: the alternative minimum for a
-        warrant on an instalment judgment."""
-        inst = self.judgment.instalments
-        if inst is None:
-            return None
-        per_month = {"monthly": 1, "fortnightly": 2, "weekly": 4}[inst.frequency]
-        return inst.amount * per_month
-
-    def years_since(self) -> int:
-        years = self.as_of.year - self.judgment.date.year
-        if (self.as_of.month, self.as_of.day) < (self.judgment.date.month, self.judgment.date.day):
-            years -= 1
-        return years
-
-
-def _instalment_dates(j: Judgment, as_of: date) -> list[date]:
-    inst = j.instalments
-    if inst is None or inst.amount <= 0:
-        return []
-    needed = math.ceil(j.total / inst.amount)
-    out: list[date] = []
-    for k in range(needed):
-        if inst.frequency == "monthly":
-            due = add_months(inst.first_due, k)
-        else:
-            due = inst.first_due + timedelta(days=_STEP_DAYS[inst.frequency] * k)
-        if due > as_of:
-            break
-        out.append(due)
-    return out
-
-
-def judgment_position(j: Judgment, as_of: date) -> JudgmentPosition:
-    dates = _instalment_dates(j, as_of)
-    inst = j.instalments
-    due_to_date = min(j.total, inst.amount * len(dates)) if inst is not None else j.total
-    arrears = max(ZERO, due_to_date - j.paid_since)
-    unpaid = math.ceil(arrears / inst.amount) if inst is not None and inst.amount > 0 else 0
-    return JudgmentPosition(
-        judgment=j,
-        as_of=as_of,
-        total=j.total,
-        paid=j.paid_since,
-        outstanding=j.outstanding,
-        by_instalments=inst is not None,
-        instalments_fallen_due=len(dates),
-        due_to_date=due_to_date,
-        arrears=arrears,
-        instalments_unpaid=unpaid,
-    )
-
-
 def chosen_judgment(case: Case, as_of: date, options: Options) -> Judgment | None:
-    """The judgment named by ``claim_number``, else the latest one still owing on ``as_of``."""
-    made = [j for j in case.judgments if j.date <= as_of]
-    wanted = options.get("claim_number", "").strip()
-    if wanted:
-        return next((j for j in made if j.claim_number == wanted), None)
-    owing = [j for j in made if j.outstanding > 0]
-    pool = owing or made
-    return max(pool, key=lambda j: j.date) if pool else None
+    """The judgment named by the ``claim_number`` option, else the latest one still owing on ``as_of``."""
+    return choose_judgment(case, as_of, options.get("claim_number", ""))
 
 
 def judgment_problems(case: Case, as_of: date, options: Options, what: str) -> list[Problem]:
@@ -415,7 +330,7 @@ class N379(DocumentType):
         else:
             j = chosen_judgment(case, as_of, options)
             assert j is not None  # eligibility guarantees one
-            jp = judgment_position(j, as_of)
+            jp = judgment_position(j, as_of, case)
             ctx.update(
                 reg50=False,
                 court=court or j.court,
@@ -510,7 +425,7 @@ class N337(DocumentType):
             return out + missing
         j = chosen_judgment(case, as_of, options)
         assert j is not None
-        pos = judgment_position(j, as_of)
+        pos = judgment_position(j, as_of, case)
         minimum = threshold("attachment_of_earnings_minimum", as_of)
         if pos.outstanding < minimum:
             out.append(
@@ -541,7 +456,7 @@ class N337(DocumentType):
         debtor = case.primary_debtor
         employer = debtor.employment.employer if debtor.employment else None
         ctx.update(
-            judgment=judgment_context(judgment_position(j, as_of)),
+            judgment=judgment_context(judgment_position(j, as_of, case)),
             employer=employer,
             date_of_birth=getattr(debtor, "date_of_birth", None),
             fee=enforcement_fee("attachment_of_earnings", as_of),
@@ -589,7 +504,7 @@ class N323(DocumentType):
             return out + missing
         j = chosen_judgment(case, as_of, options)
         assert j is not None
-        pos = judgment_position(j, as_of)
+        pos = judgment_position(j, as_of, case)
         try:
             amount = _warrant_amount(pos, options)
         except ArithmeticError:
@@ -651,7 +566,7 @@ class N323(DocumentType):
         ctx = base_context(req)
         j = chosen_judgment(case, as_of, options)
         assert j is not None
-        pos = judgment_position(j, as_of)
+        pos = judgment_position(j, as_of, case)
         amount = _warrant_amount(pos, options)
         fee = enforcement_fee("warrant_of_control", as_of)
         costs = ZERO  # a council acting through its own officer claims no solicitor's costs
@@ -802,7 +717,7 @@ class N244(DocumentType):
         app = options["application"].strip()
         spec = APPLICATIONS[app]
         j = chosen_judgment(case, as_of, options)
-        pos = judgment_position(j, as_of) if j else None
+        pos = judgment_position(j, as_of, case) if j else None
         default_method = (
             "a warrant of control"
             if app == "permission_to_enforce"
