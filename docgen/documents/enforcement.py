@@ -174,7 +174,7 @@ def persons_to_be_served(case: Case) -> list[dict[str, Any]]:
         for owner in p.co_owners:
             out.append(
                 {
-                    "name": owner,
+                    "name": owner.name,
                     "address": p.address.one_line(),
                     "capacity": f"Co-owner of {p.address.one_line()}",
                 }
@@ -203,7 +203,7 @@ def assets(case: Case) -> list[dict[str, Any]]:
             "title_number": p.title_number,
             "tenure": p.tenure or "not recorded",
             "joint": p.ownership == "joint",
-            "co_owners": p.co_owners,
+            "co_owners": [o.name for o in p.co_owners],
             "debtor_interest": p.debtor_interest,
             "charges": p.charges,
         }

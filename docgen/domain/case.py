@@ -139,6 +139,15 @@ class BreathingSpace(_Model):
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+class Business(_Model):
+    """A business the debtor carries on, or carried on when the debt was incurred (IR 2016 r.10.8)."""
+
+    name: str = Field(min_length=1)
+    address: Address | None = None
+    nature: str | None = None
+    ceased_on: date | None = None
+
+
 class IndividualDebtor(_Model):
     kind: Literal["individual"]
     title: str | None = None
@@ -147,8 +156,17 @@ class IndividualDebtor(_Model):
     other_names: list[str] = []
     date_of_birth: date | None = None
     address: Address
+    #: since when the debtor has lived at ``address`` (where a bankruptcy petition is presented turns
+    #: on where the debtor lived for the greater part of the last six months, IR 2016 r.10.11)
+    address_since: date | None = None
     service_address: Address | None = None
     email: str | None = None
+    #: IR 2016 r.10.8: occupation, and business names and addresses
+    occupation: str | None = None
+    businesses: list[Business] = []
+    #: the court for insolvency proceedings where the debtor lives: the County Court hearing centre
+    #: for that insolvency district, or the High Court for the London insolvency district
+    insolvency_court: str | None = None
     employment: Employment | None = None
     vulnerability: Vulnerability = Vulnerability()
     breathing_space: BreathingSpace | None = None
@@ -168,6 +186,25 @@ class IndividualDebtor(_Model):
         return self.service_address or self.address
 
 
+class ShareCapital(_Model):
+    """Issued share capital as the register at Companies House shows it: nominal and paid up."""
+
+    nominal: Money
+    paid_up: Money
+
+    _money = field_validator("nominal", "paid_up", mode="before")(_money_value)
+
+    @model_validator(mode="after")
+    def _paid_within_nominal(self) -> ShareCapital:
+        if self.nominal < 0 or self.paid_up < 0:
+            raise ValueError("share capital must not be negative")
+        if self.paid_up > self.nominal:
+            raise ValueError(
+                f"paid-up capital {self.paid_up} is more than the nominal capital {self.nominal}"
+            )
+        return self
+
+
 class CompanyDebtor(_Model):
     kind: Literal["company"]
     name: str = Field(min_length=1)
@@ -175,6 +212,13 @@ class CompanyDebtor(_Model):
     registered_office: Address
     trading_address: Address | None = None
     email: str | None = None
+    #: the company record a winding-up petition states (IR 2016 r.7.5)
+    incorporated_on: date | None = None
+    share_capital: ShareCapital | None = None
+    principal_business: str | None = None
+    #: the County Court hearing centre with winding-up jurisdiction for the registered office, where a
+    #: petition is to go there rather than to the High Court (Insolvency Act 1986 s.117)
+    insolvency_court: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -339,14 +383,30 @@ class Charge(_Model):
     _money = field_validator("amount", mode="before")(_money_value)
 
 
+class CoOwner(_Model):
+    name: str = Field(min_length=1)
+    address: Address | None = None
+
+
 class Property(_Model):
     address: Address
     title_number: str | None = None
     tenure: str | None = None
     ownership: Literal["sole", "joint"] = "sole"
-    co_owners: list[str] = []
+    #: each a name alone or {name, address}: every co-owner is served with an application to charge
+    #: the land (CPR 73.7), so an address is needed before one is made
+    co_owners: list[CoOwner] = []
     debtor_interest: str | None = None
     charges: list[Charge] = []
+    #: the County Court hearing centre for the area where the property is
+    hearing_centre: str | None = None
+
+    @field_validator("co_owners", mode="before")
+    @classmethod
+    def _names_alone(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [{"name": o} if isinstance(o, str) else o for o in v]
+        return v
 
 
 class OtherCreditor(_Model):
@@ -383,6 +443,40 @@ class HistoryEntry(_Model):
     method: Literal["first_class_post", "personal", "left_at_address", "email"] | None = None
 
 
+ServiceMethod = Literal["personal", "first_class_post", "left_at_address", "email", "dx", "other"]
+ServedDocument = Literal[
+    "claim_form",
+    "particulars_of_claim",
+    "judgment",
+    "application",
+    "statutory_demand",
+    "bankruptcy_petition",
+    "winding_up_petition",
+    "other",
+]
+
+
+class ServiceAttempt(_Model):
+    """An attempt to serve a document that did not succeed: what, when, how and by whom."""
+
+    date: date
+    document: ServedDocument
+    method: ServiceMethod
+    by: str = Field(min_length=1)
+    address: Address | None = None
+    outcome: str = ""
+
+
+class TraceAttempt(_Model):
+    """A search for the debtor: the source searched, by whom, and whether it found them."""
+
+    date: date
+    method: str = Field(min_length=1)
+    by: str | None = None
+    outcome: Literal["traced", "not_traced"]
+    note: str = ""
+
+
 class Officer(_Model):
     name: str = Field(min_length=1)
     position: str = Field(min_length=1)
@@ -405,6 +499,8 @@ class Case(_Model):
     properties: list[Property] = []
     other_creditors: list[OtherCreditor] = []
     recovery_history: list[HistoryEntry] = []
+    service_attempts: list[ServiceAttempt] = []
+    trace_attempts: list[TraceAttempt] = []
     officer: Officer
     notes: str = ""
 
