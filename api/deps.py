@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from celery import Celery
@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from docgen.config import Settings
 from docgen.register import unit_of_work
 from docgen.services.auth import Principal, authenticate
+from docgen.services.backend import Backend
+from docgen.services.generation import Gates
 from docgen.storage import ObjectStore
 
 T = TypeVar("T")
@@ -34,7 +36,7 @@ class Services:
     """What the app builds once at start-up from its Settings."""
 
     settings: Settings
-    register: sessionmaker[Session]
+    sessions: sessionmaker[Session]
     store: ObjectStore
     celery: Celery
     #: one render at a time per process: renders are CPU-bound under the GIL, and Pango (under
@@ -45,11 +47,24 @@ class Services:
     def __post_init__(self) -> None:
         self.db_slots = _db_slots(self.settings)
 
+    @property
+    def backend(self) -> Backend:
+        return Backend(self.settings, self.sessions, self.store)
+
+    @property
+    def gates(self) -> Gates:
+        """The generation corridor's transactions and renders go through this process's slots."""
+        return Gates(transactions=self.db_slots, renders=self.render_slots)
+
+    def send(self, name: str, args: list[Any]) -> Any:
+        """Queue a task by name (the job's id only: workers read the rest from the register)."""
+        return self.celery.send_task(name, args=args)
+
     async def in_transaction(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one unit of work, in a worker thread, holding a transaction slot."""
 
         def run() -> T:
-            with unit_of_work(self.register) as session:
+            with unit_of_work(self.sessions) as session:
                 return work(session)
 
         async with self.db_slots:
@@ -67,7 +82,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 async def get_session(services: ServicesDep) -> AsyncIterator[Session]:
     """One request, one transaction, committed before the response is sent."""
     async with services.db_slots:
-        session = services.register()
+        session = services.sessions()
         try:
             yield session
             await run_in_threadpool(session.commit)

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = Services(
         settings=settings,
-        register=open_register(settings),
+        sessions=open_register(settings),
         store=make_store(settings),
         celery=make_celery(settings),
     )

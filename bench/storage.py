@@ -23,8 +23,8 @@ from pypdf import PdfWriter
 
 from docgen.config import Settings
 from docgen.register import open_register, unit_of_work
-from docgen.register.service import store_version
 from docgen.register.verify import verify_store
+from docgen.register.versions import Made, store_version
 from docgen.storage import ObjectStore, make_store
 
 
@@ -50,15 +50,15 @@ def _bench(settings: Settings, store: ObjectStore, rounds: int, kb: int) -> dict
     for i, pdf in enumerate(payloads):
         started = time.perf_counter()
         with unit_of_work(factory) as session:
-            store_version(
-                session,
-                store,
+            made = Made(
                 case_ref="BENCH/1",
                 doc_type="n1",
                 pdf=pdf,
                 input_hash=f"{i:064d}",
-                actor="bench",
+                template_hash="t" * 64,
+                engine="html",
             )
+            store_version(session, store, made, "bench")
         timings.append(time.perf_counter() - started)
     started = time.perf_counter()
     with unit_of_work(factory) as session:

@@ -27,6 +27,7 @@ from docgen.register import open_register, unit_of_work
 from docgen.register.models import Role
 from docgen.services import cases, generation
 from docgen.services.auth import Principal, create_user
+from docgen.services.backend import Backend
 from docgen.storage import make_store
 
 
@@ -60,12 +61,10 @@ def main() -> None:
             for case in demo_cases():
                 cases.create_case(session, officer, case.model_dump(mode="json", by_alias=True))
         case = next(c for c in demo_cases() if c.case_ref.startswith("KGN"))
-        rendered = generation.render(case, "letter_before_claim", {}, date.today(), None, settings)
-        with unit_of_work(factory) as session:
-            version = generation.store_rendered(
-                session, make_store(settings), rendered, case, officer.name
-            ).version
-            thumb = f"/ui/documents/{version.document_id}/versions/{version.number}/page1.png"
+        backend = Backend(settings, factory, make_store(settings))
+        request = generation.PaperRequest("letter_before_claim", case.case_ref, date.today(), officer)
+        version = generation.generate(backend, request).version
+        thumb = f"/ui/documents/{version.document_id}/versions/{version.number}/page1.png"
 
         client = TestClient(app)
         page = client.post("/ui/sign-in", data={"api_key": key})

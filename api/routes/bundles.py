@@ -33,7 +33,7 @@ async def make_bundle(
         built = await run_in_threadpool(bundles.build, inputs, services.settings)
 
     def save(session: Session) -> list[GeneratedPublic]:
-        stored = bundles.store_volumes(session, services.store, case_ref, built, user.name)
+        stored = bundles.store_volumes(session, services.store, case_ref, built, user.name, services.settings)
         return [GeneratedPublic(stored=created, version=VersionPublic.of(v)) for v, created in stored]
 
     answer = await services.in_transaction(save)

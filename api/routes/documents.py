@@ -10,17 +10,14 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, StoreDep
 from api.schemas import DocumentPublic, GenerateCreate, GeneratedPublic, VersionPublic
-from docgen.domain.case import Case
-from docgen.register import service
+from docgen.register import versions as service
 from docgen.register.models import Version
+from docgen.register.repositories import documents
 from docgen.services import cases, generation
-from docgen.services import repository as repo
 from docgen.services.access import require_writer, visible_document
 
 router = APIRouter(tags=["documents"])
@@ -37,47 +34,19 @@ async def generate(
     response: Response,
 ) -> GeneratedPublic:
     """Make one document now. Unchanged inputs return the existing version (200, stored false)."""
-
-    as_of = body.as_of or date.today()
-
-    def load(session: Session) -> tuple[Case, GeneratedPublic | None]:
-        _record, case = cases.load(session, user, case_ref)
-        require_writer(user, "generate documents")
-        found = generation.existing(
-            session, case, body.doc_type, body.options, as_of, body.engine, services.settings, user.name
-        )
-        return case, GeneratedPublic(stored=False, version=VersionPublic.of(found.version)) if found else None
-
-    def store(session: Session) -> GeneratedPublic:
-        result = generation.store_rendered(session, services.store, rendered, case, user.name)
-        return GeneratedPublic(stored=result.created, version=VersionPublic.of(result.version))
-
-    # two short transactions around the render rather than one that holds the register for its
-    # whole length (see docgen.services.generation)
-    case, unchanged = await services.in_transaction(load)
-    if unchanged is not None:
+    request = generation.PaperRequest(
+        body.doc_type, case_ref, body.as_of or date.today(), user, body.options, body.engine
+    )
+    made = await generation.generate_async(services.backend, request, services.gates)
+    if not made.stored:
         response.status_code = 200
-        return unchanged
-    async with services.render_slots:
-        rendered = await run_in_threadpool(
-            generation.render,
-            case,
-            body.doc_type,
-            body.options,
-            as_of,
-            body.engine,
-            services.settings,
-        )
-    answer = await services.in_transaction(store)
-    if not answer.stored:
-        response.status_code = 200
-    return answer
+    return GeneratedPublic(stored=made.stored, version=VersionPublic.of(made.version))
 
 
 @router.get("/cases/{case_ref:path}/documents", response_model=list[DocumentPublic])
 def list_documents(session: SessionDep, user: CurrentUser, case_ref: str) -> list[DocumentPublic]:
     cases.load(session, user, case_ref)
-    return [DocumentPublic.of(d) for d in repo.documents_for_case(session, case_ref)]
+    return [DocumentPublic.of(d) for d in documents.for_case(session, case_ref)]
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)

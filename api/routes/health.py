@@ -23,7 +23,7 @@ def healthz() -> dict[str, str]:
 def readyz(services: ServicesDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
-        with services.register() as session:
+        with services.sessions() as session:
             session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Annotated
 
@@ -10,18 +9,9 @@ from fastapi import APIRouter, Header, Response
 
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.schemas import JobCreate, JobPublic
-from docgen.errors import DocgenError
 from docgen.services import jobs
 
 router = APIRouter(tags=["jobs"])
-log = logging.getLogger("docgen.api")
-
-TASK_GENERATE = "docgen.generate"
-
-
-class QueueUnavailable(DocgenError):
-    def __init__(self, message: str):
-        super().__init__(message, code="queue_unavailable", status=503, exit_code=8)
 
 
 @router.post("/jobs", status_code=202, response_model=JobPublic)
@@ -40,17 +30,7 @@ def submit(
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
         return JobPublic.of(job)
-    # committed before queueing: the worker must find the job row when the message reaches it
-    session.commit()
-    try:
-        services.celery.send_task(TASK_GENERATE, args=[job.id])
-    except Exception as exc:
-        log.exception("could not queue job %s", job.id)
-        # freed so that the client's retry with the same key makes a fresh job
-        job.status, job.idempotency_key = jobs.FAILED, None
-        job.errors = [{"index": None, "code": "queue_unavailable", "message": str(exc), "problems": []}]
-        session.commit()
-        raise QueueUnavailable("the job queue is unavailable; submit the job again later") from exc
+    jobs.enqueue(session, job, services.send)
     return JobPublic.of(job)
 
 

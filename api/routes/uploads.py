@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.deps import CurrentUser, SessionDep, SettingsDep, StoreDep
 from api.schemas import UploadPublic
 from docgen.errors import DocgenError, InvalidInput, Problem
-from docgen.register import service
+from docgen.register import versions as service
+from docgen.register.repositories import cases as cases_repo
 from docgen.services import cases
-from docgen.services import repository as repo
 from docgen.services.access import require_writer
 
 router = APIRouter(tags=["uploads"])
@@ -72,4 +72,4 @@ def upload(
 @router.get("/cases/{case_ref:path}/uploads", response_model=list[UploadPublic])
 def list_uploads(session: SessionDep, user: CurrentUser, case_ref: str) -> list[UploadPublic]:
     cases.load(session, user, case_ref)
-    return [UploadPublic.of(u) for u in repo.uploads_for(session, case_ref)]
+    return [UploadPublic.of(u) for u in cases_repo.uploads_for(session, case_ref)]

@@ -21,10 +21,10 @@ from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, field_errors, 
 from docgen.config import Settings
 from docgen.domain.writeoff_policy import load_policy, policy_names
 from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
-from docgen.register import repository as register_repo
 from docgen.register.models import Role
+from docgen.register.repositories import audit
+from docgen.register.repositories import users as users_repo
 from docgen.services import auth
-from docgen.services import repository as repo
 from docgen.services.access import require_role
 
 router = APIRouter(route_class=UiRoute)
@@ -49,7 +49,7 @@ def _users(
         "admin_users.html",
         viewer,
         status=status,
-        users=repo.list_users(session),
+        users=users_repo.all_users(session),
         roles=ROLES,
         **extra,
     )
@@ -90,7 +90,7 @@ def rotate(
     request: Request, session: SessionDep, services: ServicesDep, viewer: FormViewerDep, name: str
 ) -> Response:
     require_role(viewer.who, ADMINS, "manage users")
-    user = repo.user_by_name(session, name)
+    user = users_repo.by_name(session, name)
     if user is None:
         raise NotFound(f"no user {name!r}", code="user_not_found")
     key = auth.rotate_key(session, user, services.settings.secret_key, viewer.who.name)
@@ -170,9 +170,7 @@ async def replace_template(
             errors={field: message},
             lint={doc_type: exc.problems},
         )
-    register_repo.add_audit(
-        session, viewer.who.name, "template_replace", f"template:{word.name}", {"sha256": sha}
-    )
+    audit.add(session, viewer.who.name, "template_replace", f"template:{word.name}", {"sha256": sha})
     return _templates(
         request, services.settings, viewer, done=f"{word.name} replaced; new documents use it now."
     )
@@ -185,7 +183,5 @@ def roll_back_template(
     require_role(viewer.who, ADMINS, "roll back templates")
     word = template_files.find(services.settings, doc_type)
     sha = template_files.roll_back(word)
-    register_repo.add_audit(
-        session, viewer.who.name, "template_rollback", f"template:{word.name}", {"sha256": sha}
-    )
+    audit.add(session, viewer.who.name, "template_rollback", f"template:{word.name}", {"sha256": sha})
     return _templates(request, services.settings, viewer, done=f"{word.name} rolled back.")

@@ -21,8 +21,9 @@ from docgen.bundles.spec import parse_spec
 from docgen.domain.case import Case
 from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Upload
+from docgen.register.repositories import cases as cases_repo
+from docgen.register.repositories import documents as documents_repo
 from docgen.services import bundles, cases
-from docgen.services import repository as repo
 from docgen.services.access import require_writer
 
 router = APIRouter(route_class=UiRoute)
@@ -49,7 +50,7 @@ class Candidate:
 
 def _candidates(session: Session, case_ref: str) -> list[Candidate]:
     out = []
-    for document in repo.documents_for_case(session, case_ref):
+    for document in documents_repo.for_case(session, case_ref):
         if document.doc_type == bundles.DOC_TYPE or not document.versions:
             continue
         v = max(document.versions, key=lambda x: x.number)
@@ -64,7 +65,7 @@ def _candidates(session: Session, case_ref: str) -> list[Candidate]:
                 section,
             )
         )
-    for upload in repo.uploads_for(session, case_ref):
+    for upload in cases_repo.uploads_for(session, case_ref):
         if _is_pdf(upload):
             out.append(
                 Candidate(
@@ -127,9 +128,9 @@ async def build(
         spec = parse_spec(_spec_data(case, values, candidates), "bundle")
         inputs = bundles.gather_spec(session, services.store, viewer.who, spec, late=False)
         built = bundles.build(inputs, services.settings)
-        stored = bundles.store_volumes(session, services.store, case_ref, built, viewer.who.name)[0][
-            0
-        ].document_id
+        stored = bundles.store_volumes(
+            session, services.store, case_ref, built, viewer.who.name, services.settings
+        )[0][0].document_id
     except DocgenError as exc:
         session.rollback()
         return _form(

@@ -9,7 +9,6 @@ before the plain ``/cases/{ref}`` page. Every rule about who may see or change w
 from __future__ import annotations
 
 import json
-import logging
 from datetime import date
 from typing import Annotated, Any
 
@@ -22,17 +21,16 @@ from docgen.documents import registry
 from docgen.domain.facts import case_facts
 from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Document
+from docgen.register.repositories import cases as cases_repo
+from docgen.register.repositories import documents as documents_repo
 from docgen.render.pipeline import check
 from docgen.services import cases, jobs, sharing
-from docgen.services import repository as repo
 from docgen.services.access import WRITERS
 from docgen.services.auth import Principal
 
 router = APIRouter(route_class=UiRoute)
-log = logging.getLogger("docgen.ui")
 
 MAX_CASE_FILE = 2 * 1024 * 1024
-TASK_GENERATE = "docgen.generate"
 
 
 def can_write(who: Principal) -> bool:
@@ -112,31 +110,10 @@ def generate(
     doc_type: Annotated[str, Form()],
     options: Annotated[str, Form()] = "",
 ) -> Response:
-    cases.load(session, viewer.who, case_ref)
-    registry.get(doc_type)
     item = jobs.Item(case_ref, doc_type, _options(options))
     job, _created = jobs.submit_generate(session, viewer.who, [item], date.today())
-    # committed before queueing: the worker must find the job row when the message reaches it
-    session.commit()
-    try:
-        services.celery.send_task(TASK_GENERATE, args=[job.id])
-    except Exception as exc:
-        log.exception("could not queue job %s", job.id)
-        job.status = jobs.FAILED
-        job.errors = [{"index": None, "code": "queue_unavailable", "message": str(exc), "problems": []}]
-        session.commit()
-        raise QueueUnavailable() from exc
+    jobs.enqueue(session, job, services.send)
     return see_other(f"/ui/jobs/{job.id}")
-
-
-class QueueUnavailable(DocgenError):
-    def __init__(self) -> None:
-        super().__init__(
-            "the job queue is unavailable; try again in a few minutes",
-            code="queue_unavailable",
-            status=503,
-            exit_code=8,
-        )
 
 
 def _options(text: str) -> dict[str, str]:
@@ -218,7 +195,7 @@ def case_page(
     record, case = cases.load(session, viewer.who, case_ref)
     day = as_of or date.today()
     writer = can_write(viewer.who)
-    documents = repo.documents_for_case(session, case_ref)
+    documents = documents_repo.for_case(session, case_ref)
     return page(
         request,
         "case.html",
@@ -230,7 +207,7 @@ def case_page(
         facts=case_facts(case, day).as_json(),
         eligibility=_eligibility(case, day) if writer else [],
         documents=[_document_view(d) for d in documents],
-        uploads=repo.uploads_for(session, case_ref),
+        uploads=cases_repo.uploads_for(session, case_ref),
         shares=sharing.list_shares(session, viewer.who, case_ref) if writer else [],
         can_write=writer,
         errors=errors or {},

@@ -14,7 +14,7 @@ from api.ui.thumbs import thumbnail
 from api.ui.web import FormViewerDep, UiRoute, ViewerDep, page, see_other
 from docgen.documents import registry
 from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
-from docgen.register import service
+from docgen.register import versions as service
 from docgen.register.models import Upload
 from docgen.services import cases, jobs
 from docgen.services.access import require_writer, visible_document

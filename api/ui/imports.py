@@ -17,8 +17,8 @@ from api.deps import ServicesDep, SessionDep
 from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page
 from docgen.errors import DocgenError
 from docgen.imports import read_cases, report_dict
+from docgen.register.repositories import cases as cases_repo
 from docgen.services import cases
-from docgen.services import repository as repo
 from docgen.services.access import require_writer
 
 router = APIRouter(route_class=UiRoute)
@@ -99,7 +99,7 @@ def _run(
         report["nothing_imported"] = True
         return report
     for case in result.accepted(valid_only=True):
-        if repo.get_case(session, case.case_ref) is not None:
+        if cases_repo.get(session, case.case_ref) is not None:
             report["skipped"].append(case.case_ref)
             continue
         cases.create_case(session, viewer.who, case.model_dump(mode="json", by_alias=True))

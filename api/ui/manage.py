@@ -12,15 +12,14 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from api.deps import SessionDep
-from api.ui.queries import current_versions
 from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
 from docgen.documents.panel import PanelBriefing
 from docgen.documents.writeoff import WriteOffReport
 from docgen.domain.writeoff_policy import can_approve, load_policy
 from docgen.errors import DocgenError, InvalidInput
 from docgen.register.models import Role, Version
+from docgen.register.repositories import documents as documents_repo
 from docgen.services import approvals
-from docgen.services import repository as repo
 from docgen.services.access import APPROVERS, can_see_case, require_role
 
 router = APIRouter(route_class=UiRoute)
@@ -59,7 +58,7 @@ def _queue(
 def _latest(session: Session, viewer: Viewer, doc_types: tuple[str, ...]) -> list[Version]:
     seen: set[str] = set()
     out = []
-    for version in current_versions(session, doc_types):
+    for version in documents_repo.current_versions(session, doc_types):
         if version.document_id in seen or not can_see_case(session, viewer.who, version.document.case_ref):
             continue
         seen.add(version.document_id)
@@ -69,7 +68,7 @@ def _latest(session: Session, viewer: Viewer, doc_types: tuple[str, ...]) -> lis
 
 def _row(session: Session, viewer: Viewer, version: Version) -> dict[str, Any]:
     key = f"{version.document_id}-{version.number}"
-    decisions = repo.approvals_for(session, version.id)
+    decisions = documents_repo.approvals_for(session, version.id)
     try:
         amount = approvals.write_off_amount(session, version)
         policy = load_policy(version.options.get("policy"))

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from docgen.errors import DocgenError
-from docgen.services import repository as repo
+from docgen.register.repositories import users
 from docgen.services.auth import Principal, principal_of
 
 COOKIE = "docgen_session"
@@ -76,7 +76,7 @@ def principal(session: Session, ui: UiSession | None) -> Principal:
     """The signed-in user as the API's access rules know them; a removed user is signed out."""
     if ui is None:
         raise SignInRequired()
-    user = repo.user_by_name(session, ui.user)
+    user = users.by_name(session, ui.user)
     if user is None or user.api_key_hash is None:
         raise SignInRequired()
     return principal_of(user)

@@ -8,6 +8,7 @@ since an HTML page cannot link into a PDF it is not yet part of.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,11 @@ def layout_index(req: IndexRequest, templates_dir: Path) -> Document:
     # An empty allow-list: the index loads nothing from anywhere.
     fetcher = URLFetcher(allowed_protocols=frozenset())
     return HTML(string=html, base_url=str(templates_dir / "html"), url_fetcher=fetcher).render()
+
+
+def template_hash(templates_dir: Path) -> str:
+    """sha256 of the index template, recorded with every stored bundle (the index includes nothing)."""
+    return hashlib.sha256((templates_dir / "html" / TEMPLATE).read_bytes()).hexdigest()
 
 
 def render_index(req: IndexRequest, templates_dir: Path) -> bytes:

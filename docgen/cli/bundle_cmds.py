@@ -76,20 +76,20 @@ def read_files(spec: BundleSpec, base: Path, fetch: Fetch | None = None) -> dict
 
 
 def _store_fetch(session: Session, store: ObjectStore, case_ref: str) -> Fetch:
-    from docgen.register import repository as repo
-    from docgen.register import service
+    from docgen.register import versions
+    from docgen.register.repositories import cases
 
     def fetch(src: Source) -> bytes:
         if src.version is not None:
-            _, data = service.fetch(session, store, src.version.document_id, src.version.number, ACTOR)
+            _, data = versions.fetch(session, store, src.version.document_id, src.version.number, ACTOR)
             return data
         assert src.upload is not None
-        upload = repo.find_upload(session, case_ref, src.upload)
+        upload = cases.find_upload(session, case_ref, src.upload)
         if upload is None:
             raise NotFound(f"{src.key}: no such upload for case {case_ref}")
         data = store.get(upload.storage_key, upload.storage_version_id)
         if hashlib.sha256(data).hexdigest() != src.upload:
-            raise service.ChecksumMismatch(f"{src.key}: stored bytes do not match their sha256")
+            raise versions.ChecksumMismatch(f"{src.key}: stored bytes do not match their sha256")
         return data
 
     return fetch
@@ -142,7 +142,7 @@ def store_bundle(args: argparse.Namespace, settings: Settings) -> int:
             bundles.stored_manifest(session, store, args.case_ref) if args.late else _manifest_arg(args)
         )
         bundle = build_from_spec(args.spec, settings, previous, _store_fetch(session, store, args.case_ref))
-        stored = bundles.store_volumes(session, store, args.case_ref, bundle, ACTOR)
+        stored = bundles.store_volumes(session, store, args.case_ref, bundle, ACTOR, settings)
         for volume, (version, created) in zip(bundle.volumes, stored, strict=True):
             state = "stored" if created else "unchanged"
             print(f"{version.document_id} v{version.number}: {volume.pages} pages ({state})")

@@ -18,14 +18,18 @@ from sqlalchemy.orm import Session
 
 from docgen.cli.common import parse_date, parse_options
 from docgen.config import Settings, get_settings
-from docgen.demo import DEMO_AS_OF, run_demo
+from docgen.demo import DEMO_AS_OF
 from docgen.domain.case import load_case
 from docgen.errors import InvalidInput
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as repo
-from docgen.register.models import Version
-from docgen.register.service import generate, issue, stream
+from docgen.register.models import Role, Version
+from docgen.register.repositories import documents
 from docgen.register.verify import DEFAULT_ORPHAN_AGE, verify
+from docgen.register.versions import issue, stream
+from docgen.services import generation
+from docgen.services.auth import Principal
+from docgen.services.backend import Backend
+from docgen.services.demo import run_demo
 from docgen.storage import ObjectStore, make_store
 
 DEFAULT_ACTOR = "cli"
@@ -52,29 +56,26 @@ def _version_dict(version: Version) -> dict[str, Any]:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    case = load_case(args.case)
-    with _session(settings) as (session, store):
-        result = generate(
-            session,
-            store,
-            case,
-            args.type,
-            parse_options(args.option),
-            args.actor,
-            args.as_of,
-            engine=args.engine,
-            settings=settings,
-        )
-        for warning in result.version.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        _print_json(result.as_dict())
+    """The case file is held as the service's current content of that case (so the API and the
+    pages see what was generated from), then the paper goes through the generation corridor."""
+    made = generation.generate_case(
+        Backend.open(get_settings()),
+        load_case(args.case),
+        args.type,
+        args.as_of,
+        Principal(args.actor, Role.officer),
+        parse_options(args.option),
+        args.engine,
+    )
+    for warning in made.version.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    _print_json(made.as_dict())
     return 0
 
 
 def _versions(args: argparse.Namespace) -> int:
     with _session(get_settings()) as (session, _store):
-        versions = repo.versions_for_case(session, args.case_ref)
+        versions = documents.versions_for_case(session, args.case_ref)
         rows = [
             _version_dict(v)
             | {

@@ -53,12 +53,12 @@ def _schedule(args: argparse.Namespace) -> int:
 def _approve(args: argparse.Namespace) -> int:
     from docgen.errors import NotFound
     from docgen.register import open_register, unit_of_work
+    from docgen.register.repositories import users
     from docgen.services import approvals
-    from docgen.services import repository as repo
     from docgen.services.auth import principal_of
 
     with unit_of_work(open_register(get_settings())) as session:
-        user = repo.user_by_name(session, args.user)
+        user = users.by_name(session, args.user)
         if user is None:
             raise NotFound(f"no user named {args.user!r}", code="user_not_found")
         made = approvals.decide(

@@ -647,7 +647,7 @@ def render_certificate_of_service(
 def served_demand_version(session: Session, case: Case, served_on: date) -> Version | None:
     """The stored demand that was served: the newest issued version dated on or before the service,
     else the newest version rendered for the service date; None when the register holds neither."""
-    from docgen.register import repository
+    from docgen.register.repositories import documents as repository
 
     doc_type = demand_type_for(case)
     versions = [
@@ -671,7 +671,7 @@ def certificate_from_register(
 ) -> Rendered:
     """The certificate exhibiting the stored demand's exact bytes (checked against the register's
     sha256 on the way out); the demand is re-rendered only when the register holds no version of it."""
-    from docgen.register.service import fetch
+    from docgen.register.versions import fetch
 
     svc = demand_service(case, as_of)
     version = served_demand_version(session, case, svc.entry.date) if svc else None

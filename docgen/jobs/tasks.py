@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from docgen.config import Settings, get_settings
+from docgen.config import get_settings
 from docgen.jobs.app import make_celery
 from docgen.register import open_register
 from docgen.services import jobs
+from docgen.services.backend import Backend
 from docgen.storage import ObjectStore, make_store
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def _register() -> sessionmaker[Session]:
 
 @lru_cache(maxsize=1)
 def _store() -> ObjectStore:
+    # apart from the register: a job is told it is waiting for the store even while the store is down
     return make_store(get_settings())
 
 
@@ -44,9 +46,8 @@ def backoff(retries: int) -> float:
 
 @app.task(bind=True, name="docgen.generate", max_retries=MAX_RETRIES, acks_late=True)
 def generate_job(self: Any, job_id: str) -> str | None:
-    settings: Settings = get_settings()
     try:
-        status = jobs.run_generate_job(_register(), _store(), settings, job_id)
+        status = jobs.run_generate_job(Backend(get_settings(), _register(), _store()), job_id)
         if status is None:
             log.warning("job %s is not in this register; message dropped", job_id)
         return status

@@ -1,6 +1,9 @@
 """The document register: which versions exist, what made them, who issued them, and the audit
-trail. SQLAlchemy models, Alembic migrations, one repository module for the queries, and services
-that never commit (the caller's ``unit_of_work`` does)."""
+trail. It stores, fetches, issues and verifies; it knows nothing of documents or rendering.
+
+SQLAlchemy models, Alembic migrations, one repository module per aggregate for the queries
+(``docgen.register.repositories``), and the version operations (``docgen.register.versions``),
+none of which commits: the caller's ``unit_of_work`` does."""
 
 from docgen.register.db import open_register, unit_of_work
 

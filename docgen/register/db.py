@@ -91,16 +91,22 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @contextmanager
-def read_only_session(session: Session) -> Iterator[Session]:
-    """A short session beside ``session`` for reads made before slow work (a render), so that no
-    lock is held meanwhile. When ``session`` is already in a transaction, reading through it costs
-    nothing more, and a second connection could wait on its own lock, so it is used itself."""
-    bind = session.get_bind()
-    if session.in_transaction() or not isinstance(bind, Engine):
-        yield session
+def read_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A short transaction that only reads: on SQLite it reads a snapshot and takes no write lock,
+    so it never waits on a writer nor makes one wait. Whatever it flushed is rolled back."""
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine):
+        with factory() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
         return
     with (
         bind.connect().execution_options(**{READ_ONLY: True}) as connection,
-        Session(bind=connection) as probe,
+        Session(bind=connection) as session,
     ):
-        yield probe
+        try:
+            yield session
+        finally:
+            session.rollback()

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from docgen.config import Settings
 from docgen.errors import Conflict, NotFound
-from docgen.register import repository as repo
 from docgen.register.db import open_register, unit_of_work
+from docgen.register.repositories import audit, cases, documents
 from docgen.storage import ObjectStore, hash_stream, make_store
 
 #: an object younger than this may belong to a generate that has not committed yet
@@ -59,12 +59,12 @@ class VerifyReport:
 def _expected_objects(session: Session) -> dict[tuple[str, str], tuple[str, str]]:
     """(key, version id) -> (expected sha256, what the register calls it)."""
     expected: dict[tuple[str, str], tuple[str, str]] = {}
-    for version in repo.iter_versions(session):
+    for version in documents.iter_versions(session):
         subject = f"document:{version.document_id}/v{version.number}"
         expected[(version.storage_key, version.storage_version_id)] = (version.sha256, subject)
         for ext, record in sorted(version.attachments.items()):
             expected[(record["key"], record["version_id"])] = (record["sha256"], f"{subject}.{ext}")
-    for upload in repo.iter_uploads(session):
+    for upload in cases.iter_uploads(session):
         expected[(upload.storage_key, upload.storage_version_id)] = (upload.sha256, f"upload:{upload.id}")
     return expected
 
@@ -107,7 +107,7 @@ def verify_store(
                 continue  # locked by a legal hold: kept, and still reported
             report.removed.append(finding)
 
-    repo.add_audit(
+    audit.add(
         session,
         actor,
         "verify",

@@ -9,9 +9,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from docgen.errors import Forbidden, NotFound
-from docgen.register import repository as register_repo
 from docgen.register.models import Document, Role
-from docgen.services import repository as repo
+from docgen.register.repositories import cases, documents
 from docgen.services.auth import Principal
 
 #: may change cases: create, replace, generate, issue, upload, bundle, share
@@ -23,7 +22,7 @@ APPROVERS = frozenset({Role.manager})
 def can_see_case(session: Session, who: Principal, case_ref: str) -> bool:
     if who.sees_every_case:
         return True
-    return repo.active_share(session, case_ref, who.organisation) is not None
+    return cases.active_share(session, case_ref, who.organisation) is not None
 
 
 def case_not_found(case_ref: str) -> NotFound:
@@ -32,7 +31,7 @@ def case_not_found(case_ref: str) -> NotFound:
 
 def require_visible_case(session: Session, who: Principal, case_ref: str) -> None:
     """Raises NotFound unless the case exists and ``who`` may see it."""
-    if repo.get_case(session, case_ref) is None or not can_see_case(session, who, case_ref):
+    if cases.get(session, case_ref) is None or not can_see_case(session, who, case_ref):
         raise case_not_found(case_ref)
 
 
@@ -49,7 +48,7 @@ def require_role(who: Principal, roles: frozenset[Role], what: str) -> None:
 def visible_document(session: Session, who: Principal, document_id: str) -> Document:
     """A document by id, as NotFound when its case is hidden from ``who``: the same answer as for
     an id that does not exist."""
-    document = register_repo.get_document(session, document_id)
+    document = documents.get(session, document_id)
     if document is None or not can_see_case(session, who, document.case_ref):
         raise NotFound(f"no document {document_id!r}", code="document_not_found")
     return document

@@ -14,10 +14,9 @@ from docgen.domain.balance import compute_balance
 from docgen.domain.case import parse_case
 from docgen.domain.writeoff_policy import Policy, can_approve, load_policy
 from docgen.errors import Conflict, Forbidden, InvalidInput
-from docgen.register import repository as register_repo
 from docgen.register.models import Approval, Version
-from docgen.register.service import find_version
-from docgen.services import repository as repo
+from docgen.register.repositories import audit, cases, documents
+from docgen.register.versions import find_version
 from docgen.services.access import APPROVERS, require_role
 from docgen.services.auth import Principal
 
@@ -27,7 +26,7 @@ DECISIONS = frozenset({"approved", "rejected"})
 def write_off_amount(session: Session, version: Version) -> Decimal:
     if version.case_snapshot_id is None or version.as_of is None:
         raise Conflict("this version does not record the case it was made from", code="no_snapshot")
-    snapshot = register_repo.get_snapshot(session, version.case_snapshot_id)
+    snapshot = cases.get_snapshot(session, version.case_snapshot_id)
     assert snapshot is not None  # a foreign key
     case = parse_case(json.loads(snapshot.canonical_json), f"snapshot {snapshot.id}")
     return compute_balance(case, version.as_of).outstanding
@@ -52,7 +51,7 @@ def decide(
             f"only a {WriteOffReport.id} is approved; this is a {version.document.doc_type}",
             code="not_a_write_off",
         )
-    earlier = repo.approvals_for(session, version.id)
+    earlier = documents.approvals_for(session, version.id)
     if earlier:
         # a decision is a record of who authorised the money; a change of mind is a new report
         raise Conflict(
@@ -64,8 +63,8 @@ def decide(
     verdict = can_approve(delegated_level(policy), who.approval_limit, amount, policy)
     if not verdict.allowed:
         raise Forbidden(f"{who.name} cannot decide this write-off: {verdict.reason}", code="over_limit")
-    approval = repo.add(session, Approval(version_id=version.id, status=decision, actor=who.name, note=note))
-    register_repo.add_audit(
+    approval = documents.add_approval(session, version.id, decision, who.name, note)
+    audit.add(
         session,
         who.name,
         "approval",
@@ -76,7 +75,7 @@ def decide(
 
 
 def list_for(session: Session, document_id: str, number: int) -> list[Approval]:
-    return repo.approvals_for(session, find_version(session, document_id, number).id)
+    return documents.approvals_for(session, find_version(session, document_id, number).id)
 
 
 def _iso(day: date | None) -> str:

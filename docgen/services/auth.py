@@ -15,9 +15,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.orm import Session
 
 from docgen.errors import Conflict, DocgenError, InvalidInput, Problem
-from docgen.register import repository as register_repo
 from docgen.register.models import Role, User
-from docgen.services import repository as repo
+from docgen.register.repositories import audit, users
 
 KEY_PREFIX = "dg_"
 
@@ -69,10 +68,10 @@ def create_user(
     problems = _user_problems(name, role, organisation, approval_limit)
     if problems:
         raise InvalidInput("the user cannot be created", problems)
-    if repo.user_by_name(session, name) is not None:
+    if users.by_name(session, name) is not None:
         raise Conflict(f"a user called {name!r} already exists", code="user_exists")
     key = key or new_key()
-    user = repo.add(
+    user = users.add(
         session,
         User(
             name=name,
@@ -82,7 +81,7 @@ def create_user(
             api_key_hash=hash_key(key, pepper),
         ),
     )
-    register_repo.add_audit(session, actor, "user_create", f"user:{name}", {"role": role})
+    audit.add(session, actor, "user_create", f"user:{name}", {"role": role})
     return user, key
 
 
@@ -90,14 +89,14 @@ def rotate_key(session: Session, user: User, pepper: str, actor: str) -> str:
     key = new_key()
     user.api_key_hash = hash_key(key, pepper)
     session.flush()
-    register_repo.add_audit(session, actor, "key_rotate", f"user:{user.name}", {})
+    audit.add(session, actor, "key_rotate", f"user:{user.name}", {})
     return key
 
 
 def authenticate(session: Session, key: str | None, pepper: str) -> Principal:
     if not key:
         raise Unauthenticated()
-    user = repo.user_by_key_hash(session, hash_key(key.strip(), pepper))
+    user = users.by_key_hash(session, hash_key(key.strip(), pepper))
     if user is None:
         raise Unauthenticated("the API key is not recognised")
     return principal_of(user)

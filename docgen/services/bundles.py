@@ -12,14 +12,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from docgen.bundles.builder import BuiltBundle, SourceFile, build_bundle
+from docgen.bundles.index import template_hash
 from docgen.bundles.layout import Manifest
 from docgen.bundles.spec import BundleSpec, parse_spec
 from docgen.config import Settings
 from docgen.errors import InvalidInput, NotFound, Problem
 from docgen.pdf.inputs import InputLimits
-from docgen.register import repository as register_repo
-from docgen.register import service
+from docgen.register import versions
 from docgen.register.models import Version
+from docgen.register.repositories import cases, documents
 from docgen.services.access import require_visible_case, require_writer
 from docgen.services.auth import Principal
 from docgen.storage import ObjectStore
@@ -59,20 +60,20 @@ def gather_spec(session: Session, store: ObjectStore, who: Principal, spec: Bund
                     Problem(path, "the service reads stored versions and uploads only, not files")
                 )
             elif src.version is not None:
-                document = register_repo.get_document(session, src.version.document_id)
+                document = documents.get(session, src.version.document_id)
                 if document is None or document.case_ref != case_ref:
                     problems.append(Problem(path, f"no document {src.version.document_id!r} in this case"))
                     continue
-                _v, body = service.fetch(session, store, document.id, src.version.number, who.name)
+                _v, body = versions.fetch(session, store, document.id, src.version.number, who.name)
                 files[src.key] = SourceFile(src.key, item.description, body, item.password)
             else:
-                upload = register_repo.find_upload(session, case_ref, src.upload or "")
+                upload = cases.find_upload(session, case_ref, src.upload or "")
                 if upload is None:
                     problems.append(Problem(path, "no such upload for this case"))
                     continue
                 body = store.get(upload.storage_key, upload.storage_version_id)
                 if hashlib.sha256(body).hexdigest() != upload.sha256:
-                    raise service.ChecksumMismatch(f"{src.key}: stored bytes do not match their sha256")
+                    raise versions.ChecksumMismatch(f"{src.key}: stored bytes do not match their sha256")
                 files[src.key] = SourceFile(src.key, upload.filename, body, item.password)
     if problems:
         raise InvalidInput("the bundle spec names inputs that cannot be used", problems)
@@ -91,30 +92,34 @@ def build(inputs: Inputs, settings: Settings) -> BuiltBundle:
 
 
 def store_volumes(
-    session: Session, store: ObjectStore, case_ref: str, bundle: BuiltBundle, actor: str
+    session: Session,
+    store: ObjectStore,
+    case_ref: str,
+    bundle: BuiltBundle,
+    actor: str,
+    settings: Settings,
 ) -> list[tuple[Version, bool]]:
     manifest = json.dumps(bundle.manifest.model_dump(mode="json"), indent=2).encode()
     out = []
     for volume in bundle.volumes:
-        result = service.store_version(
-            session,
-            store,
+        made = versions.Made(
             case_ref=case_ref,
             doc_type=DOC_TYPE,
             variant=f"volume-{volume.number}" if volume.number > 1 else "",
             pdf=volume.pdf,
             input_hash=hashlib.sha256(manifest).hexdigest(),
-            actor=actor,
+            template_hash=template_hash(settings.templates_dir),
             title=bundle.manifest.title,
             engine="pdf",
             attachments={"json": manifest},
         )
+        result = versions.store_version(session, store, made, actor)
         out.append((result.version, result.created))
     return out
 
 
 def stored_manifest(session: Session, store: ObjectStore, case_ref: str) -> Manifest:
-    version = register_repo.latest_version(session, service.document_id_for(case_ref, DOC_TYPE))
+    version = documents.latest_version(session, versions.document_id_for(case_ref, DOC_TYPE))
     record = version.attachments.get("json") if version is not None else None
     if not record:
         raise NotFound(
@@ -122,7 +127,7 @@ def stored_manifest(session: Session, store: ObjectStore, case_ref: str) -> Mani
         )
     data = store.get(record["key"], record["version_id"])
     if hashlib.sha256(data).hexdigest() != record["sha256"]:
-        raise service.ChecksumMismatch(
+        raise versions.ChecksumMismatch(
             f"the stored manifest of case {case_ref}'s bundle does not match its sha256"
         )
     return Manifest.model_validate_json(data)

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from docgen.domain.case import Case, parse_case
 from docgen.errors import Conflict, InvalidInput, Problem
-from docgen.register import repository as register_repo
 from docgen.register.models import CaseRecord
-from docgen.services import repository as repo
+from docgen.register.repositories import audit
+from docgen.register.repositories import cases as repo
 from docgen.services.access import case_not_found, require_visible_case, require_writer
 from docgen.services.auth import Principal
 
@@ -20,10 +20,10 @@ from docgen.services.auth import Principal
 def create_case(session: Session, who: Principal, data: Any) -> tuple[CaseRecord, Case]:
     require_writer(who, "create cases")
     case = parse_case(data, "case")
-    if repo.get_case(session, case.case_ref) is not None:
+    if repo.get(session, case.case_ref) is not None:
         raise Conflict(f"case {case.case_ref!r} already exists; replace it with PUT", code="case_exists")
-    snapshot = register_repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
-    record = repo.add_case(
+    snapshot = repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
+    record = repo.add(
         session,
         case_ref=case.case_ref,
         snapshot_id=snapshot.id,
@@ -31,16 +31,23 @@ def create_case(session: Session, who: Principal, data: Any) -> tuple[CaseRecord
         debt_type=str(case.debt_type),
         created_by=who.name,
     )
-    register_repo.add_audit(
-        session, who.name, "case_create", f"case:{case.case_ref}", {"sha256": snapshot.sha256}
-    )
+    audit.add(session, who.name, "case_create", f"case:{case.case_ref}", {"sha256": snapshot.sha256})
     return record, case
+
+
+def hold(session: Session, who: Principal, case: Case) -> CaseRecord:
+    """Keep a case read from a file (a command, a bulk run) as the service's current content of
+    that case, creating it when new, so the API and the pages see what was generated from."""
+    data = case.model_dump(mode="json", by_alias=True)
+    if repo.get(session, case.case_ref) is None:
+        return create_case(session, who, data)[0]
+    return replace_case(session, who, case.case_ref, data)[0]
 
 
 def replace_case(session: Session, who: Principal, case_ref: str, data: Any) -> tuple[CaseRecord, Case]:
     require_visible_case(session, who, case_ref)
     require_writer(who, "change cases")
-    record = repo.get_case(session, case_ref)
+    record = repo.get(session, case_ref)
     assert record is not None  # checked just above
     case = parse_case(data, "case")
     if case.case_ref != case_ref:
@@ -48,22 +55,20 @@ def replace_case(session: Session, who: Principal, case_ref: str, data: Any) -> 
             "the case_ref in the body differs from the one in the address",
             [Problem("case_ref", f"expected {case_ref!r}, got {case.case_ref!r}")],
         )
-    snapshot = register_repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
+    snapshot = repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
     if snapshot.id != record.snapshot_id:
         record.snapshot_id = snapshot.id
         record.debtor_name = case.primary_debtor.display_name
         record.debt_type = str(case.debt_type)
         session.flush()
-        register_repo.add_audit(
-            session, who.name, "case_replace", f"case:{case_ref}", {"sha256": snapshot.sha256}
-        )
+        audit.add(session, who.name, "case_replace", f"case:{case_ref}", {"sha256": snapshot.sha256})
     return record, case
 
 
 def load(session: Session, who: Principal, case_ref: str) -> tuple[CaseRecord, Case]:
     """The current case, as the service holds it (NotFound when ``who`` may not see it)."""
     require_visible_case(session, who, case_ref)
-    record = repo.get_case(session, case_ref)
+    record = repo.get(session, case_ref)
     if record is None:
         raise case_not_found(case_ref)
     return record, case_of(record)
@@ -75,7 +80,7 @@ def case_of(record: CaseRecord) -> Case:
 
 def load_unchecked(session: Session, case_ref: str) -> Case:
     """For workers acting on a request that was checked when it was made."""
-    record = repo.get_case(session, case_ref)
+    record = repo.get(session, case_ref)
     if record is None:
         raise case_not_found(case_ref)
     return case_of(record)
@@ -85,4 +90,4 @@ def list_cases(
     session: Session, who: Principal, query: str | None = None, limit: int = 50, offset: int = 0
 ) -> list[CaseRecord]:
     organisation = None if who.sees_every_case else who.organisation
-    return repo.list_cases(session, query, organisation, min(max(limit, 1), 500), max(offset, 0))
+    return repo.search(session, query, organisation, min(max(limit, 1), 500), max(offset, 0))

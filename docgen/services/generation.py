@@ -1,52 +1,371 @@
-"""Generation split in two: render with no transaction open, then store in a short one.
+"""The generation corridor: the one way a paper becomes a stored, registered version.
 
-SQLite (the embedded register) takes its write lock at the start of a transaction; a render held
-inside one would stall every other request and worker for its whole length. A request whose inputs
-were stored before is answered from the register without a render (``existing``). Storing the rendered
-bytes goes through the register's ``store_version``, whose input-hash check returns the existing
-version when the same inputs were stored before, so a repeated or retried render adds nothing.
+    request (API | job | bulk | command | demo | page)  ->  generate(backend, request)
+      1. probe   a short read transaction: the case as the service holds it, and whether a version
+                 made from exactly these inputs (input hash, template hash, engine) is stored already
+      2. render  with no transaction open: SQLite takes its write lock when a writing transaction
+                 begins, and a render held inside one would stall every other writer for its length
+      3. store   the objects first, then the register row and its audit event, in a short write
+                 transaction (a crash in between leaves an orphan object for ``verify``, never a row
+                 pointing at nothing)
+
+The steps are written once, as a generator that hands each step to a driver: ``generate`` runs them
+in the calling thread (commands, jobs, bulk workers, the demo); ``generate_async`` runs each in a
+worker thread behind the API's transaction and render slots. Both drivers apply the one retry policy
+to the transactions (the database busy, a concurrent writer taking the version number first), and
+``attempt`` is the one error policy for a paper that is one item of many.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import time
+from collections.abc import Callable, Generator, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from typing import Any, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from docgen.config import Settings
 from docgen.documents import registry
 from docgen.domain.case import Case
-from docgen.register import service
-from docgen.register.service import StoreResult, reuse_unchanged
-from docgen.render.pipeline import Rendered, render_document
-from docgen.storage import ObjectStore
+from docgen.errors import Conflict, DocgenError, Problem
+from docgen.register.db import read_transaction, unit_of_work
+from docgen.register.models import Version
+from docgen.register.repositories import cases as cases_repo
+from docgen.register.repositories import documents as documents_repo
+from docgen.register.versions import Made, StoreResult, note_reuse, store_version, unchanged
+from docgen.render.engines import get_engine
+from docgen.render.pipeline import input_hash, render_document
+from docgen.services.access import case_not_found, require_visible_case, require_writer
+from docgen.services.auth import Principal
+from docgen.services.backend import Backend
+from docgen.services.cases import case_of
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: how often a transaction meeting a busy database or a concurrent writer is tried
+RETRIES = 6
+RETRY_BASE_S = 0.05
 
 
-def existing(
-    session: Session,
+# -- what is asked, and what comes back ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperRequest:
+    """One paper of one case held by the service."""
+
+    doc_type: str
+    case_ref: str
+    as_of: date
+    actor: Principal
+    options: Mapping[str, str] = field(default_factory=dict)
+    engine: str | None = None
+    #: the door checked that ``actor`` may see the case and make papers when the request was made
+    #: (a queued job is checked when it is submitted, and runs later with nobody to ask)
+    access_checked: bool = False
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The versions a request answered with: one for a paper, one per volume for a bundle."""
+
+    results: tuple[StoreResult, ...]
+    #: the PDF bytes of the first version when this request rendered them (None when unchanged)
+    pdf: bytes | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def version(self) -> Version:
+        return self.results[0].version
+
+    @property
+    def stored(self) -> bool:
+        """False when unchanged inputs were answered with what was stored before."""
+        return any(r.created for r in self.results)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.results[0].as_dict()
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """Why one item of a batch was not made: a reasoned refusal, or ``internal`` for a fault."""
+
+    code: str
+    message: str
+    problems: tuple[Problem, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "problems": [p.as_dict() for p in self.problems]}
+
+    def describe(self, blocking_only: bool = False) -> str:
+        problems = [str(p) for p in self.problems if p.blocking or not blocking_only]
+        if blocking_only and problems:
+            return "; ".join(problems)
+        return "; ".join([self.message, *problems])
+
+
+INTERNAL_ERROR = "an unexpected error stopped this paper; it has been logged for the support team"
+
+
+def attempt(
+    work: Callable[[], T], what: str, *, reraise: tuple[type[BaseException], ...] = ()
+) -> T | ItemError:
+    """The error policy for one item of many: a DocgenError becomes the item's reasoned error; any
+    other exception is logged with its traceback and becomes an ``internal`` error, so that one
+    fault never stops the items after it. ``reraise`` names what the caller retries as a whole
+    (storage or database down)."""
+    try:
+        return work()
+    except reraise:
+        raise
+    except DocgenError as err:
+        return ItemError(err.code, err.message, tuple(err.problems))
+    except Exception:
+        log.exception("%s failed", what)
+        return ItemError("internal", INTERNAL_ERROR)
+
+
+# -- the steps ------------------------------------------------------------------------------------
+
+#: a hook run inside the store step's transaction, e.g. to advance a job in the same commit
+OnStored = Callable[[Session, Generated], None]
+
+
+@dataclass(frozen=True)
+class _Read:
+    work: Callable[[Session], Any]
+
+
+@dataclass(frozen=True)
+class _Write:
+    work: Callable[[Session], Any]
+
+
+@dataclass(frozen=True)
+class _Render:
+    work: Callable[[], Any]
+
+
+_Step = _Read | _Write | _Render
+_Steps = Generator[_Step, Any, Generated]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the probe found: the stored version made from these inputs, or how to render."""
+
+    unchanged_id: int | None
+    render: Callable[[], list[Made]]
+
+
+def _corridor(backend: Backend, request: PaperRequest, on_stored: OnStored | None) -> _Steps:
+    actor = request.actor.name
+    plan: _Plan = yield _Read(partial(_plan_paper, backend, request))
+    if plan.unchanged_id is not None:
+        found = plan.unchanged_id
+        return (yield _Write(partial(_reuse, found, actor, on_stored)))
+    made: list[Made] = yield _Render(plan.render)
+    return (yield _Write(partial(_store, backend, made, actor, on_stored)))
+
+
+def _reuse(version_id: int, actor: str, on_stored: OnStored | None, session: Session) -> Generated:
+    version = documents_repo.version_by_id(session, version_id)
+    assert version is not None  # a version is never deleted once another request saw it unchanged
+    out = Generated((note_reuse(session, version, actor),))
+    if on_stored is not None:
+        on_stored(session, out)
+    return out
+
+
+def _store(
+    backend: Backend, made: list[Made], actor: str, on_stored: OnStored | None, session: Session
+) -> Generated:
+    results = tuple(store_version(session, backend.store, m, actor) for m in made)
+    out = Generated(results, pdf=made[0].pdf, warnings=tuple(str(w) for w in made[0].warnings))
+    if on_stored is not None:
+        on_stored(session, out)
+    return out
+
+
+# -- single-case papers -------------------------------------------------------------------------------
+
+
+def _case(session: Session, request: PaperRequest) -> tuple[Case, int]:
+    """The case as the service holds it now, and the snapshot the version will point at."""
+    if not request.access_checked:
+        require_visible_case(session, request.actor, request.case_ref)
+        require_writer(request.actor, "generate documents")
+    record = cases_repo.get(session, request.case_ref)
+    if record is None:
+        raise case_not_found(request.case_ref)
+    return case_of(record), record.snapshot_id
+
+
+def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> _Plan:
+    case, snapshot_id = _case(session, request)
+    document_type = registry.get(request.doc_type)
+    engine = request.engine or document_type.default_engine
+    options = {str(k): str(v) for k, v in request.options.items()}
+    found = None
+    made_from = _made_from(backend, case, document_type.id, options, request.as_of, engine)
+    if made_from is not None:
+        variant = document_type.document_key(case, options)
+        found = unchanged(session, case.case_ref, document_type.id, variant, made_from)
+
+    def render() -> list[Made]:
+        rendered = render_document(
+            document_type.id, case, request.as_of, options, engine=request.engine, settings=backend.settings
+        )
+        return [
+            Made(
+                case_ref=case.case_ref,
+                doc_type=rendered.doc_type,
+                pdf=rendered.pdf,
+                input_hash=rendered.input_hash,
+                template_hash=rendered.template_hash,
+                engine=rendered.engine,
+                title=rendered.title,
+                variant=rendered.document_key,
+                engine_versions=rendered.engine_versions,
+                options=rendered.options,
+                as_of=rendered.as_of,
+                case_snapshot_id=snapshot_id,
+                attachments=rendered.attachments,
+                warnings=[str(w) for w in rendered.warnings],
+            )
+        ]
+
+    return _Plan(found.id if found is not None else None, render)
+
+
+def _made_from(
+    backend: Backend, case: Case, doc_type: str, options: dict[str, str], as_of: date, engine: str
+) -> tuple[str, str, str] | None:
+    """(input hash, template hash, engine) as a render would record them, worked out without
+    rendering; None when it cannot be known here (the render then reports why)."""
+    document_type = registry.get(doc_type)
+    if engine not in document_type.templates:
+        return None
+    try:
+        template_hash = get_engine(engine, backend.settings).template_hash(document_type.templates[engine])
+        return input_hash(case, doc_type, options, as_of, engine, template_hash), template_hash, engine
+    except DocgenError:
+        return None
+
+
+def generate_case(
+    backend: Backend,
     case: Case,
     doc_type: str,
-    options: Mapping[str, str],
     as_of: date,
-    engine: str | None,
-    settings: Settings,
-    actor: str,
-) -> StoreResult | None:
-    """The stored version made from exactly these inputs, found without rendering (None if there is none)."""
-    return reuse_unchanged(session, case, registry.get(doc_type).id, options, as_of, engine, settings, actor)
+    who: Principal,
+    options: Mapping[str, str] | None = None,
+    engine: str | None = None,
+) -> Generated:
+    """A paper of a case read from a file (a command, the demo): the case is first held as the
+    service's current content of that case, so that the API and the pages see what the paper was
+    made from, then the paper goes through the corridor like any other."""
+    from docgen.services.cases import hold
+
+    def keep() -> None:
+        with unit_of_work(backend.sessions) as session:
+            hold(session, who, case)
+
+    retrying(keep)
+    return generate(backend, PaperRequest(doc_type, case.case_ref, as_of, who, options or {}, engine))
 
 
-def render(
-    case: Case, doc_type: str, options: Mapping[str, str], as_of: date, engine: str | None, settings: Settings
-) -> Rendered:
-    document_type = registry.get(doc_type)
-    return render_document(
-        document_type.id, case, as_of, options=dict(options), engine=engine, settings=settings
-    )
+# -- the drivers ----------------------------------------------------------------------------------
 
 
-def store_rendered(
-    session: Session, store: ObjectStore, rendered: Rendered, case: Case, actor: str
-) -> StoreResult:
-    return service.store_rendered(session, store, rendered, case, actor)
+def generate(backend: Backend, request: PaperRequest, *, on_stored: OnStored | None = None) -> Generated:
+    """Make (or find unchanged) the paper asked for, in the calling thread."""
+    steps = _corridor(backend, request, on_stored)
+    try:
+        step = next(steps)
+        while True:
+            step = steps.send(_run(backend, step))
+    except StopIteration as done:
+        result: Generated = done.value
+        return result
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Where an async door lets the steps through: ``transactions`` around each transaction,
+    ``renders`` around the render (WeasyPrint's Pango must never render twice at once in a process)."""
+
+    transactions: AbstractAsyncContextManager[Any]
+    renders: AbstractAsyncContextManager[Any]
+
+
+async def generate_async(
+    backend: Backend, request: PaperRequest, gates: Gates, *, on_stored: OnStored | None = None
+) -> Generated:
+    """``generate`` for an event loop: each step in a worker thread, behind its gate."""
+    import anyio
+
+    steps = _corridor(backend, request, on_stored)
+    try:
+        step = next(steps)
+        while True:
+            if isinstance(step, _Render):
+                async with gates.renders:
+                    value = await anyio.to_thread.run_sync(step.work)
+            else:
+                for attempt_no in range(RETRIES):
+                    try:
+                        async with gates.transactions:
+                            value = await anyio.to_thread.run_sync(partial(_transaction, backend, step))
+                        break
+                    except Exception as err:
+                        if not _retryable(err) or attempt_no == RETRIES - 1:
+                            raise
+                    await anyio.sleep(RETRY_BASE_S * 2**attempt_no)
+            step = steps.send(value)
+    except StopIteration as done:
+        result: Generated = done.value
+        return result
+
+
+def _run(backend: Backend, step: _Step) -> Any:
+    if isinstance(step, _Render):
+        return step.work()
+    return retrying(partial(_transaction, backend, step))
+
+
+def _transaction(backend: Backend, step: _Read | _Write) -> Any:
+    if isinstance(step, _Read):
+        with read_transaction(backend.sessions) as session:
+            return step.work(session)
+    with unit_of_work(backend.sessions) as session:
+        return step.work(session)
+
+
+def _retryable(err: BaseException) -> bool:
+    """The retry policy: the database busy (SQLite's one writer), or another request registering
+    the same document's next version first. Anything else is not made better by trying again."""
+    if isinstance(err, OperationalError):
+        text = str(err.orig).lower()
+        return "locked" in text or "busy" in text
+    return isinstance(err, Conflict) and err.code == "concurrent_version"
+
+
+def retrying(work: Callable[[], T]) -> T:
+    """Run ``work`` (one whole transaction) again after a retryable failure, with backoff."""
+    for attempt_no in range(RETRIES):
+        try:
+            return work()
+        except Exception as err:
+            if not _retryable(err) or attempt_no == RETRIES - 1:
+                raise
+        time.sleep(RETRY_BASE_S * 2**attempt_no)
+    raise AssertionError("unreachable")

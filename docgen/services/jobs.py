@@ -1,38 +1,47 @@
 """Batches of generation run as jobs.
 
-A job row holds the request, so a task needs only the job's id. Each item is generated and the
-job's progress advanced in the same transaction: a worker killed mid-job leaves the job at the
-last item that is really stored, and the retry carries on from there. An item that was stored but
-not counted (killed between the object write and the commit) is made again from the same inputs;
-the register's input-hash check then returns the existing version instead of adding one.
+A job row holds the request, so a task needs only the job's id. Each item goes through the
+generation corridor, whose store step advances the job's progress in the same transaction as the
+version it stores: a worker killed mid-job leaves the job at the last item that is really stored,
+and the retry carries on from there. An item that was stored but not counted (killed between the
+object write and the commit) is made again from the same inputs, and the register's input-hash
+check returns the existing version instead of adding one.
+
+One error policy (``generation.attempt``): an item refused for a reason records that reason; an
+item that meets a fault records an ``internal`` error, logged with its traceback; either way the
+next item is made, and a job always ends succeeded, partial or failed.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from docgen.config import Settings
 from docgen.documents import registry
 from docgen.errors import Conflict, DocgenError, InvalidInput, NotFound, Problem, StorageUnavailable
 from docgen.register import unit_of_work
-from docgen.register.models import Job
+from docgen.register.models import Job, Role
+from docgen.register.repositories import cases as cases_repo
+from docgen.register.repositories import jobs as repo
 from docgen.services import generation
-from docgen.services import repository as repo
 from docgen.services.access import can_see_case, require_writer
 from docgen.services.auth import Principal
-from docgen.services.cases import load_unchecked
-from docgen.storage import ObjectStore
+from docgen.services.backend import Backend
+from docgen.services.generation import Generated, ItemError, PaperRequest
+
+log = logging.getLogger(__name__)
 
 #: a job meets these when the store or the database is down; the task retries the whole job
 RETRYABLE: tuple[type[BaseException], ...] = (StorageUnavailable, OperationalError)
 MAX_ITEMS = 5000
+TASK_GENERATE = "docgen.generate"
 
 QUEUED, RUNNING, RETRYING, SUCCEEDED, PARTIAL, FAILED = (
     "queued",
@@ -72,7 +81,7 @@ def submit_generate(
     require_writer(who, "generate documents")
     scoped_key = f"{who.name}:{idempotency_key}" if idempotency_key else None
     if scoped_key is not None:
-        found = repo.job_by_key(session, scoped_key)
+        found = repo.by_key(session, scoped_key)
         if found is not None:
             return found, False
     _check_items(session, who, items)
@@ -93,11 +102,37 @@ def submit_generate(
             repo.add(session, job)
     except IntegrityError:
         # the same key arrived twice at once: the other request's job stands
-        found = repo.job_by_key(session, scoped_key or "")
+        found = repo.by_key(session, scoped_key or "")
         if found is None:
             raise
         return found, False
     return job, True
+
+
+class Queue(Protocol):
+    """Where jobs are sent: the Celery app's ``send_task``, as a door hands it over."""
+
+    def __call__(self, name: str, args: list[Any]) -> Any: ...
+
+
+class QueueUnavailable(DocgenError):
+    def __init__(self, message: str = "the job queue is unavailable; submit the job again later"):
+        super().__init__(message, code="queue_unavailable", status=503, exit_code=8)
+
+
+def enqueue(session: Session, job: Job, send: Queue) -> None:
+    """Commit the job, then queue it: the worker must find the row when the message reaches it.
+    When the queue cannot be reached the job is ended ``failed`` and its idempotency key freed, so
+    that the client's retry with the same key makes a fresh job."""
+    session.commit()
+    try:
+        send(TASK_GENERATE, args=[job.id])
+    except Exception as exc:
+        log.exception("could not queue job %s", job.id)
+        job.status, job.idempotency_key = FAILED, None
+        job.errors = [{"index": None, "code": "queue_unavailable", "message": str(exc), "problems": []}]
+        session.commit()
+        raise QueueUnavailable() from exc
 
 
 def _check_items(session: Session, who: Principal, items: Sequence[Item]) -> None:
@@ -107,7 +142,7 @@ def _check_items(session: Session, who: Principal, items: Sequence[Item]) -> Non
         raise InvalidInput(f"a job takes at most {MAX_ITEMS} items", [Problem("items", "too many")])
     problems: list[Problem] = []
     for n, item in enumerate(items):
-        if repo.get_case(session, item.case_ref) is None or not can_see_case(session, who, item.case_ref):
+        if cases_repo.get(session, item.case_ref) is None or not can_see_case(session, who, item.case_ref):
             problems.append(Problem(f"items[{n}].case_ref", f"no case {item.case_ref!r}", "case_not_found"))
         try:
             registry.get(item.doc_type)
@@ -118,25 +153,25 @@ def _check_items(session: Session, who: Principal, items: Sequence[Item]) -> Non
 
 
 def get_job(session: Session, who: Principal, job_id: str) -> Job:
-    job = repo.get_job(session, job_id)
+    job = repo.get(session, job_id)
     if job is None or (job.created_by != who.name and not who.sees_every_case):
         raise NotFound(f"no job {job_id!r}", code="job_not_found")
     return job
 
 
 def run_generate_job(
-    factory: sessionmaker[Session],
-    store: ObjectStore,
-    settings: Settings,
+    backend: Backend,
     job_id: str,
     *,
     before_item: Callable[[int], None] | None = None,
 ) -> str | None:
     """Work through a job from where it stands; returns the final status (None: no such job).
 
-    Raises a RETRYABLE error when storage or the database is unreachable."""
-    with unit_of_work(factory) as session:
-        job = repo.get_job(session, job_id)
+    Raises a RETRYABLE error when storage or the database is unreachable; anything else that
+    goes wrong outside an item ends the job ``failed`` with an ``internal`` error, never leaves
+    it running."""
+    with unit_of_work(backend.sessions) as session:
+        job = repo.get(session, job_id)
         if job is None:
             return None
         if job.status in FINISHED:
@@ -144,81 +179,87 @@ def run_generate_job(
         job.status = RUNNING
         request = dict(job.request or {})
         start, actor = job.progress, job.created_by
-    items = [
-        Item(i["case_ref"], i["doc_type"], i.get("options") or {}, i.get("engine")) for i in request["items"]
-    ]
-    as_of = date.fromisoformat(request["as_of"])
-
-    for n in range(start, len(items)):
-        if before_item is not None:
-            before_item(n)
-        _run_item(factory, store, settings, job_id, n, items[n], as_of, actor)
-
-    with unit_of_work(factory) as session:
-        job = _locked_job(session, job_id)
-        failed = len(job.errors)
-        job.status = SUCCEEDED if failed == 0 else FAILED if failed == job.total else PARTIAL
-        return job.status
-
-
-def _run_item(
-    factory: sessionmaker[Session],
-    store: ObjectStore,
-    settings: Settings,
-    job_id: str,
-    n: int,
-    item: Item,
-    as_of: date,
-    actor: str,
-) -> None:
     try:
-        with unit_of_work(factory) as session:
-            case = load_unchecked(session, item.case_ref)
-            found = generation.existing(
-                session, case, item.doc_type, item.options, as_of, item.engine, settings, actor
-            )
-        if found is None:
-            rendered = generation.render(case, item.doc_type, item.options, as_of, item.engine, settings)
-        with unit_of_work(factory) as session:
-            result = found or generation.store_rendered(session, store, rendered, case, actor)
+        items = [
+            Item(i["case_ref"], i["doc_type"], i.get("options") or {}, i.get("engine"))
+            for i in request["items"]
+        ]
+        as_of = date.fromisoformat(request["as_of"])
+        # the request was checked against its maker when it was submitted
+        who = Principal(actor, Role.officer)
+        for n in range(start, len(items)):
+            if before_item is not None:
+                before_item(n)
+            _run_item(backend, job_id, n, items[n], as_of, who)
+        with unit_of_work(backend.sessions) as session:
             job = _locked_job(session, job_id)
-            job.result = {
-                "items": [
-                    *job.result.get("items", []),
-                    {"index": n, **result.as_dict(), "case_ref": item.case_ref},
-                ]
-            }
-            job.progress = n + 1
-        return
+            failed = len(job.errors)
+            job.status = SUCCEEDED if failed == 0 else FAILED if failed == job.total else PARTIAL
+            return job.status
     except RETRYABLE:
         raise
-    except DocgenError as err:
-        error: dict[str, Any] = {
-            "index": n,
-            "case_ref": item.case_ref,
-            "doc_type": item.doc_type,
-            "code": err.code,
-            "message": err.message,
-            "problems": [p.as_dict() for p in err.problems],
-        }
-    with unit_of_work(factory) as session:
+    except Exception:
+        log.exception("job %s stopped by an unexpected error", job_id)
+        _end_failed(backend.sessions, job_id, ItemError("internal", generation.INTERNAL_ERROR))
+        return FAILED
+
+
+def _run_item(backend: Backend, job_id: str, n: int, item: Item, as_of: date, who: Principal) -> None:
+    request = PaperRequest(
+        item.doc_type, item.case_ref, as_of, who, item.options, item.engine, access_checked=True
+    )
+
+    def advance(session: Session, made: Generated) -> None:
         job = _locked_job(session, job_id)
-        job.errors = [*job.errors, error]
+        entry = {"index": n, **made.as_dict(), "case_ref": item.case_ref}
+        job.result = {"items": [*job.result.get("items", []), entry]}
         job.progress = n + 1
+
+    outcome = generation.attempt(
+        lambda: generation.generate(backend, request, on_stored=advance),
+        f"job {job_id} item {n} ({item.doc_type} for {item.case_ref})",
+        reraise=RETRYABLE,
+    )
+    if isinstance(outcome, ItemError):
+        error = {"index": n, "case_ref": item.case_ref, "doc_type": item.doc_type, **outcome.as_dict()}
+
+        def record(session: Session) -> None:
+            job = _locked_job(session, job_id)
+            job.errors = [*job.errors, error]
+            job.progress = n + 1
+
+        generation.retrying(lambda: _in_transaction(backend, record))
+
+
+def _in_transaction(backend: Backend, work: Callable[[Session], None]) -> None:
+    with unit_of_work(backend.sessions) as session:
+        work(session)
 
 
 def _locked_job(session: Session, job_id: str) -> Job:
-    job = repo.get_job(session, job_id)
+    job = repo.get(session, job_id)
     if job is None:
         raise Conflict(f"job {job_id} disappeared while it ran", code="job_missing")
     return job
 
 
-def note_retry(factory: sessionmaker[Session], job_id: str, reason: str, attempt: int) -> None:
+def _end_failed(sessions: sessionmaker[Session], job_id: str, error: ItemError) -> None:
+    """Best effort: the job ends ``failed`` with the error, unless it finished meanwhile."""
+    try:
+        with unit_of_work(sessions) as session:
+            job = repo.get(session, job_id)
+            if job is not None and job.status not in FINISHED:
+                job.status = FAILED
+                job.errors = [*job.errors, {"index": None, **error.as_dict()}]
+    except Exception:
+        log.exception("job %s could not be marked failed", job_id)
+
+
+def note_retry(sessions: sessionmaker[Session], job_id: str, reason: str, attempt: int) -> None:
     """Best effort: the database may be the thing that is down."""
     try:
-        with unit_of_work(factory) as session:
-            job = repo.get_job(session, job_id)
+        with unit_of_work(sessions) as session:
+            job = repo.get(session, job_id)
             if job is not None and job.status not in FINISHED:
                 job.status = RETRYING
                 job.result = {**job.result, "retries": attempt, "last_retry_reason": reason}
@@ -226,9 +267,5 @@ def note_retry(factory: sessionmaker[Session], job_id: str, reason: str, attempt
         return
 
 
-def give_up(factory: sessionmaker[Session], job_id: str, reason: str) -> None:
-    with unit_of_work(factory) as session:
-        job = repo.get_job(session, job_id)
-        if job is not None and job.status not in FINISHED:
-            job.status = FAILED
-            job.errors = [*job.errors, {"index": None, "code": "gave_up", "message": reason, "problems": []}]
+def give_up(sessions: sessionmaker[Session], job_id: str, reason: str) -> None:
+    _end_failed(sessions, job_id, ItemError("gave_up", reason))

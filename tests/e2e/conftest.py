@@ -59,15 +59,15 @@ def _seed(settings: Settings) -> None:
     """Three cases, one shared with the partner's organisation; two write-off reports, one within
     the manager's 5,000 limit (Kingston, £2,027.50) and one above it (Bromley, £6,920); and a debt
     panel briefing for Kingston."""
-    from docgen.register import open_register, unit_of_work
+    from docgen.register import unit_of_work
     from docgen.register.models import Role
     from docgen.services import cases, generation, sharing
     from docgen.services.auth import Principal
-    from docgen.storage import make_store
+    from docgen.services.backend import Backend
 
     officer = Principal("olivia.officer", Role.officer)
-    store = make_store(settings)
-    factory = open_register(settings)
+    backend = Backend.open(settings)
+    factory = backend.sessions
     made = []
     with unit_of_work(factory) as session:
         for name in (
@@ -82,9 +82,8 @@ def _seed(settings: Settings) -> None:
     papers = [(case, "write_off_report", options) for case in made[:2]]
     papers.append((made[1], "panel_briefing", {}))
     for case, doc_type, opts in papers:
-        rendered = generation.render(case, doc_type, opts, date.today(), None, settings)
-        with unit_of_work(factory) as session:
-            generation.store_rendered(session, store, rendered, case, officer.name)
+        request = generation.PaperRequest(doc_type, case.case_ref, date.today(), officer, opts)
+        generation.generate(backend, request)
 
 
 @pytest.fixture(scope="session")

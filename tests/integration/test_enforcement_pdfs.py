@@ -271,23 +271,24 @@ def test_certificate_exhibits_the_issued_demand_from_the_register(
 ) -> None:
     from docgen.documents.insolvency import certificate_from_register
     from docgen.register import open_register, unit_of_work
-    from docgen.register.service import generate, issue
+    from docgen.register.models import Role
+    from docgen.register.versions import issue
+    from docgen.services.auth import Principal
+    from docgen.services.backend import Backend
+    from docgen.services.generation import generate_case
     from docgen.storage import make_store
 
     # GIVEN a demand dated 31 March, stored and issued, and served the next day
     case = sample_case(CTX, served("2025-04-01"))
     factory, store = open_register(settings), make_store(settings)
+    stored = generate_case(
+        Backend(settings, factory, store),
+        case,
+        "statutory_demand_individual",
+        date(2025, 3, 31),
+        Principal("officer", Role.officer),
+    )
     with unit_of_work(factory) as session:
-        stored = generate(
-            session,
-            store,
-            case,
-            "statutory_demand_individual",
-            {},
-            "officer",
-            date(2025, 3, 31),
-            settings=settings,
-        )
         issue(session, store, stored.version.document_id, stored.version.number, "officer")
     demand = render("statutory_demand_individual", case, settings, as_of=date(2025, 3, 31))
     # WHEN the certificate is made from the register

@@ -12,10 +12,11 @@ from pypdf import PdfReader
 
 from docgen.cli import main
 from docgen.config import PROJECT_ROOT, Settings, get_settings
-from docgen.demo import DEMO_AS_OF, demo_cases, run_demo
+from docgen.demo import DEMO_AS_OF, demo_cases
 from docgen.documents import registry
 from docgen.errors import NotFound
 from docgen.register.verify import verify
+from docgen.services.demo import run_demo
 
 CASE = PROJECT_ROOT / "docgen" / "demo" / "kingston-sundry-individual.json"
 DOC_TYPE = "letter_before_claim"

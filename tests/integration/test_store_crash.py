@@ -14,10 +14,10 @@ from pathlib import Path
 
 from docgen.config import PROJECT_ROOT
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as repo
 from docgen.register.models import Document
-from docgen.register.service import store_version
+from docgen.register.repositories import documents
 from docgen.register.verify import verify_store
+from docgen.register.versions import Made, store_version
 from tests.fixtures.storage import Backend, sample_pdf
 
 WORKER = textwrap.dedent(
@@ -26,7 +26,7 @@ WORKER = textwrap.dedent(
     from pathlib import Path
     from docgen.config import Settings
     from docgen.register import open_register, unit_of_work
-    from docgen.register.service import store_version
+    from docgen.register.versions import Made, store_version
     from docgen.storage import make_store
 
     marker = Path(sys.argv[1])
@@ -39,8 +39,9 @@ WORKER = textwrap.dedent(
         time.sleep(120)
 
     with unit_of_work(factory) as session:
-        store_version(session, store, case_ref="CRASH/1", doc_type="n1", pdf=pdf, input_hash="c" * 64,
-                      actor="worker", after_object_write=pause)
+        made = Made(case_ref="CRASH/1", doc_type="n1", pdf=pdf, input_hash="c" * 64, template_hash="t" * 64,
+                    engine="html")
+        store_version(session, store, made, "worker", after_object_write=pause)
     """
 )
 
@@ -80,7 +81,7 @@ def test_sigkill_between_object_write_and_commit(backend: Backend, tmp_path: Pat
 
     # nothing visible: no document, no version
     with unit_of_work(factory) as session:
-        assert repo.versions_for_case(session, "CRASH/1") == []
+        assert documents.versions_for_case(session, "CRASH/1") == []
         assert session.query(Document).count() == 0
         report = verify_store(session, backend.store, remove_orphans=True, orphan_age=timedelta(0))
     assert report.ok
@@ -89,15 +90,15 @@ def test_sigkill_between_object_write_and_commit(backend: Backend, tmp_path: Pat
 
     # nothing lost: the retry stores and registers version 1
     with unit_of_work(factory) as session:
-        result = store_version(
-            session,
-            backend.store,
+        made = Made(
             case_ref="CRASH/1",
             doc_type="n1",
             pdf=pdf_file.read_bytes(),
             input_hash="c" * 64,
-            actor="retry",
+            template_hash="t" * 64,
+            engine="html",
         )
+        result = store_version(session, backend.store, made, "retry")
     assert result.created and result.version.number == 1
     with unit_of_work(factory) as session:
         final = verify_store(session, backend.store)

@@ -16,10 +16,18 @@ from docgen.config import PROJECT_ROOT
 from docgen.domain.case import Case, load_case
 from docgen.errors import Conflict
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as repo
 from docgen.register.models import AuditEvent, CaseSnapshot, Version
-from docgen.register.service import ChecksumMismatch, delete_draft, fetch, issue, store_upload, store_version
+from docgen.register.repositories import audit, cases, documents
 from docgen.register.verify import verify_store
+from docgen.register.versions import (
+    ChecksumMismatch,
+    Made,
+    delete_draft,
+    fetch,
+    issue,
+    store_upload,
+    store_version,
+)
 from docgen.storage import document_key
 from tests.fixtures.storage import Backend, sample_pdf
 
@@ -39,9 +47,8 @@ def factory(backend: Backend) -> sessionmaker[Session]:
 
 def _store(backend: Backend, factory: sessionmaker[Session], case: Case, label: str, input_hash: str):
     with unit_of_work(factory) as session:
-        return store_version(
-            session,
-            backend.store,
+        snapshot = cases.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
+        made = Made(
             case_ref=case.case_ref,
             doc_type="letter_of_claim",
             title="Letter of claim",
@@ -52,10 +59,10 @@ def _store(backend: Backend, factory: sessionmaker[Session], case: Case, label: 
             engine_versions={"weasyprint": "test"},
             options={"tone": "firm"},
             as_of=AS_OF,
-            case=case,
+            case_snapshot_id=snapshot.id,
             attachments={"docx": b"PK fake docx " + label.encode()},
-            actor="a.crowther",
         )
+        return store_version(session, backend.store, made, actor="a.crowther")
 
 
 def test_a_stored_version_is_registered_with_its_provenance(
@@ -82,7 +89,7 @@ def test_a_stored_version_is_registered_with_its_provenance(
         assert Case.model_validate_json(snapshot.canonical_json) == case
         docx = version.attachments["docx"]
         assert backend.store.get(docx["key"], docx["version_id"]) == b"PK fake docx v1"
-        actions = [e.action for e in repo.audit_events(session, subject=f"document:{version.document_id}/v1")]
+        actions = [e.action for e in audit.events(session, subject=f"document:{version.document_id}/v1")]
         assert actions == ["generate", "download"]
 
 
@@ -96,7 +103,7 @@ def test_the_same_inputs_return_the_existing_version_and_store_nothing(
     assert again.version.id == first.version.id
     assert len(backend.store.list_versions(first.version.storage_key)) == 1
     with unit_of_work(factory) as session:
-        reused = repo.audit_events(session, action="generate")[-1]
+        reused = audit.events(session, action="generate")[-1]
         assert reused.detail["reused"] is True
 
 
@@ -135,19 +142,19 @@ def test_an_issued_version_is_locked_and_refuses_every_change(
     with pytest.raises(Conflict), unit_of_work(factory) as session:
         delete_draft(session, backend.store, stored.document_id, 1, actor="x")
     with pytest.raises(Conflict, match="issued"), unit_of_work(factory) as session:
-        row = repo.get_version(session, stored.document_id, 1)
+        row = documents.get_version(session, stored.document_id, 1)
         assert row is not None
         row.sha256 = "0" * 64
         session.flush()
     with pytest.raises(Conflict, match="issued"), unit_of_work(factory) as session:
-        row = repo.get_version(session, stored.document_id, 1)
+        row = documents.get_version(session, stored.document_id, 1)
         session.delete(row)
         session.flush()
 
     # a changed input is a new draft; the issued version stays issued and unchanged
     later = _store(backend, factory, case, "v2", "b" * 64).version
     with unit_of_work(factory) as session:
-        versions = repo.versions_for_case(session, case.case_ref)
+        versions = documents.versions_for_case(session, case.case_ref)
         assert [(v.number, v.status) for v in versions] == [(1, "issued"), (2, "draft")]
         _, data = fetch(session, backend.store, stored.document_id, 1, actor="x")
         assert data == sample_pdf("v1")
@@ -171,7 +178,7 @@ def test_a_draft_can_be_deleted_with_its_objects(
         delete_draft(session, backend.store, draft.document_id, 1, actor="x")
     assert backend.store.list_versions(draft.storage_key) == []
     with unit_of_work(factory) as session:
-        assert repo.versions_for_case(session, case.case_ref) == []
+        assert documents.versions_for_case(session, case.case_ref) == []
         report = verify_store(session, backend.store)
     assert report.ok and report.orphans == []
 
@@ -255,7 +262,7 @@ def test_opening_the_register_again_keeps_what_it_holds(
     reopened = open_register(backend.settings)
     with unit_of_work(reopened) as session:
         assert session.scalar(select(func.count()).select_from(Version)) == 1
-        assert repo.get_version(session, stored.document_id, 1) is not None
+        assert documents.get_version(session, stored.document_id, 1) is not None
 
 
 def test_concurrent_writers_of_one_document_never_share_a_number(
@@ -276,7 +283,7 @@ def test_concurrent_writers_of_one_document_never_share_a_number(
     assert numbers == list(range(1, len(numbers) + 1))
     assert all(o == "concurrent_version" for o in outcomes if isinstance(o, str))
     with unit_of_work(factory) as session:
-        listed = repo.versions_for_case(session, case.case_ref)
+        listed = documents.versions_for_case(session, case.case_ref)
         assert [v.number for v in listed] == numbers
         assert [v.status for v in listed] == ["superseded"] * (len(numbers) - 1) + ["draft"]
         report = verify_store(session, backend.store)

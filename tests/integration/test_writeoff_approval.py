@@ -10,11 +10,12 @@ import pytest
 from docgen.config import Settings
 from docgen.errors import Forbidden
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as register_repo
-from docgen.register.models import User
-from docgen.register.service import generate
+from docgen.register.models import Role, User
+from docgen.register.repositories import audit
 from docgen.services import approvals
-from docgen.services.auth import principal_of
+from docgen.services.auth import Principal, principal_of
+from docgen.services.backend import Backend
+from docgen.services.generation import generate_case
 from docgen.storage import make_store
 from tests.unit.documents.test_writeoff import make_case
 
@@ -32,19 +33,17 @@ def test_only_a_manager_whose_limit_covers_the_amount_can_decide(settings: Setti
         [("2024-01-10", "2650.00", "530.00"), ("2024-04-04", "2650.00", "530.00")],
         adjustments=[{"date": "2024-04-20", "amount": "-150.00", "reason": "credit"}],
     )
+    result = generate_case(
+        Backend(settings, factory, store),
+        case,
+        "write_off_report",
+        AS_OF,
+        Principal("officer1", Role.officer),
+        {"reason": "uneconomic", "evidence": "untraceable", "policy": "district_example"},
+    )
+    document_id, number = result.version.document_id, result.version.number
+    assert "docx" in result.version.attachments  # the editable DOCX is stored beside the PDF
     with unit_of_work(factory) as session:
-        result = generate(
-            session,
-            store,
-            case,
-            "write_off_report",
-            {"reason": "uneconomic", "evidence": "untraceable", "policy": "district_example"},
-            "officer1",
-            AS_OF,
-            settings=settings,
-        )
-        document_id, number = result.version.document_id, result.version.number
-        assert "docx" in result.version.attachments  # the editable DOCX is stored beside the PDF
         users = {
             u.name: u
             for u in (
@@ -68,5 +67,5 @@ def test_only_a_manager_whose_limit_covers_the_amount_can_decide(settings: Setti
         rows = approvals.list_for(session, document_id, number)
         assert [(a.status, a.actor, a.note) for a in rows] == [("approved", "cfo", "evidence seen")]
         assert rows[0].at is not None
-        events = register_repo.audit_events(session, action="approval")
+        events = audit.events(session, action="approval")
         assert events and events[-1].actor == "cfo" and events[-1].detail["amount"] == "6210.00"

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from docgen.demo import DEMO_AS_OF
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as register_repo
+from docgen.register.repositories import audit
 from tests.fixtures.api import Service, demo_case, unique_ref
 
 pytestmark = [pytest.mark.redis]
@@ -133,7 +133,7 @@ def test_generate_download_with_etag_and_issue(service: Service) -> None:
 
     with unit_of_work(open_register(service.settings)) as session:
         subject = f"document:{version['document_id']}/v1"
-        events = register_repo.audit_events(session, subject=subject)
+        events = audit.events(session, subject=subject)
     actions = [e.action for e in events]
     assert actions.count("download") == 1 and "issue" in actions
     # the repeat was answered from the register: recorded as a reuse, nothing rendered or stored

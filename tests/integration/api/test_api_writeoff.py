@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as register_repo
+from docgen.register.repositories import audit
 from tests.fixtures.api import Service, demo_case, unique_ref
 
 pytestmark = [pytest.mark.redis, pytest.mark.libreoffice]
@@ -61,7 +61,7 @@ def test_a_manager_approves_within_their_limit_and_not_above_it(service: Service
     listed = service.client.get(f"{V1}/documents/{doc}/versions/1/approvals", headers=officer).json()
     assert [(a["status"], a["note"]) for a in listed] == [("approved", "evidence seen")]
     with unit_of_work(open_register(service.settings)) as session:
-        [event] = register_repo.audit_events(session, subject=f"document:{doc}/v1", action="approval")
+        [event] = audit.events(session, subject=f"document:{doc}/v1", action="approval")
     assert event.actor == "mina.manager" and event.detail["amount"] == "2027.50"
 
 

@@ -17,8 +17,8 @@ from docgen.cli import main
 from docgen.config import Settings, get_settings
 from docgen.errors import InvalidInput, NotFound
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as repo
-from docgen.register.service import fetch
+from docgen.register.repositories import documents
+from docgen.register.versions import fetch
 from docgen.storage import make_store
 from tests.fixtures.bulk_cases import CLAIM_AS_OF, CaseFactory
 
@@ -126,7 +126,7 @@ def test_run_stores_registers_lists_and_zips(
             session, make_store(settings), row["document_id"], int(row["version"]), "test"
         )
         assert stored == n1 and version.status == "draft"
-        assert len(repo.versions_for_case(session, company.case_ref)) == 3
+        assert len(documents.versions_for_case(session, company.case_ref)) == 3
 
 
 def test_rerun_stores_nothing_new_and_gives_identical_outputs(
@@ -154,7 +154,7 @@ def test_two_worker_processes_share_the_register(make_case: CaseFactory, setting
     assert [i.case_ref for i in result.items][::2] == [c.case_ref for c in cases]  # in case order
     assert len(result.peak_rss_mb) == 2 and all(0 < mb < 400 for mb in result.peak_rss_mb.values())
     with unit_of_work(open_register(settings)) as session:
-        assert sum(len(repo.versions_for_case(session, c.case_ref)) for c in cases) == 8
+        assert sum(len(documents.versions_for_case(session, c.case_ref)) for c in cases) == 8
 
 
 def test_cli_bulk_from_a_folder_exit_status_and_outputs(

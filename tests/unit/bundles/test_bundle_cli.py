@@ -14,7 +14,7 @@ from docgen.bundles.spec import load_spec
 from docgen.cli import main
 from docgen.config import get_settings
 from docgen.errors import InvalidInput
-from docgen.register import service
+from docgen.register import versions as service
 from docgen.register.db import open_register, unit_of_work
 from docgen.storage import make_store
 from tests.fixtures.pdfs import make_pdf, stamps
@@ -88,15 +88,15 @@ def test_cli_stores_the_bundle_as_a_version_built_from_stored_versions(
         # GIVEN a stored letter version and a file beside the spec
         store = make_store(settings)
         with unit_of_work(open_register(settings)) as session:
-            letter = service.store_version(
-                session,
-                store,
+            made = service.Made(
                 case_ref="CASE-1",
                 doc_type="letter_before_claim",
                 pdf=make_pdf(2, label="letter"),
                 input_hash="x" * 64,
-                actor="test",
-            ).version
+                template_hash="t" * 64,
+                engine="html",
+            )
+            letter = service.store_version(session, store, made, "test").version
         (tmp_path / "photo.pdf").write_bytes(make_pdf(1, label="photo"))
         spec = _write_spec(
             tmp_path,

@@ -5,9 +5,9 @@ from sqlalchemy import inspect, select, text
 
 from docgen.config import Settings
 from docgen.register import open_register, unit_of_work
-from docgen.register import repository as repo
 from docgen.register.models import AuditEvent, Base
-from docgen.register.service import document_id_for
+from docgen.register.repositories import audit, documents
+from docgen.register.versions import document_id_for
 
 TABLES = {
     "case_snapshots", "documents", "versions", "audit_events",
@@ -48,9 +48,9 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(settings: Settings) -> None:
 def test_the_unit_of_work_commits_on_success_and_rolls_back_on_error(settings: Settings) -> None:
     factory = open_register(settings)
     with unit_of_work(factory) as session:
-        repo.add_audit(session, "a", "kept", "s", {})
+        audit.add(session, "a", "kept", "s", {})
     with pytest.raises(RuntimeError), unit_of_work(factory) as session:
-        repo.add_audit(session, "a", "dropped", "s", {})
+        audit.add(session, "a", "dropped", "s", {})
         raise RuntimeError("boom")
 
     with unit_of_work(factory) as session:
@@ -70,7 +70,7 @@ def test_a_version_row_cannot_point_at_a_missing_document(settings: Settings) ->
 
     factory = open_register(settings)
     with pytest.raises(IntegrityError), unit_of_work(factory) as session:
-        repo.add_version(
+        documents.add_version(
             session, document_id="nope", number=1, sha256="0" * 64, size=1, storage_key="k/x",
             storage_version_id="1", input_hash="0" * 64, created_by="x",
         )  # fmt: skip
@@ -80,14 +80,14 @@ def test_a_read_only_session_reads_while_another_writer_holds_the_lock(settings:
     import threading
     import time
 
-    from docgen.register.db import read_only_session
+    from docgen.register.db import read_transaction
 
     factory = open_register(settings)
     holding, release = threading.Event(), threading.Event()
 
     def writer() -> None:
         with unit_of_work(factory) as session:
-            repo.add_audit(session, "w", "held", "s", {})
+            audit.add(session, "w", "held", "s", {})
             holding.set()
             release.wait(30)
 
@@ -96,12 +96,11 @@ def test_a_read_only_session_reads_while_another_writer_holds_the_lock(settings:
     try:
         assert holding.wait(10)
         started = time.monotonic()
-        with unit_of_work(factory) as session, read_only_session(session) as probe:
-            assert probe is not session
+        with read_transaction(factory) as probe:
             assert probe.scalars(select(AuditEvent.action)).all() == []  # the writer has not committed
         assert time.monotonic() - started < 2
     finally:
         release.set()
         thread.join(30)
-    with unit_of_work(factory) as session, read_only_session(session) as probe:
+    with read_transaction(factory) as probe:
         assert probe.scalars(select(AuditEvent.action)).all() == ["held"]

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from docgen.errors import Conflict, DocgenError, NotFound
-from docgen.register import repository as repo
-from docgen.register.db import read_only_session
+from docgen.errors import Conflict, NotFound
 from docgen.register.models import Document, Upload, Version, VersionStatus
+from docgen.register.repositories import audit, cases, documents
 from docgen.storage import ObjectStore, StoredObject, document_key, upload_key
-
-if TYPE_CHECKING:
-    from docgen.config import Settings
-    from docgen.documents.base import DocumentType, Options
-    from docgen.domain.case import Case
-    from docgen.render.pipeline import Rendered
 
 #: called after the objects are written and before the row is added (tests use it to die there)
 AfterWrite = Callable[[StoredObject], None]
@@ -61,52 +54,85 @@ def document_id_for(case_ref: str, doc_type: str, variant: str = "") -> str:
 
 
 def _ensure_document(session: Session, case_ref: str, doc_type: str, variant: str, title: str) -> Document:
-    found = repo.find_document(session, case_ref, doc_type, variant)
+    found = documents.find(session, case_ref, doc_type, variant)
     if found is not None:
         return found
     document_id = document_id_for(case_ref, doc_type, variant)
     try:
-        return repo.add_document(session, document_id, case_ref, doc_type, variant, title)
+        return documents.add(session, document_id, case_ref, doc_type, variant, title)
     except IntegrityError as err:
         raise _concurrent(document_id) from err
+
+
+@dataclass(frozen=True)
+class Made:
+    """A paper made and ready to keep: the bytes and everything that says what made them."""
+
+    case_ref: str  # a case reference, or a namespace for papers that are not one case's
+    doc_type: str
+    pdf: bytes
+    input_hash: str
+    #: sha256 of the template(s) the paper was rendered from: always known, never empty
+    template_hash: str
+    engine: str
+    title: str = ""
+    variant: str = ""
+    engine_versions: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    as_of: date | None = None
+    #: the register's snapshot of the case the paper was made from (None for papers over several)
+    case_snapshot_id: int | None = None
+    attachments: Mapping[str, bytes] = field(default_factory=dict)
+    warnings: Sequence[Any] = ()
+    #: the decisive figures the paper prints (balance, claim amount, interest, fees, total), as text
+    figures: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.template_hash:
+            raise ValueError(f"{self.doc_type}: a version needs the hash of the template that made it")
+        if not self.input_hash:
+            raise ValueError(f"{self.doc_type}: a version needs its input hash")
+
+
+def unchanged(
+    session: Session, case_ref: str, doc_type: str, variant: str, made_from: tuple[str, str, str]
+) -> Version | None:
+    """The newest version of this document when it was made from the same (input hash, template
+    hash, engine), else None."""
+    document = documents.find(session, case_ref, doc_type, variant)
+    latest = documents.latest_version(session, document.id) if document is not None else None
+    if latest is not None and (latest.input_hash, latest.template_hash, latest.engine) == made_from:
+        return latest
+    return None
+
+
+def note_reuse(session: Session, version: Version, actor: str) -> StoreResult:
+    """Record that a request was answered with an existing version."""
+    audit.add(session, actor, "generate", _subject(version), {"reused": True, "sha256": version.sha256})
+    return StoreResult(version, created=False)
 
 
 def store_version(
     session: Session,
     store: ObjectStore,
-    *,
-    case_ref: str,
-    doc_type: str,
-    pdf: bytes,
-    input_hash: str,
+    made: Made,
     actor: str,
-    title: str = "",
-    variant: str = "",
-    template_hash: str = "",
-    engine: str = "",
-    engine_versions: Mapping[str, str] | None = None,
-    options: Mapping[str, Any] | None = None,
-    as_of: date | None = None,
-    case: Case | None = None,
-    attachments: Mapping[str, bytes] | None = None,
-    warnings: Sequence[Any] = (),
+    *,
     after_object_write: AfterWrite | None = None,
 ) -> StoreResult:
     """Register already-made PDF bytes as the next version of a document.
 
     The same inputs (input hash, template hash, engine) as the newest version return that version
     and store nothing; anything else becomes version n+1 and earlier drafts become superseded."""
-    document = _ensure_document(session, case_ref, doc_type, variant, title)
-    latest = repo.latest_version(session, document.id)
+    case_ref, doc_type = made.case_ref, made.doc_type
+    document = _ensure_document(session, case_ref, doc_type, made.variant, made.title)
+    latest = documents.latest_version(session, document.id)
     if latest is not None and (latest.input_hash, latest.template_hash, latest.engine) == (
-        input_hash,
-        template_hash,
-        engine,
+        made.input_hash,
+        made.template_hash,
+        made.engine,
     ):
-        repo.add_audit(
-            session, actor, "generate", _subject(latest), {"reused": True, "sha256": latest.sha256}
-        )
-        return StoreResult(latest, created=False)
+        return note_reuse(session, latest, actor)
 
     number = latest.number + 1 if latest else 1
     document_id = document.id  # kept: a failed flush expires the row, and reading it again would fail
@@ -114,23 +140,20 @@ def store_version(
         "document-id": document.id,
         "version": str(number),
         "doc-type": doc_type,
-        "input-hash": input_hash,
+        "input-hash": made.input_hash,
     }
-    stored = store.put(document_key(case_ref, doc_type, document.id, "pdf"), pdf, base_meta)
+    stored = store.put(document_key(case_ref, doc_type, document.id, "pdf"), made.pdf, base_meta)
     stored_attachments = {
         ext: _attachment_record(
             store.put(document_key(case_ref, doc_type, document.id, ext), body, base_meta)
         )
-        for ext, body in sorted((attachments or {}).items())
+        for ext, body in sorted(made.attachments.items())
     }
     if after_object_write is not None:
         after_object_write(stored)
 
-    snapshot_id = None
-    if case is not None:
-        snapshot_id = repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash()).id
     try:
-        version = repo.add_version(
+        version = documents.add_version(
             session,
             document_id=document.id,
             number=number,
@@ -138,22 +161,22 @@ def store_version(
             size=stored.size,
             storage_key=stored.key,
             storage_version_id=stored.version_id,
-            input_hash=input_hash,
-            template_hash=template_hash,
-            engine=engine,
-            engine_versions=dict(engine_versions or {}),
-            case_snapshot_id=snapshot_id,
-            options={k: str(v) for k, v in (options or {}).items()},
-            as_of=as_of,
+            input_hash=made.input_hash,
+            template_hash=made.template_hash,
+            engine=made.engine,
+            engine_versions=dict(made.engine_versions),
+            case_snapshot_id=made.case_snapshot_id,
+            options={k: str(v) for k, v in made.options.items()},
+            as_of=made.as_of,
             created_by=actor,
             status=VersionStatus.draft.value,
             attachments=stored_attachments,
-            warnings=[str(w) for w in warnings],
+            warnings=[str(w) for w in made.warnings],
         )
     except IntegrityError as err:
         raise _concurrent(document_id) from err
-    repo.supersede_drafts(session, document.id, below=number)
-    repo.add_audit(
+    documents.supersede_drafts(session, document.id, below=number)
+    audit.add(
         session,
         actor,
         "generate",
@@ -163,130 +186,8 @@ def store_version(
     return StoreResult(version, created=True)
 
 
-def generate(
-    session: Session,
-    store: ObjectStore,
-    case: Case,
-    doc_type: str,
-    options: Options | None,
-    actor: str,
-    as_of: date,
-    engine: str | None = None,
-    *,
-    settings: Settings | None = None,
-    after_object_write: AfterWrite | None = None,
-) -> StoreResult:
-    """Render a document, store it and add it to the register, in that order.
-
-    When the register already holds a version made from exactly these inputs, nothing is rendered
-    or stored and that version is returned."""
-    from docgen.documents import registry
-    from docgen.render.pipeline import render_document
-
-    document_type = registry.get(doc_type)
-    opts = {k: str(v) for k, v in (options or {}).items()}
-    reused = reuse_unchanged(session, case, doc_type, opts, as_of, engine, settings, actor)
-    if reused is not None:
-        return reused
-
-    rendered = render_document(document_type.id, case, as_of, options=opts, engine=engine, settings=settings)
-    return store_rendered(session, store, rendered, case, actor, after_object_write=after_object_write)
-
-
-def store_rendered(
-    session: Session,
-    store: ObjectStore,
-    rendered: Rendered,
-    case: Case,
-    actor: str,
-    *,
-    after_object_write: AfterWrite | None = None,
-) -> StoreResult:
-    """Store a rendered document as the next version of its document (or return the version
-    already made from the same inputs)."""
-    return store_version(
-        session,
-        store,
-        case_ref=case.case_ref,
-        doc_type=rendered.doc_type,
-        title=rendered.title,
-        variant=rendered.document_key,
-        pdf=rendered.pdf,
-        input_hash=rendered.input_hash,
-        template_hash=rendered.template_hash,
-        engine=rendered.engine,
-        engine_versions=rendered.engine_versions,
-        options=rendered.options,
-        as_of=rendered.as_of,
-        case=case,
-        attachments=rendered.attachments,
-        warnings=[str(w) for w in rendered.warnings],
-        actor=actor,
-        after_object_write=after_object_write,
-    )
-
-
-def reuse_unchanged(
-    session: Session,
-    case: Case,
-    doc_type: str,
-    options: Options,
-    as_of: date,
-    engine: str | None,
-    settings: Settings | None,
-    actor: str,
-) -> StoreResult | None:
-    """The existing version, with an audit event, when these inputs were stored before: the
-    generation then renders nothing."""
-    from docgen.documents import registry
-
-    opts = {k: str(v) for k, v in options.items()}
-    unchanged = _unchanged_version(session, registry.get(doc_type), case, as_of, opts, engine, settings)
-    if unchanged is None:
-        return None
-    repo.add_audit(
-        session, actor, "generate", _subject(unchanged), {"reused": True, "sha256": unchanged.sha256}
-    )
-    return StoreResult(unchanged, created=False)
-
-
-def _unchanged_version(
-    session: Session,
-    document_type: DocumentType,
-    case: Case,
-    as_of: date,
-    options: dict[str, str],
-    engine: str | None,
-    settings: Settings | None,
-) -> Version | None:
-    """The newest version if it was made from these very inputs, found without rendering: the
-    input hash needs only the case, options, date, engine and template hash. Read without taking
-    the register's write lock, which must not be held through the render that may follow."""
-    from docgen.render.engines import get_engine
-    from docgen.render.pipeline import input_hash
-
-    engine_name = engine or document_type.default_engine
-    if settings is None or engine_name not in document_type.templates:
-        return None
-    with read_only_session(session) as probe:
-        variant = document_type.document_key(document_type.request(case, as_of, options, engine_name))
-        document = repo.find_document(probe, case.case_ref, document_type.id, variant)
-        latest = repo.latest_version(probe, document.id) if document is not None else None
-        made_from = (latest.id, latest.input_hash, latest.template_hash, latest.engine) if latest else None
-    if made_from is None:
-        return None
-    try:
-        template_hash = get_engine(engine_name, settings).template_hash(document_type.templates[engine_name])
-    except DocgenError:
-        return None  # the render that follows reports the engine's problem properly
-    expected = input_hash(case, document_type.id, options, as_of, engine_name, template_hash)
-    if made_from[1:] != (expected, template_hash, engine_name):
-        return None
-    return session.get(Version, made_from[0])
-
-
 def find_version(session: Session, document_id: str, number: int | None = None) -> Version:
-    version = repo.get_version(session, document_id, number)
+    version = documents.get_version(session, document_id, number)
     if version is None:
         which = f"version {number}" if number is not None else "any version"
         raise NotFound(f"document {document_id} has no {which}", code="version_not_found")
@@ -312,7 +213,7 @@ def issue(session: Session, store: ObjectStore, document_id: str, number: int, a
     version.issued_by = actor
     version.issued_at = datetime.now(UTC)
     session.flush()
-    repo.add_audit(session, actor, "issue", _subject(version), {"sha256": version.sha256})
+    audit.add(session, actor, "issue", _subject(version), {"sha256": version.sha256})
     return version
 
 
@@ -325,11 +226,11 @@ def delete_draft(session: Session, store: ObjectStore, document_id: str, number:
             code="version_issued",
         )
     subject = _subject(version)
-    repo.delete_version(session, version)
+    documents.delete_version(session, version)
     for record in version.attachments.values():
         store.delete(record["key"], record["version_id"])
     store.delete(version.storage_key, version.storage_version_id)
-    repo.add_audit(session, actor, "delete", subject, {"sha256": version.sha256})
+    audit.add(session, actor, "delete", subject, {"sha256": version.sha256})
 
 
 def fetch(
@@ -340,7 +241,7 @@ def fetch(
     data = store.get(version.storage_key, version.storage_version_id)
     if hashlib.sha256(data).hexdigest() != version.sha256:
         raise ChecksumMismatch(f"stored bytes of {_subject(version)} do not match the register's sha256")
-    repo.add_audit(session, actor, "download", _subject(version), {"sha256": version.sha256})
+    audit.add(session, actor, "download", _subject(version), {"sha256": version.sha256})
     return version, data
 
 
@@ -351,7 +252,7 @@ def stream(
     the download, so a client never sees a clean finish on tampered bytes."""
     version = find_version(session, document_id, number)
     chunks = store.open_stream(version.storage_key, version.storage_version_id)
-    repo.add_audit(session, actor, "download", _subject(version), {"sha256": version.sha256})
+    audit.add(session, actor, "download", _subject(version), {"sha256": version.sha256})
 
     def checked() -> Iterator[bytes]:
         digest = hashlib.sha256()
@@ -376,12 +277,12 @@ def store_upload(
 ) -> Upload:
     """Keep an evidence file once per case, named by its content."""
     sha = hashlib.sha256(data).hexdigest()
-    found = repo.find_upload(session, case_ref, sha)
+    found = cases.find_upload(session, case_ref, sha)
     if found is not None:
         return found
     ext = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
     stored = store.put(upload_key(case_ref, sha, ext), data, {"filename-sha256": sha})
-    upload = repo.add_upload(
+    upload = cases.add_upload(
         session,
         sha256=sha,
         case_ref=case_ref,
@@ -392,7 +293,7 @@ def store_upload(
         storage_version_id=stored.version_id,
         created_by=actor,
     )
-    repo.add_audit(session, actor, "upload", f"upload:{upload.id}", {"sha256": sha, "filename": filename})
+    audit.add(session, actor, "upload", f"upload:{upload.id}", {"sha256": sha, "filename": filename})
     return upload
 
 
