@@ -93,14 +93,14 @@ def make_cases(count: int) -> list[Case]:
 
 # (label, file fragment, function): cumulative time of each, as a share of the whole profiled run
 STAGES = (
-    ("render_document (all rendering)", "docgen/render/pipeline.py", "render_document"),
+    ("render_request (all rendering)", "docgen/render/pipeline.py", "render_request"),
     ("weasyprint: parse HTML, styles and layout", "weasyprint/__init__.py", "render"),
     ("weasyprint: layout", "weasyprint/layout/__init__.py", "layout_document"),
     ("weasyprint: write PDF (draw, fonts, subset)", "weasyprint/document.py", "write_pdf"),
     ("jinja2 template", "docgen/render/html.py", "render_html"),
     ("case facts (balance, interest, fees)", "docgen/domain/facts.py", "case_facts"),
-    ("store + register (object write, fsync, SQLite)", "docgen/register/service.py", "store_version"),
-    ("unchanged-version check", "docgen/bulk/worker.py", "_existing"),
+    ("store + register (object write, fsync, SQLite)", "docgen/register/versions.py", "store_version"),
+    ("unchanged-version check", "docgen/services/generation.py", "_plan_paper"),
 )
 PACK = ("letter_before_claim", "n1", "particulars_of_claim")
 

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from docgen.documents import registry
+from docgen.documents.base import DocumentRequest, DocumentType
 from docgen.domain.case import Case
 from docgen.errors import Conflict, DocgenError, Problem
 from docgen.register.db import read_transaction, unit_of_work
@@ -39,7 +39,7 @@ from docgen.register.repositories import cases as cases_repo
 from docgen.register.repositories import documents as documents_repo
 from docgen.register.versions import Made, StoreResult, note_reuse, store_version, unchanged
 from docgen.render.engines import get_engine
-from docgen.render.pipeline import input_hash, render_document
+from docgen.render.pipeline import prepare, render_request, request_input_hash
 from docgen.services.access import case_not_found, require_visible_case, require_writer
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
@@ -211,19 +211,18 @@ def _case(session: Session, request: PaperRequest) -> tuple[Case, int]:
 
 def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> _Plan:
     case, snapshot_id = _case(session, request)
-    document_type = registry.get(request.doc_type)
-    engine = request.engine or document_type.default_engine
-    options = {str(k): str(v) for k, v in request.options.items()}
+    # the request is checked (engine, options) and made once: its case facts, worked out for the
+    # input hash here, are the ones the render prints
+    document_type, req = prepare(request.doc_type, case, request.as_of, request.options, request.engine)
+    made_from = _made_from(backend, document_type, req)
     found = None
-    made_from = _made_from(backend, case, document_type.id, options, request.as_of, engine)
     if made_from is not None:
-        variant = document_type.document_key(case, options)
-        found = unchanged(session, case.case_ref, document_type.id, variant, made_from)
+        found = unchanged(
+            session, case.case_ref, document_type.id, document_type.document_key(req), made_from
+        )
 
     def render() -> list[Made]:
-        rendered = render_document(
-            document_type.id, case, request.as_of, options, engine=request.engine, settings=backend.settings
-        )
+        rendered = render_request(document_type, req, backend.settings)
         return [
             Made(
                 case_ref=case.case_ref,
@@ -247,18 +246,17 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> _P
 
 
 def _made_from(
-    backend: Backend, case: Case, doc_type: str, options: dict[str, str], as_of: date, engine: str
+    backend: Backend, document_type: DocumentType, req: DocumentRequest
 ) -> tuple[str, str, str] | None:
     """(input hash, template hash, engine) as a render would record them, worked out without
     rendering; None when it cannot be known here (the render then reports why)."""
-    document_type = registry.get(doc_type)
-    if engine not in document_type.templates:
-        return None
     try:
-        template_hash = get_engine(engine, backend.settings).template_hash(document_type.templates[engine])
-        return input_hash(case, doc_type, options, as_of, engine, template_hash), template_hash, engine
+        template_hash = get_engine(req.engine, backend.settings).template_hash(
+            document_type.templates[req.engine]
+        )
     except DocgenError:
         return None
+    return request_input_hash(document_type, req, template_hash), template_hash, req.engine
 
 
 def generate_case(

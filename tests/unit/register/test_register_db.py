@@ -76,7 +76,7 @@ def test_a_version_row_cannot_point_at_a_missing_document(settings: Settings) ->
         )  # fmt: skip
 
 
-def test_a_read_only_session_reads_while_another_writer_holds_the_lock(settings: Settings) -> None:
+def test_a_read_transaction_reads_while_another_writer_holds_the_lock(settings: Settings) -> None:
     import threading
     import time
 

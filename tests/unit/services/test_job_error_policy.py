@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -42,22 +41,27 @@ def _submit(backend: Backend, items: list[jobs.Item]) -> str:
 
 def _fault_on(case_ref: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The render of ``case_ref``'s papers raises what no document code would: a bug."""
-    real: Callable[..., Any] = generation.render_document
+    real: Callable[..., Any] = generation.render_request
 
-    def render(doc_type: str, case: Any, as_of: date, *args: Any, **kwargs: Any) -> Any:
-        if case.case_ref == case_ref:
+    def render(document_type: Any, req: Any, settings: Any) -> Any:
+        if req.case.case_ref == case_ref:
             raise ZeroDivisionError("a fault inside the render")
-        return real(doc_type, case, as_of, *args, **kwargs)
+        return real(document_type, req, settings)
 
-    monkeypatch.setattr(generation, "render_document", render)
+    monkeypatch.setattr(generation, "render_request", render)
 
 
 def test_an_unexpected_error_in_one_item_ends_the_job_partial_and_the_next_items_are_made(
-    backend: Backend, make_case: CaseFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    backend: Backend,
+    make_case: CaseFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # GIVEN three cases, the second of which meets a fault when its letter is rendered
     _hold(backend, make_case, "JOB/1", "JOB/2", "JOB/3")
-    job_id = _submit(backend, [jobs.Item(ref, "letter_before_claim", {}) for ref in ("JOB/1", "JOB/2", "JOB/3")])
+    job_id = _submit(
+        backend, [jobs.Item(ref, "letter_before_claim", {}) for ref in ("JOB/1", "JOB/2", "JOB/3")]
+    )
     _fault_on("JOB/2", monkeypatch)
 
     # WHEN the job runs
