@@ -103,9 +103,22 @@ class Contact(_Model):
 
 
 class LegalRepresentative(_Model):
+    """The firm (or the council's legal service) acting for the council, and who signs for it.
+
+    Everything a claim form gives about the claimant's legal representative comes from here and
+    nowhere else: the address for documents, phone, e-mail, DX and reference, and the statement of
+    truth's signer (a solicitor or other authorised person at the firm) and position."""
+
     firm: str
     address: Address
     reference: str | None = None
+    #: the solicitor or other authorised person at the firm who signs statements of truth
+    name: str | None = None
+    #: their position, e.g. "Solicitor", "Partner", "Chartered Legal Executive"
+    position: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    dx: str | None = None
 
 
 class Creditor(_Model):
@@ -114,6 +127,8 @@ class Creditor(_Model):
     contact: Contact = Contact()
     fee_account: str | None = None
     legal_representative: LegalRepresentative | None = None
+    #: the County Court hearing centre the council asks for on a claim form (N1)
+    preferred_hearing_centre: str | None = None
 
 
 class Employer(_Model):
@@ -148,6 +163,32 @@ class Business(_Model):
     ceased_on: date | None = None
 
 
+#: What the address a document was served at is to the person served (CPR 6.9 and form N215).
+AddressCharacter = Literal[
+    "usual_residence",
+    "last_known_residence",
+    "place_of_business",
+    "principal_office",
+    "registered_office",
+]
+
+#: An individual may be served at a residence, or at a place of business if sued in a business name.
+INDIVIDUAL_ADDRESS_CHARACTERS = ("usual_residence", "last_known_residence", "place_of_business")
+#: A company at its principal office, a place of business, or its registered office.
+COMPANY_ADDRESS_CHARACTERS = ("principal_office", "place_of_business", "registered_office")
+
+
+class LitigationFriend(_Model):
+    """Who conducts proceedings for a debtor who lacks capacity (a protected party, CPR 21)."""
+
+    name: str = Field(min_length=1)
+    address: Address
+    #: how they come to act: a Court of Protection deputy or attorney with authority, a certificate
+    #: of suitability (form N235) filed, or an order of the court appointing them (CPR 21.4-21.6)
+    basis: Literal["deputy", "attorney", "certificate_of_suitability", "court_order"] | None = None
+    appointed_on: date | None = None
+
+
 class IndividualDebtor(_Model):
     kind: Literal["individual"]
     title: str | None = None
@@ -171,11 +212,30 @@ class IndividualDebtor(_Model):
     vulnerability: Vulnerability = Vulnerability()
     breathing_space: BreathingSpace | None = None
     deceased_on: date | None = None
+    #: recorded as lacking capacity to conduct proceedings (a protected party, CPR 21)
+    lacks_capacity: bool = False
+    litigation_friend: LitigationFriend | None = None
+    #: what the address for service is to the debtor (for a certificate of service)
+    service_address_character: AddressCharacter | None = None
+
+    @field_validator("service_address_character")
+    @classmethod
+    def _individual_address(cls, v: str | None) -> str | None:
+        if v is not None and v not in INDIVIDUAL_ADDRESS_CHARACTERS:
+            raise ValueError(
+                f"an individual is served at {', '.join(INDIVIDUAL_ADDRESS_CHARACTERS)}, not {v}"
+            )
+        return v
 
     @property
     def display_name(self) -> str:
         parts = [self.title, self.given_names, self.family_name]
         return " ".join(p for p in parts if p)
+
+    @property
+    def protected_party(self) -> bool:
+        """Recorded as lacking capacity, by the field or by a vulnerability flag."""
+        return self.lacks_capacity or "lacks_capacity" in self.vulnerability.flags
 
     @property
     def is_company(self) -> bool:
@@ -220,6 +280,16 @@ class CompanyDebtor(_Model):
     #: petition is to go there rather than to the High Court (Insolvency Act 1986 s.117)
     insolvency_court: str | None = None
 
+    #: what the address for service (the registered office) is, for a certificate of service
+    service_address_character: AddressCharacter | None = None
+
+    @field_validator("service_address_character")
+    @classmethod
+    def _company_address(cls, v: str | None) -> str | None:
+        if v is not None and v not in COMPANY_ADDRESS_CHARACTERS:
+            raise ValueError(f"a company is served at {', '.join(COMPANY_ADDRESS_CHARACTERS)}, not {v}")
+        return v
+
     @property
     def display_name(self) -> str:
         return self.name
@@ -241,6 +311,12 @@ class CompanyDebtor(_Model):
     deceased_on: None = None
     vulnerability: Vulnerability = Vulnerability()
     employment: None = None
+    lacks_capacity: Literal[False] = False
+    litigation_friend: None = None
+
+    @property
+    def protected_party(self) -> bool:
+        return False
 
 
 def _debtor_tag(v: Any) -> str | None:
@@ -527,8 +603,9 @@ class Case(_Model):
         return found[-1] if found else None
 
     def canonical_json(self) -> str:
-        """One spelling of the case: sorted keys, no spaces, money as strings."""
-        data = self.model_dump(mode="json", by_alias=True, exclude_none=False)
+        """One spelling of the case: sorted keys, no spaces, money as strings, and no field that only
+        holds its default, so that adding an optional field to the model changes no case's hash."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def content_hash(self) -> str:

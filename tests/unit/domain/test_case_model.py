@@ -105,3 +105,62 @@ def test_canonical_json_is_stable(judgment_case_data: dict) -> None:
     assert a.content_hash() == b.content_hash()
     judgment_case_data["notes"] = "changed"
     assert parse_case(judgment_case_data).content_hash() != a.content_hash()
+
+
+def test_legal_representative_signatory_capacity_and_service_fields(care_case_data: dict) -> None:
+    rep = care_case_data["creditor"]["legal_representative"]
+    rep.update(
+        name="Dana Whitlock",
+        position="Solicitor",
+        phone="01632 962000",
+        email="litigation@tls.example",
+        dx="DX 999 Testford",
+    )
+    care_case_data["creditor"]["preferred_hearing_centre"] = "County Court at Oxford"
+    debtor = care_case_data["debtors"][0]
+    debtor["lacks_capacity"] = True
+    debtor["litigation_friend"] = {
+        "name": "Rhian Price-Jones",
+        "address": {"lines": ["4 Elm Row"], "town": "Testford", "postcode": "TF4 1ER"},
+        "basis": "deputy",
+        "appointed_on": "2024-06-01",
+    }
+    debtor["service_address_character"] = "last_known_residence"
+    case = parse_case(care_case_data)
+    assert case.creditor.legal_representative is not None
+    assert case.creditor.legal_representative.name == "Dana Whitlock"
+    assert case.creditor.preferred_hearing_centre == "County Court at Oxford"
+    d = case.primary_debtor
+    assert d.protected_party and d.litigation_friend is not None and d.litigation_friend.basis == "deputy"
+    assert d.service_address_character == "last_known_residence"
+    # the round trip through the canonical spelling keeps every new field
+    assert parse_case(json.loads(case.canonical_json())) == case
+
+
+def test_new_fields_refuse_wrong_values_and_unknown_keys(care_case_data: dict) -> None:
+    debtor = care_case_data["debtors"][0]
+    debtor["service_address_character"] = "registered_office"  # a company's, not a person's
+    debtor["litigation_friend"] = {
+        "name": "X",
+        "address": {"lines": ["1 A St"], "postcode": "TF4 1ER"},
+        "relation": "son",
+    }
+    with pytest.raises(InvalidInput) as err:
+        parse_case(care_case_data)
+    paths = {p.path for p in err.value.problems}
+    assert "debtors[0].service_address_character" in paths
+    assert "debtors[0].litigation_friend.relation" in paths
+
+
+def test_a_vulnerability_flag_of_lacking_capacity_makes_a_protected_party(judgment_case_data: dict) -> None:
+    judgment_case_data["debtors"][0]["vulnerability"]["flags"] = ["lacks_capacity"]
+    assert parse_case(judgment_case_data).primary_debtor.protected_party
+
+
+def test_adding_optional_fields_leaves_the_content_hash_alone(judgment_case_data: dict) -> None:
+    a = parse_case(judgment_case_data)
+    # spelling a default out changes nothing: the canonical form leaves defaults out
+    judgment_case_data["debtors"][0]["lacks_capacity"] = False
+    judgment_case_data["creditor"]["preferred_hearing_centre"] = None
+    assert parse_case(judgment_case_data).content_hash() == a.content_hash()
+    assert '"lacks_capacity"' not in a.canonical_json()
