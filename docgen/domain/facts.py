@@ -1,4 +1,12 @@
-"""The figures and dates a case stands on, to a date: what every document and screen shows."""
+"""The figures and dates a case stands on, to a date: what every document and screen shows.
+
+One computation per case and date (``case_facts``), so that every paper for a case states the same
+outstanding sum: ``CaseFacts.outstanding`` is the debt on the invoices and orders until judgment,
+and the judgment balance (with judgment-debt interest where the 1991 Order allows it) once
+judgment is entered, when the claim has merged in the judgment and no claim interest runs.
+``CaseFacts.warnings`` are plain-English notes for the officer (figures not confirmed, uncertain
+rules applied); they are never printed on a paper.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +19,12 @@ from docgen.domain import calendar
 from docgen.domain.balance import Balance, compute_balance
 from docgen.domain.case import Case
 from docgen.domain.fees import fixed_costs_on_issue, issue_fee
-from docgen.domain.interest import InterestResult, compute_interest
+from docgen.domain.interest import InterestResult, compute_interest, reference_rate
+from docgen.domain.judgment import JudgmentPosition, judgment_positions
 from docgen.domain.limitation import Limitation, limitation
-from docgen.domain.money import ZERO, fmt_plain
+from docgen.domain.money import ZERO, fmt_gbp, fmt_plain
+from docgen.domain.tables import Row, lookup
+from docgen.errors import Problem
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,28 @@ class CaseFacts:
     court_fee: Decimal
     fixed_costs_on_issue: Decimal
     total: Decimal
+    #: judgments given by ``as_of``, oldest first
+    judgments: tuple[JudgmentPosition, ...] = ()
+    #: plain-English notes for the officer: figures not confirmed, uncertain rules applied
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def judgment_entered(self) -> bool:
+        return bool(self.judgments)
+
+    @property
+    def outstanding(self) -> Decimal:
+        """The one sum every paper states as owing: the judgment balance(s), with any judgment-debt
+        interest, once judgment is entered; before that the debt on the invoices and orders (any
+        claim interest is shown apart from it)."""
+        if self.judgments:
+            return sum((p.balance for p in self.judgments), ZERO)
+        return self.balance.outstanding
+
+    def warnings_for(self, *prefixes: str) -> list[Problem]:
+        """The warnings whose path starts with one of ``prefixes`` (e.g. "fees", "interest",
+        "judgments")."""
+        return [w for w in self.warnings if w.path.startswith(prefixes)]
 
     @property
     def represented(self) -> bool:
@@ -73,6 +106,27 @@ class CaseFacts:
             "as_of": self.as_of.isoformat(),
             "debt_type": self.case.debt_type.value,
             "debtor": self.case.primary_debtor.display_name,
+            "outstanding": fmt_plain(self.outstanding),
+            "judgment_entered": self.judgment_entered,
+            "judgments": [
+                {
+                    "claim_number": p.judgment.claim_number,
+                    "court": p.judgment.court,
+                    "date": p.judgment.date.isoformat(),
+                    "total": fmt_plain(p.total),
+                    "paid": fmt_plain(p.paid),
+                    "outstanding": fmt_plain(p.outstanding),
+                    "interest": fmt_plain(p.interest.total),
+                    "interest_daily_rate": fmt_plain(p.interest.daily_rate),
+                    "interest_reason": p.interest.reason,
+                    "balance": fmt_plain(p.balance),
+                    "by_instalments": p.by_instalments,
+                    "instalments_fallen_due": p.instalments_fallen_due,
+                    "arrears": fmt_plain(p.arrears),
+                    "instalments_unpaid": p.instalments_unpaid,
+                }
+                for p in self.judgments
+            ],
             "balance": fmt_plain(self.balance.outstanding),
             "balance_detail": {
                 "debits": fmt_plain(self.balance.debits),
@@ -89,6 +143,10 @@ class CaseFacts:
                 "total": fmt_plain(i.total),
                 "daily_rate": fmt_plain(i.daily_rate),
                 "statement": i.cpr_16_4_statement(),
+                "breathing_space_days_left_out": i.moratorium_days,
+                "merged_in_judgment_on": (
+                    i.merged_in_judgment_on.isoformat() if i.merged_in_judgment_on else None
+                ),
             },
             "compensation": fmt_plain(i.compensation),
             "claim_amount": fmt_plain(self.claim_amount),
@@ -104,18 +162,88 @@ class CaseFacts:
             "breathing_space_active": self.breathing_space_active,
             "deceased": self.deceased,
             "deadlines": {k: v.isoformat() for k, v in sorted(self.deadlines().items())},
+            "warnings": [w.message for w in self.warnings],
         }
+
+
+#: a table row's confidence below which the officer is warned before relying on its figure
+_WARN_ON = ("unconfirmed", "partly_confirmed")
+
+
+def _figure_warning(path: str, row: Row, what: str, amount: Decimal, as_of: date) -> Problem | None:
+    if row.confidence not in _WARN_ON:
+        return None
+    return Problem(
+        path,
+        f"The {what} ({fmt_gbp(amount)}) for {as_of:%d/%m/%Y} comes from a figure that is not yet "
+        "confirmed against the rules in force: check it before the paper is used.",
+        code="unconfirmed_figure",
+        blocking=False,
+    )
 
 
 def case_facts(case: Case, as_of: date) -> CaseFacts:
     balance = compute_balance(case, as_of)
     interest = compute_interest(case, as_of, balance)
     lim = limitation(case, as_of, balance)
-    outstanding = max(balance.outstanding, ZERO)
-    claim_amount = outstanding + interest.total + interest.compensation
-    fee = issue_fee(claim_amount, as_of) if claim_amount > 0 else ZERO
-    # Fixed costs are the legal representative's: a council acting through its own officer claims none.
-    costs = fixed_costs_on_issue(claim_amount, as_of) if case.creditor.legal_representative else ZERO
+    positions = judgment_positions(case, as_of)
+    warnings: list[Problem] = []
+    if positions:
+        # the claim has merged in the judgment: no claim, no fee, no costs on issue
+        claim_amount = fee = costs = ZERO
+        for pos in positions:
+            index = case.judgments.index(pos.judgment)
+            warnings += [
+                Problem(f"judgments[{index}]", w, code="judgment_figures", blocking=False)
+                for w in pos.warnings
+            ]
+        later = [
+            inv.number
+            for inv in case.invoices
+            if inv.issued > positions[-1].judgment.date and inv.issued <= as_of
+        ]
+        if later:
+            warnings.append(
+                Problem(
+                    "invoices",
+                    f"Invoice{'s' if len(later) > 1 else ''} {', '.join(later)} "
+                    f"{'were' if len(later) > 1 else 'was'} issued after the latest judgment and "
+                    f"{'are' if len(later) > 1 else 'is'} not part of it: the outstanding sum shown is "
+                    "what is owed under the judgment only.",
+                    code="debt_after_judgment",
+                    blocking=False,
+                )
+            )
+        total = sum((p.balance for p in positions), ZERO)
+    else:
+        outstanding = max(balance.outstanding, ZERO)
+        claim_amount = outstanding + interest.total + interest.compensation
+        fee = issue_fee(claim_amount, as_of) if claim_amount > 0 else ZERO
+        # Fixed costs are the legal representative's: a council acting through its own officer claims none.
+        costs = fixed_costs_on_issue(claim_amount, as_of) if case.creditor.legal_representative else ZERO
+        total = claim_amount + fee + costs
+        checks = []
+        if fee:
+            checks.append(("fees.issue_fee", lookup("issue_fees", as_of), "court fee on issue", fee))
+        if costs:
+            checks.append(
+                (
+                    "fees.fixed_costs_on_issue",
+                    lookup("fixed_costs_issue", as_of),
+                    "fixed costs on issue",
+                    costs,
+                )
+            )
+        if interest.claimed and interest.basis.value == "late_payment_act" and interest.lines:
+            for ln in interest.lines:
+                _, fixed_on = reference_rate(ln.start)
+                checks.append(
+                    (f"interest.{ln.ref}", lookup("base_rates", fixed_on), f"interest on {ln.ref}", ln.amount)
+                )
+        for path, row, what, amount in checks:
+            w = _figure_warning(path, row, what, amount, as_of)
+            if w is not None:
+                warnings.append(w)
     return CaseFacts(
         case=case,
         as_of=as_of,
@@ -125,5 +253,7 @@ def case_facts(case: Case, as_of: date) -> CaseFacts:
         claim_amount=claim_amount,
         court_fee=fee,
         fixed_costs_on_issue=costs,
-        total=claim_amount + fee + costs,
+        total=total,
+        judgments=positions,
+        warnings=tuple(warnings),
     )

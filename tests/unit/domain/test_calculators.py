@@ -140,14 +140,21 @@ def test_late_payment_interest_and_compensation(company_case_data: dict) -> None
     i = compute_interest(case, date(2025, 2, 1))
     first, second = i.lines
     assert first.rate == D("13.25") and second.rate == D("13.25")
-    # £1,080 from 1 Feb to the £80 credit of 10 Aug 2024 (191 days), then £1,000 to 1 Feb 2025 (175 days)
-    assert first.amount == (D("1080") * D("13.25") * 191 + D("1000") * D("13.25") * 175) / (100 * 365)
+    # £1,080 from 1 Feb to the £80 credit of 10 Aug 2024 (191 days), then £1,000 to 1 Feb 2025 (175 days):
+    #   1080 x 13.25% x 191 / 365 = 74.8825 -> 74.88;  1000 x 13.25% x 175 / 365 = 63.5274 -> 63.53
+    assert [(p.principal, p.days, p.amount) for p in first.periods] == [
+        (D("1080.00"), 191, D("74.88")),
+        (D("1000.00"), 175, D("63.53")),
+    ]
+    assert first.amount == D("138.41")
     assert first.days == 366
     # the £80 credit of 10 Aug 2024 is allocated to the oldest invoice first
     assert first.principal == D("1000.00")
     assert [c.amount for c in i.compensation_lines] == [D("70.00"), D("70.00")]
     assert i.compensation == D("140.00")
-    assert i.total == (sum((ln.amount for ln in i.lines), D(0))).quantize(D("0.01"))
+    # the total is the sum of the rows as printed, and so is the daily rate
+    assert i.total == sum((ln.amount for ln in i.lines), D(0))
+    assert i.daily_rate == sum((ln.daily_rate for ln in i.lines), D(0))
 
 
 def test_balance_allocates_oldest_first_and_ages(company_case_data: dict) -> None:
@@ -195,7 +202,7 @@ def test_payment_reduces_principal_from_its_date(care_case_data: dict) -> None:
     ]
     case = parse_case(care_case_data)
     i = compute_interest(case, date(2025, 5, 16))
-    # 40 days on 1234.56 then 60 days on 1000.00, at 8% / 365
-    expected = (D("1234.56") * 8 * 40 + D("1000.00") * 8 * 60) / (100 * 365)
-    assert i.lines[0].amount == expected
-    assert i.total == expected.quantize(D("0.01"))
+    # 40 days on 1234.56 then 60 days on 1000.00, at 8% / 365, each period to the penny:
+    #   1234.56 x 8% x 40 / 365 = 10.8235 -> 10.82;  1000.00 x 8% x 60 / 365 = 13.1507 -> 13.15
+    assert [p.amount for p in i.lines[0].periods] == [D("10.82"), D("13.15")]
+    assert i.lines[0].amount == i.total == D("23.97")
