@@ -76,6 +76,73 @@ class ProblemPublic(BaseModel):
     code: str
     blocking: bool
     hint: str = ""
+    #: a blocking problem that time alone settles: the first day it no longer stands
+    opens_on: date | None = None
+    #: the last day on which the step can still be taken as things stand
+    closes_on: date | None = None
+    #: the document option whose answer settles it
+    option: str = ""
+
+
+class ChangePublic(BaseModel):
+    path: str
+    before: Any = None
+    after: Any = None
+
+
+class EventRecordedPublic(BaseModel):
+    summary: str
+    changes: list[ChangePublic]
+    case: CasePublic
+
+
+class HistoryEntryPublic(BaseModel):
+    """One change to a case's content: who, when, what."""
+
+    at: datetime
+    actor: str
+    action: str
+    event: str | None
+    summary: str
+    changes: list[ChangePublic]
+    sha256: str
+
+
+class StepPublic(BaseModel):
+    """One document type's standing on a case: possible, possible once answered, waiting for a
+    date, blocked until something is recorded or done, or not for this case."""
+
+    doc_type: str
+    title: str
+    family: str
+    status: Literal["possible", "answer", "waiting", "blocked", "not_for_case"]
+    opens_on: date | None
+    closes_on: date | None
+    stage: int | None
+    done_on: date | None
+    reasons: list[ProblemPublic]
+    periods: list[ProblemPublic]
+    questions: list[ProblemPublic]
+    warnings: list[ProblemPublic]
+
+
+class DeadlinePublic(BaseModel):
+    on: date
+    code: str
+    message: str
+    doc_types: list[str]
+
+
+class NextStepsPublic(BaseModel):
+    case_ref: str
+    as_of: date
+    next_step: StepPublic | None
+    possible: list[StepPublic]
+    waiting: list[StepPublic]
+    blocked: list[StepPublic]
+    done: list[StepPublic]
+    not_for_case: list[StepPublic]
+    deadlines: list[DeadlinePublic]
 
 
 class EligibilityPublic(BaseModel):

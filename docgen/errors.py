@@ -7,6 +7,7 @@ Each carries a safe message for users and, where useful, structured problems. Th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -16,25 +17,50 @@ class Problem:
 
     ``message`` is plain English for officers and managers, as it may be shown on a page or in a
     briefing; ``hint`` is the command-line way to act on it (an option to give, a command to run),
-    shown by the CLI and never printed on a paper."""
+    shown by the CLI and never printed on a paper.
+
+    A rule that turns on time says when: ``opens_on`` is the first day on which a blocking problem
+    no longer stands if nothing else changes (a waiting period ends, a moratorium ends);
+    ``closes_on`` is the last day on which something can still be done as things stand (a
+    limitation period, the time to serve a claim form). ``option`` names the document option whose
+    answer settles the problem (a reason to record, a choice to make); a problem about an option's
+    own value (path ``options.<name>``) names it without saying so."""
 
     path: str
     message: str
     code: str = "invalid"
     blocking: bool = True
     hint: str = ""
+    opens_on: date | None = None
+    closes_on: date | None = None
+    option: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
+    @property
+    def answered_by(self) -> str:
+        """The option whose answer settles this problem, or ""."""
+        if self.option:
+            return self.option
+        return self.path.removeprefix("options.") if self.path.startswith("options.") else ""
+
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "path": self.path,
             "message": self.message,
             "code": self.code,
             "blocking": self.blocking,
             "hint": self.hint,
         }
+        # only when set, so that the problems of rules that do not turn on time read as before
+        if self.opens_on is not None:
+            out["opens_on"] = self.opens_on.isoformat()
+        if self.closes_on is not None:
+            out["closes_on"] = self.closes_on.isoformat()
+        if self.option:
+            out["option"] = self.option
+        return out
 
 
 @dataclass

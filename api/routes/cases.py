@@ -11,11 +11,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 
 from api.deps import CurrentUser, SessionDep
-from api.schemas import CasePublic, CaseSummaryPublic, EligibilityPublic, ProblemPublic
+from api.schemas import (
+    CasePublic,
+    CaseSummaryPublic,
+    EligibilityPublic,
+    EventRecordedPublic,
+    HistoryEntryPublic,
+    NextStepsPublic,
+    ProblemPublic,
+)
 from docgen.documents import registry
 from docgen.domain.facts import case_facts
 from docgen.render.pipeline import check
-from docgen.services import cases
+from docgen.services import case_events, cases, steps
 
 router = APIRouter(tags=["cases"])
 case_root = APIRouter(tags=["cases"])
@@ -73,6 +81,54 @@ def eligibility(
             )
         )
     return out
+
+
+EventBody = Annotated[
+    dict[str, Any],
+    Body(
+        description="what happened: a kind (payment, letter_sent, claim_issued, claim_served, "
+        "acknowledgment, defence, judgment, statutory_demand_served, insolvency, trace_attempt, "
+        "breathing_space_start, breathing_space_end, vulnerability, death, correct_party) and its fields"
+    ),
+]
+
+
+@router.post("/cases/{case_ref:path}/events", status_code=201, response_model=EventRecordedPublic)
+def record_event(
+    session: SessionDep, user: CurrentUser, case_ref: str, body: EventBody
+) -> EventRecordedPublic:
+    """Record what happened on the case: a new snapshot of the case and an audit entry."""
+    done = case_events.record(session, user, case_ref, body)
+    return EventRecordedPublic.model_validate(
+        {"summary": done.summary, "changes": done.changes, "case": CasePublic.of(done.record)}
+    )
+
+
+@router.get("/cases/{case_ref:path}/history", response_model=list[HistoryEntryPublic])
+def case_history(session: SessionDep, user: CurrentUser, case_ref: str) -> list[HistoryEntryPublic]:
+    """Every change to the case's content, oldest first."""
+    return [
+        HistoryEntryPublic(
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            event=e.detail.get("event"),
+            summary=e.detail.get("summary") or case_events.CASE_CHANGES[e.action],
+            changes=e.detail.get("changes", []),
+            sha256=e.detail.get("sha256", ""),
+        )
+        for e in case_events.history(session, user, case_ref)
+    ]
+
+
+@router.get("/cases/{case_ref:path}/next-steps", response_model=NextStepsPublic)
+def next_steps(
+    session: SessionDep, user: CurrentUser, case_ref: str, as_of: date | None = None
+) -> NextStepsPublic:
+    """The steps possible on the case, and for each blocked step the date it opens and what is
+    missing, from the same rules as the documents."""
+    found = steps.for_case(session, user, case_ref, as_of or date.today())
+    return NextStepsPublic.model_validate(found.as_json())
 
 
 @case_root.get("/cases/{case_ref:path}", response_model=CasePublic)

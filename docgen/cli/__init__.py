@@ -17,7 +17,8 @@ from docgen.errors import DocgenError
 # module -> the commands it registers. Only the module of the command being run is imported, so
 # `docgen validate` does not pay for loading the PDF, database and web libraries.
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "docgen.cli.case_cmds": ("validate", "facts"),
+    "docgen.cli.case_cmds": ("validate", "facts", "next"),
+    "docgen.cli.event_cmds": ("record",),
     "docgen.cli.render_cmds": ("doctypes", "render"),
     "docgen.cli.store_cmds": ("generate", "versions", "get", "issue", "verify", "demo"),
     "docgen.cli.bundle_cmds": ("bundle",),

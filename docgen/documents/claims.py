@@ -13,7 +13,7 @@ from docgen.documents.base import DocumentRequest, DocumentType, OptionSpec
 from docgen.documents.common import base_context, statement_of_truth
 from docgen.documents.registry import register
 from docgen.domain import calendar
-from docgen.domain.case import Case, InterestBasis
+from docgen.domain.case import Case, HistoryEntry, InterestBasis
 from docgen.domain.facts import CaseFacts, case_facts
 from docgen.domain.fees import JudgmentKind, fixed_costs_on_judgment
 from docgen.domain.money import ZERO, fmt_gbp, money
@@ -70,11 +70,14 @@ def _already_decided(case: Case, as_of: date) -> list[Problem]:
 
 
 def _claim_blocks(req: DocumentRequest) -> list[Problem]:
-    return [
+    out = [
         *rules.standard(req),
         *_already_decided(req.case, req.as_of),
         *rules.nothing_owed(req),
     ]
+    if not any(p.blocking for p in out):
+        out += rules.limitation_running(req)
+    return out
 
 
 def _pap_wait(case: Case, as_of: date) -> list[Problem]:
@@ -103,6 +106,7 @@ def _pap_wait(case: Case, as_of: date) -> list[Problem]:
                 f"the letter of claim was sent on {letter.date.isoformat()}: a claim "
                 f"may not be issued before {ready.isoformat()} under the Pre-Action Protocol",
                 code="pap_period_running",
+                opens_on=ready,
             )
         ]
     return []
@@ -310,6 +314,21 @@ JUDGMENT_KIND: Mapping[str, JudgmentKind] = {
 }
 
 
+def _recorded(case: Case, action: str, as_of: date) -> HistoryEntry | None:
+    """The latest entry of ``action`` recorded on or before ``as_of``."""
+    found = [h for h in case.history(action) if h.date <= as_of]
+    return found[-1] if found else None
+
+
+def judgment_route(case: Case, options: Mapping[str, str], as_of: date) -> str:
+    """The route asked for, else default of a defence once service was acknowledged, else default
+    of an acknowledgment."""
+    asked = options.get("route", "").strip()
+    if asked:
+        return asked
+    return "default_defence" if _recorded(case, "acknowledgment_filed", as_of) else "default"
+
+
 @register
 class RequestForJudgmentN225(DocumentType):
     id = "n225"
@@ -327,7 +346,7 @@ class RequestForJudgmentN225(DocumentType):
                 ("default_defence", "Service was acknowledged but no defence was filed"),
                 ("admission", "The defendant admitted the claim"),
             ),
-            default="default",
+            help="By default: no acknowledgment, or no defence once service was acknowledged.",
         ),
         OptionSpec(
             "payment",
@@ -366,32 +385,95 @@ class RequestForJudgmentN225(DocumentType):
                 )
             )
             return out
-        issued, served = case.last("claim_issued"), case.last("claim_served")
-        if issued is None or served is None:
+        orders = [p for p in _already_decided(case, as_of) if p.code == "liability_orders"]
+        if orders:
+            return out + orders
+        issued = _recorded(case, "claim_issued", as_of)
+        if issued is None:
             out.append(
                 Problem(
                     "recovery_history",
-                    "a request for judgment needs a claim issued and served "
-                    "(recovery_history claim_issued and claim_served)",
-                    code="claim_not_served",
+                    "a request for judgment needs the claim issued and served: record the issue "
+                    "of the claim first",
+                    code="claim_not_issued",
                 )
             )
             return out
-        route = options.get("route", "default")
+        deadline = calendar.claim_form_service_deadline(issued.date)
+        served = _recorded(case, "claim_served", as_of)
+        if served is None:
+            if as_of > deadline:
+                out.append(
+                    Problem(
+                        "recovery_history",
+                        f"the claim form issued on {issued.date.isoformat()} had to be served by "
+                        f"{deadline.isoformat()} and no service is recorded: it can no longer be "
+                        "served without the court extending the time (CPR 7.5 and 7.6)",
+                        code="claim_form_expired",
+                    )
+                )
+            else:
+                out.append(
+                    Problem(
+                        "recovery_history",
+                        "a request for judgment needs the claim served: serve the claim form by "
+                        f"{deadline.isoformat()} (four months after issue, CPR 7.5) and record the "
+                        "service (date and method)",
+                        code="claim_not_served",
+                        closes_on=deadline,
+                    )
+                )
+            return out
+        if served.date > deadline:
+            out.append(
+                Problem(
+                    "recovery_history",
+                    f"the claim form was served on {served.date.isoformat()}, after the four months "
+                    f"for service ended on {deadline.isoformat()} (CPR 7.5)",
+                    code="served_out_of_time",
+                )
+            )
+            return out
+        route = judgment_route(case, options, as_of)
         if route not in JUDGMENT_KIND:
             out.append(
                 Problem("options.route", "must be default, default_defence or admission", code="bad_option")
             )
             return out
-        deemed = calendar.deemed_service_of_claim_form(served.date)
-        wait = period("defence_days" if route == "default_defence" else "acknowledgment_days", as_of)
-        if route != "admission" and as_of <= deemed + timedelta(days=wait):
+        acknowledged = _recorded(case, "acknowledgment_filed", as_of)
+        defended = _recorded(case, "defence_filed", as_of)
+        if route != "admission" and defended is not None:
             out.append(
                 Problem(
                     "recovery_history",
-                    f"the claim form was deemed served on {deemed.isoformat()}: "
-                    f"judgment in default may be requested after {(deemed + timedelta(days=wait)).isoformat()}",
+                    f"a defence was filed on {defended.date.isoformat()}: judgment in default is not "
+                    "available (CPR 12.3); the claim goes on to allocation",
+                    code="defence_filed",
+                )
+            )
+            return out
+        if route == "default" and acknowledged is not None:
+            out.append(
+                Problem(
+                    "options.route",
+                    f"the defendant acknowledged service on {acknowledged.date.isoformat()}: judgment "
+                    "may be requested in default of a defence only",
+                    code="service_acknowledged",
+                )
+            )
+            return out
+        deemed = calendar.deemed_service_of_claim_form(served.date)
+        wait = period("defence_days" if route == "default_defence" else "acknowledgment_days", as_of)
+        if route != "admission" and as_of <= deemed + timedelta(days=wait):
+            what = "a defence" if route == "default_defence" else "an acknowledgment of service"
+            out.append(
+                Problem(
+                    "recovery_history",
+                    f"the claim form was deemed served on {deemed.isoformat()}: the time for {what} "
+                    f"runs until {(deemed + timedelta(days=wait)).isoformat()}, and judgment in "
+                    f"default may be requested after that",
                     code="response_period_running",
+                    opens_on=deemed + timedelta(days=wait + 1),
                 )
             )
         payment = options.get("payment", "immediately")
@@ -400,15 +482,23 @@ class RequestForJudgmentN225(DocumentType):
                 Problem("options.payment", "must be immediately, by_date or instalments", code="bad_option")
             )
         if payment == "by_date" and not options.get("pay_by"):
-            out.append(Problem("options.pay_by", "a date is needed when payment=by_date", code="bad_option"))
+            out.append(
+                Problem(
+                    "options.pay_by",
+                    "give the date for payment in full",
+                    code="bad_option",
+                    hint="--option pay_by=<YYYY-MM-DD>",
+                )
+            )
         if payment == "instalments" and not (
             options.get("instalment_amount") and options.get("first_payment")
         ):
             out.append(
                 Problem(
                     "options.instalment_amount",
-                    "instalment_amount and first_payment are needed",
+                    "give the amount of each instalment and the date of the first",
                     code="bad_option",
+                    hint="--option instalment_amount=<amount> --option first_payment=<YYYY-MM-DD>",
                 )
             )
         return out
@@ -416,7 +506,7 @@ class RequestForJudgmentN225(DocumentType):
     def context(self, req: DocumentRequest) -> dict[str, Any]:
         case, as_of, options, facts = req.case, req.as_of, req.options, req.facts
         ctx = base_context(req)
-        route = options.get("route", "default")
+        route = judgment_route(case, options, as_of)
         figures = judgment_figures(case, as_of, JUDGMENT_KIND[route], facts.represented)
         issued = case.last("claim_issued")
         ctx.update(

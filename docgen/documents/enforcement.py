@@ -9,7 +9,7 @@ from the dated tables (thresholds, periods, charging_orders, enforcement_fees, a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -547,7 +547,8 @@ class N323(DocumentType):
                 )
             )
         years = period("judgment_enforcement_permission_years", as_of)
-        if as_of >= add_years(j.date, years) and not options.get("permission_order", "").strip():
+        permission_from = add_years(j.date, years)
+        if as_of >= permission_from and not options.get("permission_order", "").strip():
             out.append(
                 Problem(
                     "judgments",
@@ -557,6 +558,19 @@ class N323(DocumentType):
                     code="permission_needed",
                     hint="n244 with --option application=permission_to_enforce; then "
                     "--option permission_order=<the order>",
+                    option="permission_order",
+                )
+            )
+        elif as_of < permission_from:
+            last_day = permission_from - timedelta(days=1)
+            out.append(
+                Problem(
+                    "judgments",
+                    f"judgment {j.claim_number} was given on {j.date.isoformat()}: a warrant requested "
+                    f"after {last_day.isoformat()} needs the court's permission (CPR 83.2(3)(a))",
+                    code="permission_window",
+                    blocking=False,
+                    closes_on=last_day,
                 )
             )
         return out

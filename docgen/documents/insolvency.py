@@ -299,6 +299,7 @@ def threshold_problems(debt: DemandDebt, on: date, options: Options, what: str) 
             "creditors' debts, with the reason recorded",
             code="below_bankruptcy_threshold",
             hint=f"--option {AGGREGATE}=yes --option {AGGREGATE_REASON}=<reason>",
+            option=AGGREGATE,
         )
     ]
 
@@ -734,14 +735,12 @@ def petition_problems(
                     f"{svc.comply_by.isoformat()}: a petition may be presented from "
                     f"{svc.petition_from.isoformat()}",
                     code="demand_period_running",
+                    opens_on=svc.petition_from,
                 )
             )
         months = period("petition_stale_demand_months", as_of)
-        if (
-            stale_rule
-            and as_of > calendar.add_months(svc.entry.date, months)
-            and not options.get("stale_reason", "").strip()
-        ):
+        stale_from = calendar.add_months(svc.entry.date, months)
+        if stale_rule and as_of > stale_from and not options.get("stale_reason", "").strip():
             out.append(
                 Problem(
                     "options.stale_reason",
@@ -749,6 +748,17 @@ def petition_problems(
                     f"({svc.entry.date.isoformat()}): the petition must state the reasons for the delay",
                     code="stale_demand_reason_required",
                     hint="--option stale_reason=<reasons>",
+                )
+            )
+        elif stale_rule and as_of <= stale_from:
+            out.append(
+                Problem(
+                    "recovery_history",
+                    f"the demand was served on {svc.entry.date.isoformat()}: a petition presented "
+                    f"after {stale_from.isoformat()} must state the reasons for the delay (r.10.7)",
+                    code="petition_window",
+                    blocking=False,
+                    closes_on=stale_from,
                 )
             )
         if svc.entry.method is None:

@@ -7,7 +7,7 @@ on the register for as long as the document is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from docgen.documents.base import TRUE, DocumentRequest, OptionSpec
 from docgen.domain.case import Case
@@ -38,15 +38,20 @@ def is_true(options: Mapping[str, str], key: str) -> bool:
 
 
 def breathing_space(case: Case, as_of: date) -> list[Problem]:
+    """A moratorium in force blocks every step; when its end is recorded, the step opens the day
+    after it (the end date is the moratorium's last day)."""
     out = []
     for i, d in enumerate(case.debtors):
-        if d.breathing_space is not None and d.breathing_space.active_on(as_of):
+        space = d.breathing_space
+        if space is not None and space.active_on(as_of):
+            until = f" until {space.end.isoformat()}" if space.end is not None else ""
             out.append(
                 Problem(
                     f"debtors[{i}].breathing_space",
-                    f"{d.display_name} is in a Breathing Space moratorium from {d.breathing_space.start.isoformat()}: "
+                    f"{d.display_name} is in a Breathing Space moratorium from {space.start.isoformat()}{until}: "
                     "no demand, proceedings or enforcement while it lasts (Debt Respite Scheme Regulations 2020)",
                     code="breathing_space",
+                    opens_on=space.end + timedelta(days=1) if space.end is not None else None,
                 )
             )
     return out
@@ -63,6 +68,66 @@ def deceased(case: Case, as_of: date) -> list[Problem]:
         for i, d in enumerate(case.debtors)
         if d.deceased_on is not None and d.deceased_on <= as_of
     ]
+
+
+#: what each insolvency procedure does to a creditor's remedies, and where the law says so
+INSOLVENCY_EFFECT = {
+    "bankruptcy_order": (
+        "was made bankrupt",
+        "no proceedings or enforcement for the debt without the court's permission; prove the debt "
+        "with the official receiver or trustee (Insolvency Act 1986 s.285)",
+    ),
+    "individual_voluntary_arrangement": (
+        "entered an individual voluntary arrangement",
+        "the arrangement binds the council for the debts it covers; claim under it with the "
+        "supervisor (Insolvency Act 1986 s.260)",
+    ),
+    "debt_relief_order": (
+        "was given a debt relief order",
+        "no remedy or proceedings for a debt the order covers while the moratorium lasts "
+        "(Insolvency Act 1986 s.251G)",
+    ),
+    "winding_up_order": (
+        "was ordered to be wound up",
+        "no action or proceeding against the company without the court's permission; prove in the "
+        "liquidation (Insolvency Act 1986 s.130(2))",
+    ),
+    "administration": (
+        "entered administration",
+        "no legal process or enforcement without the administrator's consent or the court's "
+        "permission (Insolvency Act 1986 Sch B1 para 43)",
+    ),
+    "company_voluntary_arrangement": (
+        "entered a company voluntary arrangement",
+        "the arrangement binds the council for the debts it covers; claim under it with the "
+        "supervisor (Insolvency Act 1986 s.5)",
+    ),
+    "creditors_voluntary_liquidation": (
+        "went into creditors' voluntary liquidation",
+        "prove the debt with the liquidator; proceedings need the court's permission once a winding-up "
+        "order is sought (Insolvency Act 1986 ss.112 and 130)",
+    ),
+}
+
+
+def insolvency(case: Case, as_of: date) -> list[Problem]:
+    """An insolvency procedure in force on ``as_of`` stops claims, demands and enforcement; it ends
+    (and the step opens) the day after a recorded end."""
+    out = []
+    for n, proc in enumerate(case.insolvency):
+        if proc.date > as_of or (proc.ended_on is not None and proc.ended_on < as_of):
+            continue
+        what, effect = INSOLVENCY_EFFECT[proc.kind]
+        name = case.debtors[proc.debtor].display_name
+        out.append(
+            Problem(
+                f"insolvency[{n}]",
+                f"{name} {what} on {proc.date.isoformat()}: {effect}",
+                code="insolvency",
+                opens_on=proc.ended_on + timedelta(days=1) if proc.ended_on is not None else None,
+            )
+        )
+    return out
 
 
 def statute_barred(req: DocumentRequest) -> list[Problem]:
@@ -86,6 +151,7 @@ def statute_barred(req: DocumentRequest) -> list[Problem]:
                 "record the reason for proceeding, which is kept with the document",
                 code="statute_barred",
                 hint=f"--option {OVERRIDE_LIMITATION}=<reason>",
+                option=OVERRIDE_LIMITATION,
             )
         ]
     if lim.partly_barred:
@@ -98,6 +164,28 @@ def statute_barred(req: DocumentRequest) -> list[Problem]:
             )
         ]
     return []
+
+
+def limitation_running(req: DocumentRequest) -> list[Problem]:
+    """While some of the debt is not yet statute-barred, the last day a claim for it can be issued:
+    the day before the earliest unbarred line's limitation period runs out (Limitation Act 1980
+    s.5; a claim is "brought" when the court issues it)."""
+    lim = req.facts.limitation
+    running = sorted((ln for ln in lim.lines if not ln.barred), key=lambda ln: ln.expires_on)
+    if not running:
+        return []
+    first = running[0]
+    last_day = first.expires_on - timedelta(days=1)
+    return [
+        Problem(
+            "limitation",
+            f"the limitation period for {first.ref} runs out on {first.expires_on.isoformat()}: "
+            f"a claim for it must be issued by {last_day.isoformat()}",
+            code="limitation_running",
+            blocking=False,
+            closes_on=last_day,
+        )
+    ]
 
 
 def vulnerability(req: DocumentRequest) -> list[Problem]:
@@ -120,6 +208,7 @@ def vulnerability(req: DocumentRequest) -> list[Problem]:
                 code="vulnerability",
                 blocking=not acknowledged,
                 hint="" if acknowledged else f"--option {ACK_VULNERABILITY}=yes",
+                option="" if acknowledged else ACK_VULNERABILITY,
             )
         )
     return out
@@ -136,6 +225,7 @@ def standard(req: DocumentRequest) -> list[Problem]:
     return [
         *breathing_space(req.case, req.as_of),
         *deceased(req.case, req.as_of),
+        *insolvency(req.case, req.as_of),
         *statute_barred(req),
         *vulnerability(req),
     ]

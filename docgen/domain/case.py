@@ -6,6 +6,7 @@ and every problem is reported at once with its path, e.g. ``debtors[0].address.p
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -497,6 +498,8 @@ HistoryAction = Literal[
     "reply_form_received",
     "claim_issued",
     "claim_served",
+    "acknowledgment_filed",
+    "defence_filed",
     "judgment",
     "enforcement_agent",
     "visit",
@@ -517,6 +520,34 @@ class HistoryEntry(_Model):
     action: HistoryAction
     note: str = ""
     method: Literal["first_class_post", "personal", "left_at_address", "email"] | None = None
+    #: where a document was served, when that is not the debtor's address for service
+    address: Address | None = None
+
+
+#: An insolvency procedure that stops claims and enforcement against the debtor for the debts it covers.
+InsolvencyKind = Literal[
+    "bankruptcy_order",
+    "individual_voluntary_arrangement",
+    "debt_relief_order",
+    "winding_up_order",
+    "administration",
+    "company_voluntary_arrangement",
+    "creditors_voluntary_liquidation",
+]
+
+
+class InsolvencyProceeding(_Model):
+    """A debtor's insolvency, as notified to the council (the Insolvency Service, the London
+    Gazette, an insolvency practitioner): what, from when, and until when if it has ended."""
+
+    kind: InsolvencyKind
+    date: date
+    #: which debtor (0: the first)
+    debtor: int = Field(default=0, ge=0)
+    court: str | None = None
+    reference: str | None = None
+    #: discharge, revocation, completion or failure of the arrangement, end of the administration
+    ended_on: _dt.date | None = None
 
 
 ServiceMethod = Literal["personal", "first_class_post", "left_at_address", "email", "dx", "other"]
@@ -577,6 +608,7 @@ class Case(_Model):
     recovery_history: list[HistoryEntry] = []
     service_attempts: list[ServiceAttempt] = []
     trace_attempts: list[TraceAttempt] = []
+    insolvency: list[InsolvencyProceeding] = []
     officer: Officer
     notes: str = ""
 
@@ -590,6 +622,15 @@ class Case(_Model):
                 "unsafe case_ref: use 1-40 of A-Z a-z 0-9 / _ . - (no '..', no leading '/' or '.')"
             )
         return v
+
+    @model_validator(mode="after")
+    def _insolvent_debtor_known(self) -> Case:
+        for n, proc in enumerate(self.insolvency):
+            if proc.debtor >= len(self.debtors):
+                raise ValueError(
+                    f"insolvency[{n}] names debtor {proc.debtor}, and the case has {len(self.debtors)}"
+                )
+        return self
 
     @property
     def primary_debtor(self) -> IndividualDebtor | CompanyDebtor:

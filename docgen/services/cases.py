@@ -55,14 +55,25 @@ def replace_case(session: Session, who: Principal, case_ref: str, data: Any) -> 
             "the case_ref in the body differs from the one in the address",
             [Problem("case_ref", f"expected {case_ref!r}, got {case.case_ref!r}")],
         )
-    snapshot = repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
-    if snapshot.id != record.snapshot_id:
-        record.snapshot_id = snapshot.id
-        record.debtor_name = case.primary_debtor.display_name
-        record.debt_type = str(case.debt_type)
-        session.flush()
-        audit.add(session, who.name, "case_replace", f"case:{case_ref}", {"sha256": snapshot.sha256})
+    keep(session, who, record, case, "case_replace", {})
     return record, case
+
+
+def keep(
+    session: Session, who: Principal, record: CaseRecord, case: Case, action: str, detail: dict[str, Any]
+) -> bool:
+    """Make ``case`` the record's current content: a snapshot of it (kept once per distinct content,
+    so every earlier content stays for the versions made from it) and an audit entry saying who
+    changed what. False when the content is what the record already holds."""
+    snapshot = repo.snapshot_for(session, case.case_ref, case.canonical_json(), case.content_hash())
+    if snapshot.id == record.snapshot_id:
+        return False
+    record.snapshot = snapshot
+    record.debtor_name = case.primary_debtor.display_name
+    record.debt_type = str(case.debt_type)
+    session.flush()
+    audit.add(session, who.name, action, f"case:{record.case_ref}", {**detail, "sha256": snapshot.sha256})
+    return True
 
 
 def load(session: Session, who: Principal, case_ref: str) -> tuple[CaseRecord, Case]:

@@ -74,3 +74,52 @@ def test_facts_on_a_statute_barred_shared_case(shared_cases_dir: Path) -> None:
     facts = json.loads(r.stdout)
     assert facts["limitation"]["statute_barred"] is True
     assert facts["deceased"] is True
+
+
+def test_next_names_the_next_step_and_when_blocked_steps_open(tmp_path: Path) -> None:
+    data = json.loads((DATA / "individual-care-charges.json").read_text())
+    # a letter of claim on 5 January 2026: the claim may be issued from 4 February (30 days on)
+    data["recovery_history"] = [{"date": "2026-01-05", "action": "letter_before_claim"}]
+    data["judgments"], data["liability_orders"] = [], []
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    r = run("next", str(path), "--as-of", "2026-01-20")
+    assert r.returncode == 0, r.stderr
+    assert "Claim form (N1) [n1]: from 2026-02-04" in r.stdout
+    assert "Winding-up petition (creditor) [winding_up_petition]: not for this case" in r.stdout
+    as_json = json.loads(run("next", str(path), "--as-of", "2026-01-20", "--json").stdout)
+    waiting = {s["doc_type"]: s["opens_on"] for s in as_json["waiting"]}
+    assert waiting["n1"] == "2026-02-04"
+    assert as_json["done"][0]["doc_type"] == "letter_before_claim"
+
+
+def test_record_keeps_a_snapshot_and_rewrites_the_file(tmp_path: Path) -> None:
+    import os
+
+    data = json.loads((DATA / "individual-care-charges.json").read_text())
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    env = {**os.environ, "DOCGEN_DATA_DIR": str(tmp_path / "var")}
+
+    def record(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "docgen", "record", str(path), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+
+    paid = record("payment", "--set", "date=2026-01-15", "--set", "amount=25.00")
+    assert paid.returncode == 0, paid.stderr
+    assert paid.stdout.startswith("Payment of £25.00 received on 15 January 2026")
+    assert json.loads(path.read_text())["payments"][-1] == {"date": "2026-01-15", "amount": "25.00"}
+    bad = record("claim_served", "--set", "date=2026-01-15", "--set", "method=pigeon")
+    assert bad.returncode == 2 and "method:" in bad.stderr and "Traceback" not in bad.stderr
+    from docgen.config import Settings
+    from docgen.register import open_register, unit_of_work
+    from docgen.register.repositories import audit
+
+    with unit_of_work(open_register(Settings(data_dir=tmp_path / "var"))) as session:
+        actions = [e.action for e in audit.events(session, subject=f"case:{data['case_ref']}")]
+    assert actions == ["case_create", "case_event"]
