@@ -21,6 +21,7 @@ from docgen.domain.case import (
     Address,
     Case,
     InsolvencyKind,
+    LitigationFriend,
     _money_value,
     parse_case,
     problems_from,
@@ -334,27 +335,42 @@ class BreathingSpaceEnded(_Event):
 
 
 class VulnerabilityRecorded(_Event):
+    """The debtor's vulnerability as now known, and their capacity to conduct proceedings: lacking
+    it (Mental Capacity Act 2005; a protected party, CPR 21), with the litigation friend who acts."""
+
     kind: Literal["vulnerability"]
     debtor: int = Field(default=0, ge=0)
     flags: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
         default_factory=list, max_length=20
     )
     notes: str = Field(default="", max_length=4000)
-    #: recorded as lacking capacity to conduct proceedings (Mental Capacity Act 2005; CPR 21)
     lacks_capacity: bool = False
+    litigation_friend: LitigationFriend | None = None
 
     def change(self, data: dict[str, Any]) -> None:
         debtor = _debtor(data, self.debtor)
         flags = [f for f in dict.fromkeys(self.flags) if f != "lacks_capacity"]
-        if self.lacks_capacity:
-            flags.append("lacks_capacity")
         debtor["vulnerability"] = {"flags": flags, "notes": self.notes}
+        if debtor.get("kind") == "company":
+            if self.lacks_capacity or self.litigation_friend is not None:
+                raise InvalidInput(
+                    "capacity is a question for individuals",
+                    [Problem("lacks_capacity", "a company has no capacity to record", code="company")],
+                )
+            return
+        debtor["lacks_capacity"] = self.lacks_capacity
+        if self.litigation_friend is not None:
+            debtor["litigation_friend"] = _json(self.litigation_friend)
+        elif not self.lacks_capacity:
+            debtor.pop("litigation_friend", None)
 
     def summary(self, case: Case) -> str:
         flags = [f.replace("_", " ") for f in self.flags if f != "lacks_capacity"]
         parts = [", ".join(flags) or "no vulnerability flags"]
         if self.lacks_capacity:
-            parts.append("lacks capacity")
+            parts.append("lacks capacity to conduct proceedings")
+        if self.litigation_friend is not None:
+            parts.append(f"litigation friend {self.litigation_friend.name}")
         return f"{_name(case, self.debtor)}: {'; '.join(parts)}"
 
 

@@ -83,8 +83,18 @@ def test_vulnerability_and_capacity(case: Any) -> None:
         }
     )
     after = apply(case, event)
-    assert after.primary_debtor.vulnerability.flags == ["mental_health", "lacks_capacity"]
+    assert after.primary_debtor.vulnerability.flags == ["mental_health"]
+    assert after.primary_debtor.lacks_capacity and after.primary_debtor.protected_party
     assert "lacks capacity" in event.summary(case)
+    friend = {
+        "name": "Ann Lane",
+        "address": {"lines": ["3 Mill Lane"], "postcode": "KT2 5AA"},
+        "basis": "deputy",
+    }
+    with_friend = apply(
+        after, parse_event({"kind": "vulnerability", "lacks_capacity": True, "litigation_friend": friend})
+    )
+    assert with_friend.primary_debtor.litigation_friend.name == "Ann Lane"
 
 
 def test_a_correction_changes_only_the_named_fields_and_is_checked(case: Any) -> None:
