@@ -203,7 +203,7 @@ def test_statute_barred_needs_an_override_with_a_reason(settings: Settings) -> N
 def test_n1_waits_30_days_after_the_letter_of_claim(settings: Settings) -> None:
     with pytest.raises(Ineligible) as exc:
         render_document("n1", case(), date(2025, 4, 30), settings=settings)
-    assert [p.code for p in exc.value.problems] == ["pap_period_running"]
+    assert [p.code for p in exc.value.problems if p.blocking] == ["pap_period_running"]
 
 
 def test_vulnerability_must_be_acknowledged(settings: Settings) -> None:
@@ -214,7 +214,8 @@ def test_vulnerability_must_be_acknowledged(settings: Settings) -> None:
     r = render_document(
         "n1", parse_case(data), AS_OF, options={"acknowledge_vulnerability": "true"}, settings=settings
     )
-    assert [w.code for w in r.warnings] == ["vulnerability"]
+    # beside the vulnerability, only the last day to issue the claim (limitation)
+    assert [w.code for w in r.warnings] == ["vulnerability", "limitation_running"]
 
 
 def test_deceased_debtor_blocks(settings: Settings, shared_cases_dir: Path) -> None:
