@@ -19,6 +19,7 @@ from api.routes import (
     shares,
     uploads,
     users,
+    writeoff_batches,
 )
 from api.ui import routes as ui_routes
 from docgen.config import Settings, get_settings
@@ -48,7 +49,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     v1 = APIRouter(prefix=API_PREFIX)
     # routes with a suffix after a case reference must come before /cases/{ref} itself
-    for module in (doctypes, users, jobs, documents, uploads, shares, approvals, panels, bundles):
+    for module in (
+        doctypes,
+        users,
+        jobs,
+        documents,
+        uploads,
+        shares,
+        approvals,
+        panels,
+        writeoff_batches,
+        bundles,
+    ):
         v1.include_router(module.router)
     v1.include_router(cases.router)
     v1.include_router(cases.case_root)

@@ -26,7 +26,6 @@ sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).re
 
 from docgen.config import Settings  # noqa: E402
 from docgen.documents import registry  # noqa: E402
-from docgen.documents.insolvency import render_certificate_of_service  # noqa: E402
 from docgen.domain.case import Case, parse_case  # noqa: E402
 from docgen.render.pipeline import render_document  # noqa: E402
 
@@ -83,9 +82,9 @@ def main() -> int:
         med, worst = timed(partial(render_document, doc_type, c, AS_OF, opts, settings=settings), args.repeat)
         print(f"{doc_type + ' / ' + c.case_ref:52} {med:10.1f} {worst:8.1f}")
     med, worst = timed(
-        lambda: render_certificate_of_service(co_served, AS_OF, settings=settings), args.repeat
+        partial(render_document, "certificate_of_service_sd", co_served, AS_OF, settings=settings), args.repeat
     )
-    print(f"{'certificate_of_service_sd + demand':52} {med:10.1f} {worst:8.1f}")
+    print(f"{'certificate_of_service_sd + demand (preview)':52} {med:10.1f} {worst:8.1f}")
     types = [t for t in registry.all_types() if t.family in ("enforcement", "insolvency")]
     med, worst = timed(
         lambda: [t.eligibility_of(c, AS_OF, court) for t in types for c in (jwp, ctx, co)], args.repeat

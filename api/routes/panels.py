@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from api.deps import CurrentUserOwnTransaction, ServicesDep
 from api.schemas import GeneratedPublic, VersionPublic
-from docgen.domain.case import Case
-from docgen.services import panels
+from docgen.services import generation
 
 router = APIRouter(tags=["panel packs"])
 
@@ -29,20 +26,11 @@ class PanelPackCreate(BaseModel):
 async def make_pack(
     services: ServicesDep, user: CurrentUserOwnTransaction, body: PanelPackCreate, response: Response
 ) -> GeneratedPublic:
-    as_of = body.as_of or date.today()
-
-    def load(session: Session) -> list[Case]:
-        return panels.load_cases(session, user, body.case_refs)
-
-    cases = await services.in_transaction(load)
-    async with services.render_slots:
-        pack = await run_in_threadpool(panels.render, cases, body.meeting, as_of, services.settings)
-
-    def save(session: Session) -> GeneratedPublic:
-        result = panels.store(session, services.store, pack, body.meeting, as_of, user.name)
-        return GeneratedPublic(stored=result.created, version=VersionPublic.of(result.version))
-
-    answer = await services.in_transaction(save)
-    if not answer.stored:
+    """Make the pack for a meeting; unchanged cases, template and policy return the stored pack."""
+    request = generation.BatchPaperRequest.of(
+        "panel_pack", body.case_refs, body.as_of or date.today(), user, {"meeting": body.meeting.isoformat()}
+    )
+    made = await generation.generate_async(services.backend, request, services.gates)
+    if not made.stored:
         response.status_code = 200
-    return answer
+    return GeneratedPublic(stored=made.stored, version=VersionPublic.of(made.version))

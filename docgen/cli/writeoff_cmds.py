@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.cli.common import add_as_of, parse_date
 from docgen.config import get_settings
 from docgen.domain.case import Case, load_case
 from docgen.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from docgen.services.auth import Principal
+    from docgen.services.backend import Backend
+    from docgen.services.generation import Generated
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -18,35 +24,55 @@ def _write(path: Path, data: bytes) -> None:
     print(f"{path} {len(data)} bytes")
 
 
-def _engine() -> object:
-    from docgen.render.engines import get_engine
+def _backend_and_actor(actor: str) -> tuple[Backend, Principal]:
+    from docgen.register.models import Role
+    from docgen.services.auth import Principal
+    from docgen.services.backend import Backend
 
-    return get_engine("docx", get_settings())
+    return Backend.open(get_settings()), Principal(actor, Role.officer)
+
+
+def _write_version(backend: Backend, made: Generated, out_dir: Path, stem: str) -> None:
+    from docgen.register.versions import read_attachment, read_exact
+
+    version = made.version
+    _write(out_dir / f"{stem}.pdf", made.pdf if made.pdf is not None else read_exact(backend.store, version))
+    for ext in sorted(version.attachments):
+        _write(out_dir / f"{stem}.{ext}", read_attachment(backend.store, version, ext))
 
 
 def _schedule(args: argparse.Namespace) -> int:
-    from docgen.documents.writeoff import load_batch, render_batch
-    from docgen.domain.writeoff_policy import load_policy
+    """The schedule (and, when a case is above the delegated limit, the committee report) for a
+    list of cases: the cases are held by the service, the papers made, stored and registered by the
+    generation corridor under ``writeoff:<date>``, and their files written to the folder."""
+    from docgen.documents.writeoff import load_batch
+    from docgen.errors import Ineligible
+    from docgen.services import generation
 
     items = load_batch(Path(args.cases), Path(args.case_dir) if args.case_dir else None)
-    options = {"policy": args.policy}
+    backend, who = _backend_and_actor(args.actor)
+    generation.hold_cases(backend, who, [i.case for i in items])
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    engine = _engine()
-    stem = f"write-off-schedule-{args.as_of.isoformat()}"
-    schedule = render_batch("write_off_schedule", items, args.as_of, options, engine)
-    _write(out_dir / f"{stem}.pdf", schedule.pdf)
-    for ext, data in sorted(schedule.attachments.items()):
-        _write(out_dir / f"{stem}.{ext}", data)
-    policy = load_policy(args.policy)
-    from docgen.domain.balance import compute_balance
-
-    if any(policy.needs_committee(compute_balance(i.case, args.as_of).outstanding) for i in items):
-        committee = render_batch("committee_write_off_report", items, args.as_of, options, engine)
-        stem = f"committee-write-off-report-{args.as_of.isoformat()}"
-        _write(out_dir / f"{stem}.pdf", committee.pdf)
-        for ext, data in sorted(committee.attachments.items()):
-            _write(out_dir / f"{stem}.{ext}", data)
+    refs = [i.case.case_ref for i in items]
+    fields = [{"reason": i.reason, **({"evidence": i.evidence} if i.evidence else {})} for i in items]
+    for batch_type, stem in (
+        ("write_off_schedule", "write-off-schedule"),
+        ("committee_write_off_report", "committee-write-off-report"),
+    ):
+        request = generation.BatchPaperRequest.of(
+            batch_type, refs, args.as_of, who, {"policy": args.policy}, fields
+        )
+        try:
+            made = generation.generate(backend, request)
+        except Ineligible as err:
+            if any(p.code == "within_delegation" for p in err.problems):
+                continue  # no case above the delegated limit: no committee report
+            raise
+        _write_version(backend, made, out_dir, f"{stem}-{args.as_of.isoformat()}")
+        print(
+            f"{made.version.document_id} v{made.version.number} ({'stored' if made.stored else 'unchanged'})"
+        )
     return 0
 
 
@@ -81,22 +107,31 @@ def _pack_cases(paths: list[str], case_dir: str | None) -> list[Case]:
 
 
 def _panel_pack(args: argparse.Namespace) -> int:
-    from docgen.documents.panel import render_pack
+    """The pack for a meeting: the cases are held by the service, the pack made, stored and
+    registered by the generation corridor under ``panel:<meeting>``, and written to the file."""
+    from docgen.register.versions import read_exact
+    from docgen.services import generation
 
     cases = _pack_cases(args.cases, args.case_dir)
-    pack = render_pack(cases, args.meeting, args.as_of, {}, _engine())
+    backend, who = _backend_and_actor(args.actor)
+    generation.hold_cases(backend, who, cases)
+    request = generation.BatchPaperRequest.of(
+        "panel_pack", [c.case_ref for c in cases], args.as_of, who, {"meeting": args.meeting.isoformat()}
+    )
+    made = generation.generate(backend, request)
+    pdf = made.pdf if made.pdf is not None else read_exact(backend.store, made.version)
     out = Path(args.output)
-    _write(out, pack.pdf)
+    _write(out, pdf)
+    print(f"{made.version.document_id} v{made.version.number} ({'stored' if made.stored else 'unchanged'})")
     if args.mail_to:
         from docgen.delivery import Attachment, send_mail
 
-        settings = get_settings()
         message_id = send_mail(
-            settings,
+            backend.settings,
             args.mail_to,
             f"Debt panel pack: meeting of {args.meeting:%d %B %Y}",
             f"The pack for the debt panel on {args.meeting:%d %B %Y} is attached ({len(cases)} cases).",
-            [Attachment(out.name, pack.pdf)],
+            [Attachment(out.name, pdf)],
         )
         print(f"sent to {', '.join(args.mail_to)} ({message_id})")
     return 0
@@ -139,6 +174,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--policy", default="district_example", help="write-off policy name or JSON file")
     add_as_of(p)
     p.add_argument("-o", "--output", required=True, help="folder to write the files to")
+    p.add_argument("--actor", default="cli", help="who does this, for the audit trail")
     p.set_defaults(func=_schedule)
 
     p = sub.add_parser("approve", help="approve or reject a recommended write-off (needs the delegation)")
@@ -160,6 +196,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--mail-to", nargs="*", default=[], help="e-mail the pack to these addresses (SMTP settings)"
     )
+    p.add_argument("--actor", default="cli", help="who does this, for the audit trail")
     p.set_defaults(func=_panel_pack)
 
     p = sub.add_parser("lint-template", help="check a replacement Word template against a document type")

@@ -17,6 +17,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from docgen.documents.inputs import StoredInput, StoredWanted
 from docgen.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
@@ -107,6 +108,9 @@ class DocumentRequest:
     options: Options = field(default_factory=lambda: MappingProxyType({}))
     #: the engine chosen for the render ("" when only eligibility is asked)
     engine: str = ""
+    #: stored versions the paper is made from (see ``DocumentType.stored_inputs``), by name, with
+    #: their exact bytes: filled in by the generation corridor from the register
+    stored: Mapping[str, StoredInput] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def make(
@@ -143,6 +147,13 @@ class DocumentRequest:
 
     def for_engine(self, engine: str) -> DocumentRequest:
         other = dataclasses.replace(self, engine=engine)
+        if "facts" in self.__dict__:
+            other.__dict__["facts"] = self.__dict__["facts"]
+        return other
+
+    def with_stored(self, stored: Mapping[str, StoredInput]) -> DocumentRequest:
+        """The same request made from these stored versions; the facts already computed are kept."""
+        other = dataclasses.replace(self, stored=MappingProxyType(dict(stored)))
         if "facts" in self.__dict__:
             other.__dict__["facts"] = self.__dict__["facts"]
         return other
@@ -234,6 +245,12 @@ class DocumentType:
         context and reused, which takes most of the layout work out of a batch."""
         return []
 
+    def stored_inputs(self, req: DocumentRequest) -> list[StoredWanted]:
+        """Stored versions the paper is made from (the demand a certificate of service exhibits).
+        The corridor finds each in the register, puts its bytes in ``req.stored`` and its sha256 in
+        the input hash, and appends those marked ``attach`` after the paper's own pages."""
+        return []
+
     def input_extras(self, req: DocumentRequest) -> dict[str, str]:
         """Inputs beyond the case, options, date and template that shape the document (e.g. the
         digest of the write-off policy in force); they go into the input hash, so a change to
@@ -247,6 +264,21 @@ class DocumentType:
     def document_key(self, req: DocumentRequest) -> str:
         """Which logical document a render is a version of: by default one per case and type."""
         return self.id
+
+    def figures(self, req: DocumentRequest) -> dict[str, str]:
+        """The decisive figures the paper prints, kept with its version so that approvals and pages
+        read what the paper says rather than working it out again with today's code. By default the
+        case's figures at the paper's date; a type printing other sums (a demand's debt) says so."""
+        from docgen.domain.money import fmt_plain
+
+        facts = req.facts
+        return {
+            "balance": fmt_plain(facts.balance.outstanding),
+            "claim_amount": fmt_plain(facts.claim_amount),
+            "interest": fmt_plain(facts.interest.total),
+            "fees": fmt_plain(facts.court_fee + facts.fixed_costs_on_issue),
+            "total": fmt_plain(facts.total),
+        }
 
     def pdf_title(self, case: Case) -> str:
         return f"{self.title} - {case.case_ref}"

@@ -7,18 +7,16 @@ entry in recovery_history, with its method). Every period and sum comes from the
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
-
-from pypdf import PdfReader, PdfWriter
+from typing import Any, ClassVar
 
 from docgen.documents import registry, rules
 from docgen.documents.base import DocumentRequest, DocumentType, Options, OptionSpec
 from docgen.documents.common import base_context, statement_of_truth
 from docgen.documents.enforcement import chosen_judgment, liability_order_position
+from docgen.documents.inputs import StoredWanted
 from docgen.documents.registry import register
 from docgen.domain import calendar
 from docgen.domain.case import Case, CompanyDebtor, HistoryEntry, InterestBasis, Judgment, LiabilityOrder
@@ -27,15 +25,6 @@ from docgen.domain.money import ZERO, fmt_gbp
 from docgen.domain.tables import lookup
 from docgen.domain.thresholds import period, threshold
 from docgen.errors import Problem
-from docgen.pdf.metadata import set_metadata, write_deterministic
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from docgen.config import Settings
-    from docgen.register.models import Version
-    from docgen.render.pipeline import Rendered
-    from docgen.storage import ObjectStore
 
 FAMILY = "insolvency"
 
@@ -468,26 +457,16 @@ def demand_type_for(case: Case) -> str:
     return "statutory_demand_company" if case.primary_debtor.is_company else "statutory_demand_individual"
 
 
-def append_pdf(first: bytes, attached: bytes, *, title: str, subject: str = "", author: str = "") -> bytes:
-    """``first`` followed by every page of ``attached``, written with a content-derived file id so the
-    same two inputs always give the same bytes."""
-    writer = PdfWriter()
-    for data in (first, attached):
-        writer.append(PdfReader(io.BytesIO(data)))
-    set_metadata(writer, title=title, subject=subject, author=author)
-    return write_deterministic(writer)
-
-
 @register
 class CertificateOfServiceSD(DocumentType):
     """Certificate of service of a statutory demand (r.10.3), with the demand as its last pages.
 
-    By default the demand is re-rendered for the service date and appended by the pipeline
-    (``static_parts``), so every route (CLI, API, jobs) gives the whole certificate. ``attach_pdf`` is
-    the hook that supplies the demand's bytes and ``finish_pdf`` appends them: a caller that holds the
-    version actually served renders with ``demand=none`` and appends those bytes instead, as
-    ``certificate_from_register`` does with the register's issued version, so the certificate
-    exhibits the exact file that was served.
+    The demand is a stored input (``stored_inputs``): the generation corridor finds the version that
+    was served in the register (the newest issued on or before the service, else the one made for
+    the service date), puts its sha256 in the certificate's input hash and appends its exact bytes,
+    so the certificate exhibits the very file that was served. A render outside the register (a
+    preview with ``docgen render``) re-renders the demand for the service date instead
+    (``static_parts``), unless ``demand=none``.
     """
 
     id = "certificate_of_service_sd"
@@ -536,7 +515,7 @@ class CertificateOfServiceSD(DocumentType):
             )
         if options.get("demand", "") not in ("", "none"):
             out.append(Problem("options.demand", "demand must be none or left out", code="bad_option"))
-        elif options.get("demand", "") != "none":
+        elif options.get("demand", "") != "none" and "demand" not in req.stored:
             demand = registry.get(demand_type_for(case))
             known = {(p.code, p.path) for p in out}
             out += [
@@ -574,9 +553,23 @@ class CertificateOfServiceSD(DocumentType):
         )
         return ctx
 
+    def stored_inputs(self, req: DocumentRequest) -> list[StoredWanted]:
+        svc = demand_service(req.case, req.as_of)
+        if svc is None or req.option("demand") == "none":
+            return []
+        return [
+            StoredWanted(
+                "demand",
+                demand_type_for(req.case),
+                svc.entry.date,
+                missing=f"the statutory demand served on {svc.entry.date.day} {svc.entry.date:%B %Y} is not "
+                "in the register: make it (and issue it) before the certificate of its service",
+            )
+        ]
+
     def static_parts(self, req: DocumentRequest) -> list[tuple[str, dict[str, Any]]]:
         case, as_of, options = req.case, req.as_of, req.options
-        if options.get("demand", "") == "none":
+        if options.get("demand", "") == "none" or "demand" in req.stored:
             return []
         svc = demand_service(case, as_of)
         assert svc is not None
@@ -585,99 +578,11 @@ class CertificateOfServiceSD(DocumentType):
             (demand.templates["html"], demand.context(req.at(svc.entry.date, _demand_options(case, options))))
         ]
 
-    def attach_pdf(self, case: Case, as_of: date, options: Options, settings: Settings) -> bytes:
-        """The demand as served: re-rendered on the service date with the same founding options."""
-        from docgen.render.pipeline import render_document
-
-        svc = demand_service(case, as_of)
-        assert svc is not None
-        return render_document(
-            demand_type_for(case), case, svc.entry.date, _demand_options(case, options), settings=settings
-        ).pdf
-
-    def finish_pdf(
-        self,
-        pdf: bytes,
-        case: Case,
-        as_of: date,
-        options: Options,
-        settings: Settings,
-        demand_pdf: bytes | None = None,
-    ) -> bytes:
-        """The certificate followed by the demand's pages (r.10.3(2)): ``demand_pdf`` when the caller holds
-        the stored version that was served, else what ``attach_pdf`` gives."""
-        demand = demand_pdf if demand_pdf is not None else self.attach_pdf(case, as_of, options, settings)
-        return append_pdf(
-            pdf, demand, title=self.pdf_title(case), subject=self.title, author=case.creditor.name
-        )
-
 
 def _demand_options(case: Case, options: Options) -> dict[str, str]:
     """The options the demand was made with, out of the certificate's."""
     known = registry.get(demand_type_for(case)).option_specs
     return {k: v for k, v in options.items() if k in known}
-
-
-def render_certificate_of_service(
-    case: Case,
-    as_of: date,
-    options: Options | None = None,
-    settings: Settings | None = None,
-    demand_pdf: bytes | None = None,
-) -> Rendered:
-    """The certificate with the demand appended: re-rendered by the pipeline, or ``demand_pdf`` (the
-    stored version) appended by ``finish_pdf``, in which case the render's bytes and sha256 are replaced."""
-    import hashlib
-
-    from docgen.config import get_settings
-    from docgen.render.pipeline import render_document
-
-    settings = settings or get_settings()
-    opts = dict(options or {})
-    if demand_pdf is None:
-        return render_document(CertificateOfServiceSD.id, case, as_of, opts, settings=settings)
-    rendered = render_document(
-        CertificateOfServiceSD.id, case, as_of, {**opts, "demand": "none"}, settings=settings
-    )
-    pdf = CertificateOfServiceSD().finish_pdf(
-        rendered.pdf, case, as_of, rendered.options, settings, demand_pdf
-    )
-    return replace(rendered, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
-
-
-def served_demand_version(session: Session, case: Case, served_on: date) -> Version | None:
-    """The stored demand that was served: the newest issued version dated on or before the service,
-    else the newest version rendered for the service date; None when the register holds neither."""
-    from docgen.register.repositories import documents as repository
-
-    doc_type = demand_type_for(case)
-    versions = [
-        v for v in repository.versions_for_case(session, case.case_ref) if v.document.doc_type == doc_type
-    ]
-    issued = [v for v in versions if v.is_issued and (v.as_of is None or v.as_of <= served_on)]
-    if issued:
-        return max(issued, key=lambda v: (v.as_of or date.min, v.number))
-    same_day = [v for v in versions if v.as_of == served_on]
-    return max(same_day, key=lambda v: v.number) if same_day else None
-
-
-def certificate_from_register(
-    session: Session,
-    store: ObjectStore,
-    case: Case,
-    as_of: date,
-    options: Options,
-    settings: Settings,
-    actor: str,
-) -> Rendered:
-    """The certificate exhibiting the stored demand's exact bytes (checked against the register's
-    sha256 on the way out); the demand is re-rendered only when the register holds no version of it."""
-    from docgen.register.versions import fetch
-
-    svc = demand_service(case, as_of)
-    version = served_demand_version(session, case, svc.entry.date) if svc else None
-    demand = fetch(session, store, version.document_id, version.number, actor)[1] if version else None
-    return render_certificate_of_service(case, as_of, options, settings, demand_pdf=demand)
 
 
 # -- petitions ---------------------------------------------------------------------------------

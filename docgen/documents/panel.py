@@ -1,9 +1,8 @@
 """Debt-panel papers: a briefing for one case, and the pack for a meeting.
 
-``panel_briefing`` is a registered document type. ``panel_pack`` takes several cases, so it is a
-batch entry point here, ``render_pack(cases, meeting, as_of, options, engine)``: it renders each
-briefing, then a cover with the agenda and an index whose page numbers come from the rendered
-briefings, and merges them with one bookmark per case.
+``panel_briefing`` is a registered document type. ``panel_pack`` is a batch paper
+(``docgen.documents.batch``) kept under ``panel:<meeting date>``: each case's briefing is a section,
+the cover with the agenda and an index takes its page numbers from the rendered briefings.
 
 Each enforcement option's eligibility comes from that option's own document type when it is
 registered (the rules live there, not here); a type that is not registered is shown as
@@ -12,27 +11,23 @@ registered (the rules live there, not here); a type that is not registered is sh
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from pypdf import PdfReader, PdfWriter
-
 from docgen.documents import registry
 from docgen.documents.base import DocumentRequest, DocumentType, OptionSpec
+from docgen.documents.batch import BatchDocumentType, BatchRequest, Section, register_batch
 from docgen.documents.charts import ageing_chart
 from docgen.documents.writeoff import balance_context, case_header, history_context
 from docgen.domain.balance import Balance
 from docgen.domain.case import Case
 from docgen.domain.fees import enforcement_fee, insolvency_figure
-from docgen.domain.money import ZERO, fmt_gbp
-from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
-from docgen.render.base import PdfMeta
+from docgen.domain.money import ZERO, fmt_gbp, fmt_plain
+from docgen.domain.writeoff_policy import load_policy
+from docgen.errors import DocgenError, NotFound, Problem
 
 FAMILY = "panel"
 WRITE_OFF_REASON_DEFAULT = "uneconomic"
@@ -247,6 +242,10 @@ class PanelBriefing(DocumentType):
         OptionSpec("policy", "Write-off policy", help="By default the council's own policy."),
     )
 
+    def input_extras(self, req: DocumentRequest) -> dict[str, str]:
+        # the write-off assessment is made under the policy: a changed policy is a new briefing
+        return {"policy": load_policy(req.option("policy") or None).digest}
+
     def eligibility(self, req: DocumentRequest) -> list[Problem]:
         if req.facts.balance.outstanding <= 0:
             return [
@@ -285,113 +284,84 @@ registry.register(PanelBriefing)
 # -- the pack ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PackRendered:
-    pdf: bytes
-    sha256: str
-    input_hash: str
-    page_starts: dict[str, int]  # case_ref -> first page (1-based) in the pack
-    attachments: dict[str, bytes]
+@register_batch
+class PanelPack(BatchDocumentType):
+    """The pack for a meeting: cover, agenda and index, then one briefing per case in the order
+    given, each bookmarked. The index's page numbers come from the rendered briefings."""
 
-
-def pack_input_hash(cases: Sequence[Case], meeting: date, as_of: date, options: Mapping[str, str]) -> str:
-    payload = {
-        "cases": [c.content_hash() for c in cases],
-        "meeting": meeting.isoformat(),
-        "as_of": as_of.isoformat(),
-        "options": dict(sorted(options.items())),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def render_pack(
-    cases: Sequence[Case], meeting: date, as_of: date, options: Mapping[str, str], engine: Any
-) -> PackRendered:
-    """Cover, agenda and index, then one briefing per case in the order given, bookmarked."""
-    if not cases:
-        raise InvalidInput("a panel pack needs at least one case")
-    refs = [c.case_ref for c in cases]
-    if len(set(refs)) != len(refs):
-        raise InvalidInput(
-            "a case appears twice in the panel pack",
-            [
-                Problem("cases", f"{r} is listed more than once")
-                for r in sorted({r for r in refs if refs.count(r) > 1})
-            ],
-        )
-    briefing_type = registry.get("panel_briefing")
-    briefings: list[tuple[Case, dict[str, Any], bytes]] = []
-    for case in cases:
-        req = briefing_type.request(case, as_of, options)
-        problems = [p for p in briefing_type.eligibility(req) if p.blocking]
-        if problems:
-            raise InvalidInput(f"{case.case_ref} cannot be briefed", problems)
-        context = briefing_type.context(req)
-        meta = PdfMeta(
-            title=briefing_type.pdf_title(case),
-            created=as_of,
-            document_id=hashlib.sha256(f"{case.content_hash()}{as_of}".encode()).hexdigest()[:32],
-        )
-        briefings.append((case, context, engine.render(briefing_type.templates["docx"], context, meta).pdf))
-
-    input_hash = pack_input_hash(cases, meeting, as_of, options)
-    council = cases[0].creditor.name
-    meta = PdfMeta(
-        title=f"Debt panel {meeting.isoformat()} - {council}",
-        document_id=input_hash[:32],
-        created=as_of,
-        author=council,
-        subject="Debt panel pack",
+    id: ClassVar[str] = "panel_pack"
+    title: ClassVar[str] = "Debt panel pack"
+    family: ClassVar[str] = FAMILY
+    namespace: ClassVar[str] = "panel"
+    templates: ClassVar[dict[str, str]] = {"docx": "panel_pack_cover.docx"}
+    section_templates: ClassVar[dict[str, tuple[str, ...]]] = {"docx": (PanelBriefing.templates["docx"],)}
+    options = (
+        OptionSpec("meeting", "Date of the meeting", "date"),
+        *(o for o in PanelBriefing.options if o.name != "recommendation"),
     )
-    page_counts = [len(PdfReader(io.BytesIO(pdf)).pages) for _, _, pdf in briefings]
+    own_bookmark: ClassVar[str] = "Cover, agenda and index"
 
-    cover_pages, cover = 1, b""
-    for _ in range(3):  # the index's page numbers depend on the cover's own length
-        starts, page = [], cover_pages + 1
-        for count in page_counts:
-            starts.append(page)
-            page += count
-        cover_context = {
-            "council": council,
-            "meeting": meeting,
-            "count": len(cases),
-            "total": sum((ctx["outstanding"] for _, ctx, _ in briefings), ZERO),
+    def meeting(self, req: BatchRequest) -> date:
+        return date.fromisoformat(req.option("meeting") or req.as_of.isoformat())
+
+    def register_key(self, req: BatchRequest) -> str:
+        return self.meeting(req).isoformat()
+
+    def paper_title(self, req: BatchRequest) -> str:
+        return f"Debt panel {self.meeting(req).isoformat()} - {req.council}"
+
+    def input_extras(self, req: BatchRequest) -> dict[str, str]:
+        return {"policy": load_policy(req.option("policy") or None).digest}
+
+    def _briefings(self, req: BatchRequest) -> list[dict[str, Any]]:
+        briefing = PanelBriefing()
+        return req.memo("briefings", lambda: [briefing.context(r) for r in self._requests(req)])
+
+    def _requests(self, req: BatchRequest) -> list[DocumentRequest]:
+        wanted = {o.name for o in PanelBriefing.options}
+        return [r.with_options({k: v for k, v in r.options.items() if k in wanted}) for r in req.requests]
+
+    def eligibility(self, req: BatchRequest) -> list[Problem]:
+        briefing = PanelBriefing()
+        return [
+            Problem(f"cases[{n}] {r.case.case_ref}", p.message, p.code)
+            for n, r in enumerate(self._requests(req))
+            for p in briefing.eligibility(r)
+            if p.blocking
+        ]
+
+    def sections(self, req: BatchRequest) -> list[Section]:
+        return [
+            Section(
+                f"{n + 3}. {e.case.case_ref} - {ctx['debtor_name']}",
+                PanelBriefing.templates["docx"],
+                ctx,
+                PanelBriefing().pdf_title(e.case),
+            )
+            for n, (e, ctx) in enumerate(zip(req.entries, self._briefings(req), strict=True))
+        ]
+
+    def context(self, req: BatchRequest, section_starts: Sequence[int]) -> dict[str, Any]:
+        briefings = self._briefings(req)
+        return {
+            "council": req.council,
+            "meeting": self.meeting(req),
+            "count": len(req.entries),
+            "total": sum((ctx["outstanding"] for ctx in briefings), ZERO),
             "cases": [
                 {
                     "item": n + 3,
-                    "case_ref": case.case_ref,
+                    "case_ref": e.case.case_ref,
                     "debtor_name": ctx["debtor_name"],
                     "outstanding": ctx["outstanding"],
                     "recommended": ctx["recommended"],
-                    "page": starts[n],
+                    "page": section_starts[n] if section_starts else "",
                 }
-                for n, (case, ctx, _) in enumerate(briefings)
+                for n, (e, ctx) in enumerate(zip(req.entries, briefings, strict=True))
             ],
-            "last_item": len(cases) + 3,
+            "last_item": len(req.entries) + 3,
         }
-        cover = engine.render("panel_pack_cover.docx", cover_context, meta).pdf
-        actual = len(PdfReader(io.BytesIO(cover)).pages)
-        if actual == cover_pages:
-            break
-        cover_pages = actual
 
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(cover)), outline_item=None, import_outline=False)
-    writer.add_outline_item(title="Cover, agenda and index", page_number=0)
-    for n, (case, ctx, pdf) in enumerate(briefings):
-        first = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-        writer.add_outline_item(title=f"{n + 3}. {case.case_ref} - {ctx['debtor_name']}", page_number=first)
-    merged = io.BytesIO()
-    writer.write(merged)
-
-    from docgen.render.docx import finish_pdf
-
-    pdf = finish_pdf(merged.getvalue(), meta, producer="docgen")
-    return PackRendered(
-        pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        input_hash=input_hash,
-        page_starts={case.case_ref: starts[n] for n, (case, _, _) in enumerate(briefings)},
-        attachments={},
-    )
+    def figures(self, req: BatchRequest) -> dict[str, str]:
+        total = sum((ctx["outstanding"] for ctx in self._briefings(req)), ZERO)
+        return {"cases": str(len(req.entries)), "total": fmt_plain(total)}

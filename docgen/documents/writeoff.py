@@ -1,10 +1,10 @@
 """Write-off papers: a report for one case, a schedule for a batch, and the committee report for
 the part of a batch above the delegated limit.
 
-The DocumentType interface takes one case, so the two batch types have a batch entry point here:
-``schedule_context(items, as_of, options)`` / ``committee_context(...)`` build the context for a
-list of ``BatchItem``s and ``render_batch(...)`` renders one of them. Their registered types render a
-batch of one case, so they can still be listed, checked and rendered like any other type.
+The schedule and the committee report are batch papers (``docgen.documents.batch``): over a list
+of cases, each with its reason, made by the generation corridor like every other paper and kept
+under the ``writeoff:<date>`` register namespace. Their one-case types render a batch of one, so
+they can still be listed, checked and rendered for a single case like any other type.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,14 +22,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from docgen.documents.base import DocumentRequest, DocumentType, OptionSpec
+from docgen.documents.batch import BatchDocumentType, BatchRequest, register_batch
 from docgen.documents.registry import register
 from docgen.domain.balance import Balance, compute_balance
 from docgen.domain.case import Case, load_case
 from docgen.domain.limitation import limitation
-from docgen.domain.money import ZERO, money
+from docgen.domain.money import ZERO, fmt_plain, money
 from docgen.domain.writeoff_policy import Policy, load_policy, vat_journal
-from docgen.errors import Ineligible, InvalidInput, Problem
-from docgen.render.base import PdfMeta, RenderOutput
+from docgen.errors import InvalidInput, Problem
 
 FAMILY = "writeoff"
 POLICY = OptionSpec("policy", "Write-off policy", help="By default the council's own policy.")
@@ -615,65 +614,76 @@ register(WriteOffSchedule)
 register(CommitteeWriteOffReport)
 
 
-@dataclass(frozen=True)
-class BatchRendered:
-    doc_type: str
-    pdf: bytes
-    attachments: dict[str, bytes]
-    sha256: str
-    input_hash: str
-    template_hash: str
+# -- the batch papers ---------------------------------------------------------------------------
 
 
-def batch_input_hash(items: Sequence[BatchItem], as_of: date, options: Mapping[str, str]) -> str:
-    payload = {
-        "cases": sorted((i.case.content_hash(), i.reason, i.evidence) for i in items),
-        "as_of": as_of.isoformat(),
-        "options": dict(sorted(options.items())),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+class _WriteOffBatch(BatchDocumentType):
+    family: ClassVar[str] = FAMILY
+    namespace: ClassVar[str] = "writeoff"
+    entry_fields: ClassVar[tuple[str, ...]] = ("reason", "evidence")
+    options = (POLICY,)
+    ordered: ClassVar[bool] = False
+
+    def document_key(self, req: BatchRequest) -> str:
+        """One document per list of cases: the same list run again is a new version of it."""
+        refs = "\n".join(sorted(e.case.case_ref for e in req.entries))
+        return hashlib.sha256(refs.encode()).hexdigest()[:16]
+
+    def policy(self, req: BatchRequest) -> Policy:
+        return load_policy(req.option("policy") or None)
+
+    def input_extras(self, req: BatchRequest) -> dict[str, str]:
+        return {"policy": self.policy(req).digest}
+
+    def schedule(self, req: BatchRequest) -> Schedule:
+        items = [BatchItem(e.case, e.field("reason"), e.field("evidence")) for e in req.entries]
+        return build_schedule(items, req.as_of, self.policy(req))
+
+    def eligibility(self, req: BatchRequest) -> list[Problem]:
+        try:
+            self.schedule(req)
+        except InvalidInput as err:
+            return err.problems or [Problem("", err.message)]
+        return []
+
+    def figures(self, req: BatchRequest) -> dict[str, str]:
+        schedule = self.schedule(req)
+        return {"cases": str(len(schedule.rows)), "total": fmt_plain(schedule.total)}
 
 
-def render_batch(
-    doc_type: str, items: Sequence[BatchItem], as_of: date, options: Mapping[str, str], engine: Any
-) -> BatchRendered:
-    """Render ``write_off_schedule`` (PDF plus the XLSX schedule) or ``committee_write_off_report``
-    for a batch. ``engine`` is a DocxEngine (or any Engine with the same template names)."""
-    if not items:
-        raise InvalidInput("a write-off batch needs at least one case")
-    policy = load_policy(options.get("policy"))
-    schedule = build_schedule(items, as_of, policy)
-    council = items[0].case.creditor.name
-    if doc_type == "write_off_schedule":
-        context = schedule_context(schedule, council)
-        template, title = WriteOffSchedule.templates["docx"], WriteOffSchedule.title
-    elif doc_type == "committee_write_off_report":
-        if not schedule.committee():
-            raise Ineligible(
-                "no case in the batch is above the delegated limit",
-                [Problem("cases", f"every case is within £{policy.delegated_limit:,}", "within_delegation")],
-            )
-        context = committee_context(schedule, council)
-        template, title = CommitteeWriteOffReport.templates["docx"], CommitteeWriteOffReport.title
-    else:
-        raise InvalidInput(f"{doc_type!r} is not a write-off batch type")
-    input_hash = batch_input_hash(items, as_of, {**options, "doc_type": doc_type})
-    meta = PdfMeta(
-        title=f"{title} - {council} - {as_of.isoformat()}",
-        document_id=input_hash[:32],
-        created=as_of,
-        author=council,
-        subject=title,
-    )
-    output: RenderOutput = engine.render(template, context, meta)
-    attachments = dict(output.attachments)
-    if doc_type == "write_off_schedule":
-        attachments["xlsx"] = schedule_xlsx(schedule)
-    return BatchRendered(
-        doc_type=doc_type,
-        pdf=output.pdf,
-        attachments=attachments,
-        sha256=hashlib.sha256(output.pdf).hexdigest(),
-        input_hash=input_hash,
-        template_hash=engine.template_hash(template),
-    )
+@register_batch
+class WriteOffScheduleBatch(_WriteOffBatch):
+    """The schedule of a month's write-offs for finance, with its spreadsheet."""
+
+    id: ClassVar[str] = WriteOffSchedule.id
+    title: ClassVar[str] = WriteOffSchedule.title
+    templates: ClassVar[dict[str, str]] = WriteOffSchedule.templates
+
+    def context(self, req: BatchRequest, section_starts: Sequence[int]) -> dict[str, Any]:
+        return schedule_context(self.schedule(req), req.council)
+
+    def attachments(self, req: BatchRequest) -> dict[str, bytes]:
+        return {"xlsx": schedule_xlsx(self.schedule(req))}
+
+
+@register_batch
+class CommitteeReportBatch(_WriteOffBatch):
+    """The report to the Executive for the cases of a batch above the delegated limit."""
+
+    id: ClassVar[str] = CommitteeWriteOffReport.id
+    title: ClassVar[str] = CommitteeWriteOffReport.title
+    templates: ClassVar[dict[str, str]] = CommitteeWriteOffReport.templates
+
+    def eligibility(self, req: BatchRequest) -> list[Problem]:
+        problems = super().eligibility(req)
+        if not problems and not self.schedule(req).committee():
+            limit = self.policy(req).delegated_limit
+            problems.append(Problem("cases", f"every case is within £{limit:,}", "within_delegation"))
+        return problems
+
+    def context(self, req: BatchRequest, section_starts: Sequence[int]) -> dict[str, Any]:
+        return committee_context(self.schedule(req), req.council)
+
+    def figures(self, req: BatchRequest) -> dict[str, str]:
+        rows = self.schedule(req).committee()
+        return {"cases": str(len(rows)), "total": fmt_plain(sum((r.amount for r in rows), ZERO))}

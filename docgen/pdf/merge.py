@@ -10,6 +10,20 @@ from pypdf import PdfReader, PdfWriter
 from docgen.pdf.metadata import set_metadata, write_deterministic
 
 
+def merge_with_outline(
+    parts: Sequence[tuple[str, bytes]], *, title: str, subject: str = "", author: str = ""
+) -> bytes:
+    """The pages of each (bookmark, pdf) part in order, each part's first page bookmarked, with one
+    set of metadata and an /ID derived from the content."""
+    writer = PdfWriter()
+    for bookmark, data in parts:
+        first = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+        writer.add_outline_item(title=bookmark, page_number=first)
+    set_metadata(writer, title=title, subject=subject, author=author)
+    return write_deterministic(writer)
+
+
 def merge_pdfs(
     parts: Sequence[bytes], *, title: str, subject: str = "", author: str = "", keywords: str = ""
 ) -> bytes:

@@ -121,6 +121,12 @@ class Version(Base):
     #: ext -> {"key", "version_id", "sha256", "size"} for files made with the PDF (e.g. the DOCX)
     attachments: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
+    #: the decisive figures the paper prints (balance, claim amount, interest, fees, total), as
+    #: text, so that approvals and pages read what the paper says instead of working it out again
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: what it was made from beyond one case: stored versions it exhibits (document id, number,
+    #: sha256), or the cases of a batch paper with what the officer said about each
+    inputs: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     document: Mapped[Document] = relationship(back_populates="versions")
 
@@ -228,6 +234,8 @@ _FINAL_COLUMNS = (
     "options",
     "as_of",
     "attachments",
+    "figures",
+    "inputs",
     "status",
     "issued_by",
     "issued_at",

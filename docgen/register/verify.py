@@ -94,7 +94,7 @@ def verify_store(
             )
 
     now = datetime.now(UTC)
-    for obj in store.iter_objects("cases/"):
+    for obj in (o for prefix in ("cases/", "batches/") for o in store.iter_objects(prefix)):
         if (obj.key, obj.version_id) in expected:
             continue
         finding = Finding(obj.key, obj.version_id, "", "stored object not in the register")

@@ -86,6 +86,8 @@ class Made:
     warnings: Sequence[Any] = ()
     #: the decisive figures the paper prints (balance, claim amount, interest, fees, total), as text
     figures: Mapping[str, str] = field(default_factory=dict)
+    #: what the paper was made from beyond one case: the stored versions it exhibits, a batch's cases
+    inputs: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.template_hash:
@@ -172,6 +174,8 @@ def store_version(
             status=VersionStatus.draft.value,
             attachments=stored_attachments,
             warnings=[str(w) for w in made.warnings],
+            figures={k: str(v) for k, v in made.figures.items()},
+            inputs=dict(made.inputs),
         )
     except IntegrityError as err:
         raise _concurrent(document_id) from err
@@ -184,6 +188,26 @@ def store_version(
         {"reused": False, "sha256": version.sha256, "storage_version_id": stored.version_id},
     )
     return StoreResult(version, created=True)
+
+
+def read_exact(store: ObjectStore, version: Version) -> bytes:
+    """A version's stored bytes, checked against the register's sha256 (no download is recorded:
+    for a paper made from another stored version)."""
+    data = store.get(version.storage_key, version.storage_version_id)
+    if hashlib.sha256(data).hexdigest() != version.sha256:
+        raise ChecksumMismatch(f"stored bytes of {_subject(version)} do not match the register's sha256")
+    return data
+
+
+def read_attachment(store: ObjectStore, version: Version, ext: str) -> bytes:
+    """A file stored with a version (its DOCX, a schedule's XLSX), checked against its sha256."""
+    record = version.attachments.get(ext)
+    if record is None:
+        raise NotFound(f"{_subject(version)} has no {ext} file", code="attachment_not_found")
+    data = store.get(record["key"], record["version_id"])
+    if hashlib.sha256(data).hexdigest() != record["sha256"]:
+        raise ChecksumMismatch(f"stored {ext} of {_subject(version)} does not match its sha256")
+    return data
 
 
 def find_version(session: Session, document_id: str, number: int | None = None) -> Version:

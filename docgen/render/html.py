@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from importlib.metadata import version
@@ -115,7 +115,8 @@ class HtmlEngine:
         self.env.filters.update(gbp=_gbp, date=_fmt_date, lines=_lines)
         self.fetcher = LockedFetcher([self.templates_dir, self.forms_dir])
         self._css: dict[str, CSS] = {}
-        self._hashes: dict[str, str] = {}
+        #: template -> (hash, checks that each file it was made from is unchanged on disk)
+        self._hashes: dict[str, tuple[str, list[Callable[[], bool]]]] = {}
         self._static: dict[str, bytes] = {}
 
     def _stylesheet(self, name: str) -> CSS:
@@ -187,16 +188,20 @@ class HtmlEngine:
 
     def template_hash(self, template: str) -> str:
         """sha256 over the template and every template it extends or includes, plus the shared CSS."""
-        if template in self._hashes:
-            return self._hashes[template]
+        cached = self._hashes.get(template)
+        if cached is not None and all(fresh() for fresh in cached[1]):
+            return cached[0]
         seen: set[str] = set()
         digest = hashlib.sha256()
+        checks: list[Callable[[], bool]] = []
 
         def visit(name: str) -> None:
             if name in seen:
                 return
             seen.add(name)
-            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            source, _, uptodate = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            if uptodate is not None:
+                checks.append(uptodate)
             digest.update(name.encode() + b"\0" + source.encode() + b"\0")
             ast = self.env.parse(source)
             for ref in jinja2.meta.find_referenced_templates(ast):
@@ -205,9 +210,21 @@ class HtmlEngine:
 
         visit(template)
         for sheet in ("base.css", "ua.css"):
-            digest.update((self.templates_dir / "html" / sheet).read_bytes())
-        self._hashes[template] = digest.hexdigest()
-        return self._hashes[template]
+            path = self.templates_dir / "html" / sheet
+            digest.update(path.read_bytes())
+            checks.append(_unchanged_since(path))
+        # a template changed on disk (a release) is hashed again, so its next paper is a new version
+        self._hashes[template] = (digest.hexdigest(), checks)
+        return self._hashes[template][0]
 
     def versions(self) -> dict[str, str]:
         return {"weasyprint": version("weasyprint"), "jinja2": version("jinja2")}
+
+
+def _unchanged_since(path: Path) -> Callable[[], bool]:
+    stamp = path.stat().st_mtime_ns
+
+    def fresh() -> bool:
+        return path.stat().st_mtime_ns == stamp
+
+    return fresh

@@ -8,14 +8,13 @@ identifier can be derived from it (same inputs, same bytes); the engine last.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
 from docgen.config import Settings, get_settings
-from docgen.documents import registry
+from docgen.documents import inputs, registry
 from docgen.documents.base import DocumentRequest, DocumentType, Options
 from docgen.domain.case import Case
 from docgen.errors import Ineligible, InvalidInput, Problem
@@ -49,20 +48,18 @@ def input_hash(
 
 
 def request_input_hash(dt: DocumentType, req: DocumentRequest, template_hash: str) -> str:
-    if not template_hash:
-        raise ValueError("an input hash needs the template hash")
-    payload: dict[str, Any] = {
-        "case": req.case.content_hash(),
-        "doc_type": dt.id,
-        "options": dict(sorted(req.options.items())),
-        "as_of": req.as_of.isoformat(),
-        "engine": req.engine,
-        "template": template_hash,
-    }
-    extras = dt.input_extras(req)
-    if extras:
-        payload["extras"] = dict(sorted(extras.items()))
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    """The one recipe (``docgen.documents.inputs``) applied to a one-case paper: its declared
+    extras and the stored versions it is made from go in with the template hash."""
+    return inputs.input_hash(
+        doc_type=dt.id,
+        subjects=req.case.content_hash(),
+        options=req.options,
+        as_of=req.as_of,
+        engine=req.engine,
+        template_hash=template_hash,
+        extras=dt.input_extras(req),
+        stored=req.stored,
+    )
 
 
 def check(

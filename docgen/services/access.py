@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from docgen.documents.batch import is_batch_ref
 from docgen.errors import Forbidden, NotFound
 from docgen.register.models import Document, Role
 from docgen.register.repositories import cases, documents
@@ -20,8 +21,12 @@ APPROVERS = frozenset({Role.manager})
 
 
 def can_see_case(session: Session, who: Principal, case_ref: str) -> bool:
+    """``case_ref`` may also be a batch paper's reference (``panel:<date>``): such papers are
+    never reached through a share, whatever any case is called."""
     if who.sees_every_case:
         return True
+    if is_batch_ref(case_ref):
+        return False
     return cases.active_share(session, case_ref, who.organisation) is not None
 
 

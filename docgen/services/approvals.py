@@ -1,5 +1,6 @@
-"""Write-off approvals. The amount is the outstanding balance of the case exactly as the report
-was made from it (its snapshot, at its as_of date), so an approval always matches the paper."""
+"""Write-off approvals. The amount is the outstanding balance the report printed, read from the
+figures recorded with its version, so an approval always matches the paper whatever the code that
+works balances out says today."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ DECISIONS = frozenset({"approved", "rejected"})
 
 
 def write_off_amount(session: Session, version: Version) -> Decimal:
+    """The outstanding balance the report printed, as recorded with its version. A version stored
+    before figures were recorded is worked out from its snapshot at its date."""
+    printed = version.figures.get("balance")
+    if printed:
+        return Decimal(printed)
     if version.case_snapshot_id is None or version.as_of is None:
         raise Conflict("this version does not record the case it was made from", code="no_snapshot")
     snapshot = cases.get_snapshot(session, version.case_snapshot_id)

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
@@ -30,20 +30,16 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from docgen.documents.base import DocumentRequest, DocumentType
 from docgen.domain.case import Case
 from docgen.errors import Conflict, DocgenError, Problem
 from docgen.register.db import read_transaction, unit_of_work
 from docgen.register.models import Version
-from docgen.register.repositories import cases as cases_repo
 from docgen.register.repositories import documents as documents_repo
-from docgen.register.versions import Made, StoreResult, note_reuse, store_version, unchanged
-from docgen.render.engines import get_engine
-from docgen.render.pipeline import prepare, render_request, request_input_hash
-from docgen.services.access import case_not_found, require_visible_case, require_writer
+from docgen.register.versions import Made, StoreResult, note_reuse, store_version
+from docgen.services import papers
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
-from docgen.services.cases import case_of
+from docgen.services.papers import BatchPaperRequest, PaperRequest, Plan, Request
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +51,6 @@ RETRY_BASE_S = 0.05
 
 
 # -- what is asked, and what comes back ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaperRequest:
-    """One paper of one case held by the service."""
-
-    doc_type: str
-    case_ref: str
-    as_of: date
-    actor: Principal
-    options: Mapping[str, str] = field(default_factory=dict)
-    engine: str | None = None
-    #: the door checked that ``actor`` may see the case and make papers when the request was made
-    #: (a queued job is checked when it is submitted, and runs later with nobody to ask)
-    access_checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,17 +139,9 @@ _Step = _Read | _Write | _Render
 _Steps = Generator[_Step, Any, Generated]
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What the probe found: the stored version made from these inputs, or how to render."""
-
-    unchanged_id: int | None
-    render: Callable[[], list[Made]]
-
-
-def _corridor(backend: Backend, request: PaperRequest, on_stored: OnStored | None) -> _Steps:
+def _corridor(backend: Backend, request: Request, on_stored: OnStored | None) -> _Steps:
     actor = request.actor.name
-    plan: _Plan = yield _Read(partial(_plan_paper, backend, request))
+    plan: Plan = yield _Read(partial(papers.plan, backend, request))
     if plan.unchanged_id is not None:
         found = plan.unchanged_id
         return (yield _Write(partial(_reuse, found, actor, on_stored)))
@@ -195,70 +168,6 @@ def _store(
     return out
 
 
-# -- single-case papers -------------------------------------------------------------------------------
-
-
-def _case(session: Session, request: PaperRequest) -> tuple[Case, int]:
-    """The case as the service holds it now, and the snapshot the version will point at."""
-    if not request.access_checked:
-        require_visible_case(session, request.actor, request.case_ref)
-        require_writer(request.actor, "generate documents")
-    record = cases_repo.get(session, request.case_ref)
-    if record is None:
-        raise case_not_found(request.case_ref)
-    return case_of(record), record.snapshot_id
-
-
-def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> _Plan:
-    case, snapshot_id = _case(session, request)
-    # the request is checked (engine, options) and made once: its case facts, worked out for the
-    # input hash here, are the ones the render prints
-    document_type, req = prepare(request.doc_type, case, request.as_of, request.options, request.engine)
-    made_from = _made_from(backend, document_type, req)
-    found = None
-    if made_from is not None:
-        found = unchanged(
-            session, case.case_ref, document_type.id, document_type.document_key(req), made_from
-        )
-
-    def render() -> list[Made]:
-        rendered = render_request(document_type, req, backend.settings)
-        return [
-            Made(
-                case_ref=case.case_ref,
-                doc_type=rendered.doc_type,
-                pdf=rendered.pdf,
-                input_hash=rendered.input_hash,
-                template_hash=rendered.template_hash,
-                engine=rendered.engine,
-                title=rendered.title,
-                variant=rendered.document_key,
-                engine_versions=rendered.engine_versions,
-                options=rendered.options,
-                as_of=rendered.as_of,
-                case_snapshot_id=snapshot_id,
-                attachments=rendered.attachments,
-                warnings=[str(w) for w in rendered.warnings],
-            )
-        ]
-
-    return _Plan(found.id if found is not None else None, render)
-
-
-def _made_from(
-    backend: Backend, document_type: DocumentType, req: DocumentRequest
-) -> tuple[str, str, str] | None:
-    """(input hash, template hash, engine) as a render would record them, worked out without
-    rendering; None when it cannot be known here (the render then reports why)."""
-    try:
-        template_hash = get_engine(req.engine, backend.settings).template_hash(
-            document_type.templates[req.engine]
-        )
-    except DocgenError:
-        return None
-    return request_input_hash(document_type, req, template_hash), template_hash, req.engine
-
-
 def generate_case(
     backend: Backend,
     case: Case,
@@ -271,20 +180,26 @@ def generate_case(
     """A paper of a case read from a file (a command, the demo): the case is first held as the
     service's current content of that case, so that the API and the pages see what the paper was
     made from, then the paper goes through the corridor like any other."""
+    hold_cases(backend, who, [case])
+    return generate(backend, PaperRequest(doc_type, case.case_ref, as_of, who, options or {}, engine))
+
+
+def hold_cases(backend: Backend, who: Principal, cases: Sequence[Case]) -> None:
+    """Keep cases read from files as the service's current content of each (one transaction)."""
     from docgen.services.cases import hold
 
     def keep() -> None:
         with unit_of_work(backend.sessions) as session:
-            hold(session, who, case)
+            for case in cases:
+                hold(session, who, case)
 
     retrying(keep)
-    return generate(backend, PaperRequest(doc_type, case.case_ref, as_of, who, options or {}, engine))
 
 
 # -- the drivers ----------------------------------------------------------------------------------
 
 
-def generate(backend: Backend, request: PaperRequest, *, on_stored: OnStored | None = None) -> Generated:
+def generate(backend: Backend, request: Request, *, on_stored: OnStored | None = None) -> Generated:
     """Make (or find unchanged) the paper asked for, in the calling thread."""
     steps = _corridor(backend, request, on_stored)
     try:
@@ -306,7 +221,7 @@ class Gates:
 
 
 async def generate_async(
-    backend: Backend, request: PaperRequest, gates: Gates, *, on_stored: OnStored | None = None
+    backend: Backend, request: Request, gates: Gates, *, on_stored: OnStored | None = None
 ) -> Generated:
     """``generate`` for an event loop: each step in a worker thread, behind its gate."""
     import anyio
@@ -367,3 +282,20 @@ def retrying(work: Callable[[], T]) -> T:
                 raise
         time.sleep(RETRY_BASE_S * 2**attempt_no)
     raise AssertionError("unreachable")
+
+
+__all__ = [
+    "INTERNAL_ERROR",
+    "BatchPaperRequest",
+    "Gates",
+    "Generated",
+    "ItemError",
+    "PaperRequest",
+    "Request",
+    "attempt",
+    "generate",
+    "generate_async",
+    "generate_case",
+    "hold_cases",
+    "retrying",
+]

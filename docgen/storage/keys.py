@@ -2,7 +2,9 @@
 
 ``cases/<case_ref>/<doc_type>/<document_id>.<ext>`` for documents and their attachments,
 ``cases/<case_ref>/uploads/<sha256>.<ext>`` for evidence files. A case reference may contain
-``/``; it is percent-encoded so that one case never nests inside another's prefix.
+``/``; it is percent-encoded so that one case never nests inside another's prefix. Papers that are
+not one case's (a panel pack, a write-off schedule) have a reference ``<namespace>:<key>`` and live
+under ``batches/<namespace>/<key>/...``, beside the cases, never inside one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ _SEGMENT = re.compile(r"^[A-Za-z0-9_.%-]{1,128}$")
 _DOC_TYPE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _EXT = re.compile(r"^[a-z0-9]{1,8}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_BATCH_REF = re.compile(r"^([a-z][a-z_]{0,23}):([A-Za-z0-9_.-]{1,40})$")
 
 UPLOADS = "uploads"
 
@@ -39,6 +42,18 @@ def case_prefix(case_ref: str) -> str:
     return f"cases/{case_segment(case_ref)}/"
 
 
+def batch_prefix(ref: str) -> str:
+    found = _BATCH_REF.match(ref)
+    if not found or found.group(2).strip(".") == "":
+        raise _bad("ref", f"batch reference {ref!r} is not <namespace>:<key>")
+    return f"batches/{found.group(1)}/{found.group(2)}/"
+
+
+def owner_prefix(ref: str) -> str:
+    """The folder of a case's objects, or of a batch paper's (a reference with a colon)."""
+    return batch_prefix(ref) if ":" in ref else case_prefix(ref)
+
+
 def document_key(case_ref: str, doc_type: str, document_id: str, ext: str = "pdf") -> str:
     if not _DOC_TYPE.match(doc_type) or doc_type == UPLOADS:
         raise _bad("doc_type", f"document type {doc_type!r} is not a safe key segment")
@@ -46,7 +61,7 @@ def document_key(case_ref: str, doc_type: str, document_id: str, ext: str = "pdf
         raise _bad("document_id", f"document id {document_id!r} is not a safe key segment")
     if not _EXT.match(ext):
         raise _bad("ext", f"extension {ext!r} is not a safe key segment")
-    return f"{case_prefix(case_ref)}{doc_type}/{document_id}.{ext}"
+    return f"{owner_prefix(case_ref)}{doc_type}/{document_id}.{ext}"
 
 
 def upload_key(case_ref: str, sha256: str, ext: str) -> str:

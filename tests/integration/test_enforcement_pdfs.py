@@ -174,13 +174,15 @@ def test_company_demand_to_the_registered_office(sample_case: SampleCase, settin
         assert expected in text, expected
 
 
-def test_certificate_of_service_ends_with_the_demand(sample_case: SampleCase, settings: Settings) -> None:
-    from docgen.documents.insolvency import render_certificate_of_service
-
+def test_a_certificate_preview_ends_with_the_demand_rendered_for_the_service_date(
+    sample_case: SampleCase, settings: Settings
+) -> None:
+    # outside the register (``docgen render``) the demand is rendered again for the service date;
+    # a stored certificate exhibits the stored demand instead (the test below)
     case = sample_case(COMPANY, served("2025-04-01", "left_at_address"))
-    cert = render_certificate_of_service(case, AS_OF, settings=settings)
+    cert = render("certificate_of_service_sd", case, settings)
     demand = render("statutory_demand_company", case, settings, as_of=date(2025, 4, 1))
-    pages = pages_of(cert.pdf)
+    pages = pages_of(cert)
     n_demand = len(PdfReader(io.BytesIO(demand)).pages)
     assert "Certificate of service of statutory demand" in pages[0]
     assert "by leaving it at Unit 4, Rushey Green Business Centre" in pages[
@@ -188,15 +190,9 @@ def test_certificate_of_service_ends_with_the_demand(sample_case: SampleCase, se
     ] and "Statement of truth" in " ".join(pages[:-n_demand])
     assert pages[-n_demand:] == pages_of(demand)
     assert "This demand is dated 1 April 2025" in pages[-n_demand]
-    again = render_certificate_of_service(case, AS_OF, settings=settings)
-    assert again.pdf == cert.pdf
-    # the pipeline itself appends the demand, so every route gives the whole certificate
-    assert render("certificate_of_service_sd", case, settings) == cert.pdf
+    assert render("certificate_of_service_sd", case, settings) == cert
     alone = render("certificate_of_service_sd", case, settings, demand="none")
     assert len(pages_of(alone)) == len(pages) - n_demand
-    stored = render_certificate_of_service(case, AS_OF, settings=settings, demand_pdf=demand)
-    assert pages_of(stored.pdf) == pages
-    assert stored.pdf == render_certificate_of_service(case, AS_OF, settings=settings, demand_pdf=demand).pdf
 
 
 def test_bankruptcy_petition_on_a_copy_with_a_served_demand(
@@ -269,43 +265,63 @@ def test_cli_refuses_n337_for_the_self_employed_debtor(
 def test_certificate_exhibits_the_issued_demand_from_the_register(
     sample_case: SampleCase, settings: Settings
 ) -> None:
-    from docgen.documents.insolvency import certificate_from_register
+    import hashlib
+
     from docgen.register import open_register, unit_of_work
     from docgen.register.models import Role
-    from docgen.register.versions import issue
+    from docgen.register.versions import fetch, issue
     from docgen.services.auth import Principal
     from docgen.services.backend import Backend
     from docgen.services.generation import generate_case
     from docgen.storage import make_store
 
+    officer = Principal("officer", Role.officer)
+    backend = Backend(settings, open_register(settings), make_store(settings))
     # GIVEN a demand dated 31 March, stored and issued, and served the next day
     case = sample_case(CTX, served("2025-04-01"))
-    factory, store = open_register(settings), make_store(settings)
-    stored = generate_case(
-        Backend(settings, factory, store),
-        case,
-        "statutory_demand_individual",
-        date(2025, 3, 31),
-        Principal("officer", Role.officer),
-    )
-    with unit_of_work(factory) as session:
-        issue(session, store, stored.version.document_id, stored.version.number, "officer")
-    demand = render("statutory_demand_individual", case, settings, as_of=date(2025, 3, 31))
-    # WHEN the certificate is made from the register
-    with unit_of_work(factory) as session:
-        cert = certificate_from_register(session, store, case, AS_OF, {}, settings, "officer")
-    # THEN its last pages are the issued demand, not a re-render for the service date
+    stored = generate_case(backend, case, "statutory_demand_individual", date(2025, 3, 31), officer)
+    with unit_of_work(backend.sessions) as session:
+        issue(session, backend.store, stored.version.document_id, stored.version.number, "officer")
+        _, demand = fetch(session, backend.store, stored.version.document_id, stored.version.number, "test")
+    # WHEN the certificate is made through the corridor
+    cert = generate_case(backend, case, "certificate_of_service_sd", AS_OF, officer)
+    # THEN it names the stored demand it exhibits by the register's sha256 of the served bytes
+    served_input = cert.version.inputs["demand"]
+    assert served_input["sha256"] == stored.version.sha256 == hashlib.sha256(demand).hexdigest()
+    assert (served_input["document_id"], served_input["version"]) == (stored.version.document_id, 1)
+    # AND its last pages are those bytes' pages, not a re-render for the service date
+    assert cert.pdf is not None
     pages, n = pages_of(cert.pdf), len(PdfReader(io.BytesIO(demand)).pages)
     assert pages[-n:] == pages_of(demand)
     assert "This demand is dated 31 March 2025" in pages[-n]
-    with unit_of_work(factory) as session:
-        fallback = certificate_from_register(
-            session,
-            store,
-            sample_case(COMPANY, served("2025-04-01", "left_at_address")),
-            AS_OF,
-            {},
-            settings,
-            "officer",
+    # AND asking again is answered from the register; a new issued demand makes a new certificate
+    assert not generate_case(backend, case, "certificate_of_service_sd", AS_OF, officer).stored
+
+    def later_copy(data: dict[str, Any]) -> None:
+        served("2025-04-01")(data)
+        data["notes"] = "A later copy"
+
+    changed = sample_case(CTX, later_copy)
+    redone = generate_case(backend, changed, "statutory_demand_individual", date(2025, 3, 31), officer)
+    with unit_of_work(backend.sessions) as session:
+        issue(session, backend.store, redone.version.document_id, redone.version.number, "officer")
+    again = generate_case(backend, changed, "certificate_of_service_sd", AS_OF, officer)
+    assert again.stored and again.version.inputs["demand"]["sha256"] == redone.version.sha256
+
+
+def test_certificate_is_refused_when_the_served_demand_is_not_stored(
+    sample_case: SampleCase, settings: Settings
+) -> None:
+    from docgen.register.models import Role
+    from docgen.services.auth import Principal
+    from docgen.services.backend import Backend
+    from docgen.services.generation import generate_case
+
+    case = sample_case(COMPANY, served("2025-04-01", "left_at_address"))
+    with pytest.raises(Ineligible) as refused:
+        generate_case(
+            Backend.open(settings), case, "certificate_of_service_sd", AS_OF, Principal("o", Role.officer)
         )
-    assert "This demand is dated 1 April 2025" in text_of(fallback.pdf)
+    [problem] = refused.value.problems
+    assert problem.code == "stored_input_missing" and problem.path == "stored.demand"
+    assert "served on 1 April 2025 is not in the register" in problem.message

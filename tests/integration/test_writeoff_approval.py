@@ -3,9 +3,12 @@ managers with and without the delegation to cover it (the CLI's `docgen approve`
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from docgen.config import Settings
 from docgen.errors import Forbidden
@@ -69,3 +72,34 @@ def test_only_a_manager_whose_limit_covers_the_amount_can_decide(settings: Setti
         assert rows[0].at is not None
         events = audit.events(session, action="approval")
         assert events and events[-1].actor == "cfo" and events[-1].detail["amount"] == "6210.00"
+
+
+def test_an_approval_reads_the_amount_the_report_printed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a write-off report stored with the balance it printed (£540.00)
+    backend = Backend(settings, open_register(settings), make_store(settings))
+    case = make_case("APP-02", [("2024-01-10", "450.00", "90.00")])
+    made = generate_case(
+        backend,
+        case,
+        "write_off_report",
+        AS_OF,
+        Principal("officer1", Role.officer),
+        {"reason": "uneconomic", "evidence": "untraceable"},
+    )
+    assert made.version.figures["balance"] == "540.00"
+    assert made.pdf is not None and "£540.00" in PdfReader(io.BytesIO(made.pdf)).pages[0].extract_text()
+    # WHEN the code that works balances out would now say something else
+    from docgen.services import approvals as approvals_module
+
+    def changed(*_args: object) -> object:
+        raise AssertionError("the approval worked the balance out again")
+
+    monkeypatch.setattr(approvals_module, "compute_balance", changed)
+    # THEN the approval is decided, and audited, on the printed amount
+    with unit_of_work(backend.sessions) as session:
+        manager = Principal("tl", Role.manager, approval_limit=Decimal("1000.00"))
+        approvals.decide(session, manager, made.version.document_id, made.version.number, "approved", "")
+        [event] = audit.events(session, subject=f"document:{made.version.document_id}/v1", action="approval")
+        assert event.detail["amount"] == "540.00"

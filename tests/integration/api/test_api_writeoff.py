@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from docgen.register import open_register, unit_of_work
 from docgen.register.repositories import audit
-from tests.fixtures.api import Service, demo_case, unique_ref
+from tests.fixtures.api import PARTNER_ORG, Service, demo_case, unique_ref
 
 pytestmark = [pytest.mark.redis, pytest.mark.libreoffice]
 V1 = "/api/v1"
@@ -90,3 +90,59 @@ def test_a_panel_pack_is_stored_once_and_downloadable(service: Service) -> None:
         f"{V1}/panel-packs", json={**body, "case_refs": ["NO/SUCH"]}, headers=officer
     )
     assert missing.status_code == 422 and missing.json()["problems"][0]["path"] == "case_refs[0]"
+
+
+def test_a_case_named_like_a_meeting_does_not_reach_the_meeting_s_panel_pack(service: Service) -> None:
+    # GIVEN an officer's case whose reference is "PANEL/<meeting date>", shared with a legal partner
+    officer, partner = service.as_("officer"), service.as_("legal_partner")
+    meeting = "2032-03-04"
+    lookalike = f"PANEL/{meeting}"
+    made = service.client.post(
+        f"{V1}/cases", json=demo_case("kingston-sundry-individual", lookalike), headers=officer
+    )
+    assert made.status_code == 201, made.text
+    shared = service.client.post(
+        f"{V1}/cases/{lookalike}/shares", json={"organisation": PARTNER_ORG}, headers=officer
+    )
+    assert shared.status_code == 201, shared.text
+    # AND a pack for that meeting of cases the partner may not see
+    unshared = unique_ref("PAN")
+    service.client.post(
+        f"{V1}/cases", json=demo_case("southwark-company-commercial-rent", unshared), headers=officer
+    )
+    pack = service.client.post(
+        f"{V1}/panel-packs",
+        json={"case_refs": [unshared], "meeting": meeting, "as_of": AS_OF},
+        headers=officer,
+    )
+    assert pack.status_code == 201, pack.text
+    version = pack.json()["version"]
+    # WHEN the partner looks through the shared case
+    listed = service.client.get(f"{V1}/cases/{lookalike}/documents", headers=partner)
+    # THEN the pack is not among its documents, and cannot be fetched by its id
+    assert listed.status_code == 200 and version["document_id"] not in {d["id"] for d in listed.json()}
+    assert service.client.get(version["download_url"], headers=partner).status_code == 404
+    assert service.client.get(f"{V1}/documents/{version['document_id']}", headers=partner).status_code == 404
+    # while the officer's and the manager's access is unchanged
+    assert service.client.get(version["download_url"], headers=service.as_("manager")).status_code == 200
+
+
+@pytest.mark.libreoffice
+def test_a_write_off_schedule_is_made_for_a_list_of_cases_and_kept_once(service: Service) -> None:
+    officer = service.as_("officer")
+    refs = [unique_ref("WOB"), unique_ref("WOB")]
+    for ref in refs:
+        service.client.post(f"{V1}/cases", json=demo_case("kingston-sundry-individual", ref), headers=officer)
+    body = {"items": [{"case_ref": r, "reason": "uneconomic"} for r in refs], "as_of": AS_OF}
+    made = service.client.post(f"{V1}/write-off-batches", json=body, headers=officer)
+    assert made.status_code == 201, made.text
+    again = service.client.post(
+        f"{V1}/write-off-batches", json={**body, "items": list(reversed(body["items"]))}, headers=officer
+    )
+    first, same = made.json()["version"], again.json()["version"]
+    assert again.status_code == 200 and (same["document_id"], same["number"]) == (first["document_id"], 1)
+    pdf = service.client.get(made.json()["version"]["download_url"], headers=service.as_("manager"))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert all(r in text for r in refs) and "2 accounts totalling £4,055.00" in " ".join(text.split())
+    hidden = service.client.get(made.json()["version"]["download_url"], headers=service.as_("legal_partner"))
+    assert hidden.status_code == 404

@@ -16,19 +16,34 @@ from docgen.config import Settings
 from docgen.delivery import Attachment, DeliveryFailed, send_mail
 from docgen.documents import registry
 from docgen.documents.base import DocumentRequest
+from docgen.documents.batch import BatchEntry, BatchRequest, get_batch
 from docgen.documents.charts import ageing_chart
-from docgen.documents.panel import assess_options, render_pack
+from docgen.documents.panel import assess_options
 from docgen.domain.balance import compute_balance
 from docgen.domain.case import Case
 from docgen.domain.fees import enforcement_fee, insolvency_figure
 from docgen.domain.money import fmt_gbp
 from docgen.errors import InvalidInput
+from docgen.register.versions import Made
 from docgen.render.base import PdfMeta
 from docgen.render.docx import DocxEngine
+from docgen.services.papers import render_batch
 from tests.fixtures.libreoffice import Inbox
 from tests.unit.documents.test_writeoff import AS_OF, make_case, pdf_text
 
 MEETING = date(2025, 7, 10)
+
+
+def render_pack(cases: list[Case], engine: DocxEngine) -> Made:
+    """The pack through the one batch path, without the register."""
+    pack = get_batch("panel_pack")
+    req = BatchRequest.make([BatchEntry(c) for c in cases], AS_OF, {"meeting": MEETING.isoformat()}, "docx")
+    pack.check_request(req)
+    return render_batch(pack, req, engine)
+
+
+def page_starts(made: Made) -> dict[str, int]:
+    return {ref: int(page) for ref, page in (p.split(":") for p in made.options["page_starts"].split(","))}
 
 
 def employed_case(ref: str = "PAN-01") -> Case:
@@ -127,7 +142,7 @@ def test_briefing_pdf_shows_the_calculated_figures_and_the_chart(docx_engine: Do
 @pytest.mark.libreoffice
 def test_pack_has_cover_index_and_a_bookmark_per_case(docx_engine: DocxEngine) -> None:
     cases = [employed_case("PAN-01"), make_case("PAN-02", [("2019-04-01", "800.00", "0.00")])]
-    pack = render_pack(cases, MEETING, AS_OF, {}, docx_engine)
+    pack = render_pack(cases, docx_engine)
     reader = PdfReader(io.BytesIO(pack.pdf))
     marks = [item for item in reader.outline if isinstance(item, Destination)]
     outline = [str(item.title) for item in marks]
@@ -136,21 +151,21 @@ def test_pack_has_cover_index_and_a_bookmark_per_case(docx_engine: DocxEngine) -
     cover = reader.pages[0].extract_text()
     assert "Meeting of 10 July 2025" in cover and "5. Any other business" in cover
     for case in cases:
-        start = pack.page_starts[case.case_ref]
+        start = page_starts(pack)[case.case_ref]
         assert reader.get_destination_page_number(marks[1 + cases.index(case)]) == start - 1
         assert case.case_ref in reader.pages[start - 1].extract_text()
     total = sum((compute_balance(c, AS_OF).outstanding for c in cases), Decimal(0))
     assert fmt_gbp(total) in cover
-    again = render_pack(cases, MEETING, AS_OF, {}, docx_engine)
+    again = render_pack(cases, docx_engine)
     assert again.pdf == pack.pdf
 
 
 def test_pack_refuses_duplicates_and_empty_lists(docx_engine: DocxEngine) -> None:
     with pytest.raises(InvalidInput):
-        render_pack([], MEETING, AS_OF, {}, docx_engine)
+        render_pack([], docx_engine)
     case = employed_case()
     with pytest.raises(InvalidInput):
-        render_pack([case, case], MEETING, AS_OF, {}, docx_engine)
+        render_pack([case, case], docx_engine)
 
 
 def test_pack_is_delivered_by_email(smtp_server: tuple[str, int, Inbox], tmp_path: Path) -> None:

@@ -16,16 +16,27 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from docgen.documents import registry
-from docgen.documents.writeoff import BatchItem, build_schedule, load_batch, render_batch
+from docgen.documents.batch import BatchEntry, BatchRequest, get_batch
+from docgen.documents.writeoff import BatchItem, build_schedule, load_batch
 from docgen.domain.balance import compute_balance
 from docgen.domain.case import Case, parse_case
 from docgen.domain.money import fmt_gbp
 from docgen.domain.writeoff_policy import can_approve, load_policy, policy_names, vat_journal
 from docgen.errors import Ineligible, InvalidInput, NotFound
+from docgen.register.versions import Made
 from docgen.render.base import PdfMeta
 from docgen.render.docx import DocxEngine
+from docgen.services.papers import render_batch
 
 AS_OF = date(2025, 6, 30)
+
+
+def render_paper(
+    batch_type: str, items: list[BatchItem], options: dict[str, str], engine: DocxEngine
+) -> Made:
+    """A write-off batch paper through the one batch path, without the register."""
+    entries = [BatchEntry(i.case, {"reason": i.reason, "evidence": i.evidence}) for i in items]
+    return render_batch(get_batch(batch_type), BatchRequest.make(entries, AS_OF, options, "docx"), engine)
 
 
 def make_case(ref: str, invoices: list[tuple[str, str, str]], **extra: Any) -> Case:
@@ -255,7 +266,7 @@ def test_schedule_refuses_bad_rows_naming_each_case() -> None:
 @pytest.mark.libreoffice
 def test_schedule_pdf_and_xlsx_read_back(docx_engine: DocxEngine) -> None:
     items = batch_items()
-    out = render_batch("write_off_schedule", items, AS_OF, {"policy": "district_example"}, docx_engine)
+    out = render_paper("write_off_schedule", items, {"policy": "district_example"}, docx_engine)
     text = pdf_text(out.pdf)
     totals = {i.case.case_ref: compute_balance(i.case, AS_OF).outstanding for i in items}
     for ref, amount in totals.items():
@@ -271,16 +282,16 @@ def test_schedule_pdf_and_xlsx_read_back(docx_engine: DocxEngine) -> None:
     summary = [r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0] == "All accounts"]
     assert summary and Decimal(str(summary[0][2])) == Decimal("42080.00")
 
-    again = render_batch(
-        "write_off_schedule", list(reversed(items)), AS_OF, {"policy": "district_example"}, docx_engine
+    again = render_paper(
+        "write_off_schedule", list(reversed(items)), {"policy": "district_example"}, docx_engine
     )
     assert again.pdf == out.pdf and again.attachments["xlsx"] == out.attachments["xlsx"]
 
 
 @pytest.mark.libreoffice
 def test_committee_report_lists_only_cases_above_the_delegated_limit(docx_engine: DocxEngine) -> None:
-    out = render_batch(
-        "committee_write_off_report", batch_items(), AS_OF, {"policy": "district_example"}, docx_engine
+    out = render_paper(
+        "committee_write_off_report", batch_items(), {"policy": "district_example"}, docx_engine
     )
     text = pdf_text(out.pdf)
     for needed in (
@@ -305,7 +316,7 @@ def test_committee_report_lists_only_cases_above_the_delegated_limit(docx_engine
 @pytest.mark.libreoffice
 def test_committee_report_refused_when_all_within_delegation(docx_engine: DocxEngine) -> None:
     with pytest.raises(Ineligible):
-        render_batch("committee_write_off_report", batch_items()[:3], AS_OF, {}, docx_engine)
+        render_paper("committee_write_off_report", batch_items()[:3], {}, docx_engine)
 
 
 def test_load_batch_from_csv_and_xlsx(tmp_path: Path) -> None:
@@ -358,9 +369,27 @@ def test_shared_deceased_case_write_off(shared_cases_dir: Path, docx_engine: Doc
 
 @pytest.mark.libreoffice
 def test_cli_writes_schedule_xlsx_and_committee_report(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from docgen.cli import main
+    from docgen.config import get_settings
+
+    # the papers are stored and registered too: in this test's own data folder
+    monkeypatch.setenv("DOCGEN_ENVIRONMENT", "test")
+    monkeypatch.setenv("DOCGEN_DATA_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    try:
+        _schedule_through_the_cli(main, tmp_path, capsys)
+    finally:
+        get_settings.cache_clear()
+
+
+def _schedule_through_the_cli(main: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+
+    from docgen.config import get_settings
+    from docgen.register import open_register, unit_of_work
+    from docgen.register.models import Document
 
     for item in batch_items():
         (tmp_path / f"{item.case.case_ref}.json").write_text(item.case.model_dump_json(by_alias=True))
@@ -391,6 +420,15 @@ def test_cli_writes_schedule_xlsx_and_committee_report(
         "write-off-schedule-2025-06-30.xlsx",
     ]
     assert "SCH-05" in pdf_text((out / "committee-write-off-report-2025-06-30.pdf").read_bytes())
+    # both papers are stored and registered under the batch namespace, and the cases are held
+    with unit_of_work(open_register(get_settings())) as session:
+        stored = session.execute(
+            select(Document.case_ref, Document.doc_type).order_by(Document.doc_type)
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        ("writeoff:2025-06-30", "committee_write_off_report"),
+        ("writeoff:2025-06-30", "write_off_schedule"),
+    ]
     bad = main(["writeoff-schedule", "--cases", str(tmp_path / "missing.csv"), "-o", str(out)])
     assert bad == 2 and "missing.csv" in capsys.readouterr().err
 

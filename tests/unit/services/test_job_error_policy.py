@@ -13,7 +13,7 @@ from sqlalchemy import select
 from docgen.config import Settings
 from docgen.register import unit_of_work
 from docgen.register.models import Document, Role, Version
-from docgen.services import generation, jobs
+from docgen.services import jobs, papers
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
 from docgen.services.cases import create_case
@@ -41,14 +41,14 @@ def _submit(backend: Backend, items: list[jobs.Item]) -> str:
 
 def _fault_on(case_ref: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The render of ``case_ref``'s papers raises what no document code would: a bug."""
-    real: Callable[..., Any] = generation.render_request
+    real: Callable[..., Any] = papers.render_request
 
     def render(document_type: Any, req: Any, settings: Any) -> Any:
         if req.case.case_ref == case_ref:
             raise ZeroDivisionError("a fault inside the render")
         return real(document_type, req, settings)
 
-    monkeypatch.setattr(generation, "render_request", render)
+    monkeypatch.setattr(papers, "render_request", render)
 
 
 def test_an_unexpected_error_in_one_item_ends_the_job_partial_and_the_next_items_are_made(
