@@ -14,6 +14,7 @@ APT_PACKAGES=(
   chromium chromium-driver                                 # the web pages, tested in a real browser
   postgresql                                               # the register on PostgreSQL, tested as production runs it
   qpdf poppler-utils                                       # bundle benchmark floor; pdftoppm for page images
+  mupdf-tools                                              # mutool: a second renderer for the official forms' page images
 )
 
 missing=()

@@ -228,7 +228,7 @@ class ClaimFormN1(DocumentType):
     id = "n1"
     title = "Claim form (N1)"
     family = "claims"
-    templates: ClassVar[dict[str, str]] = {"html": "claims/n1.html", "official": "n1"}
+    templates: ClassVar[dict[str, str]] = {"official": "n1", "html": "claims/n1.html"}
     options = (
         *rules.COMMON_OPTIONS,
         OptionSpec("preferred_court", "Preferred County Court hearing centre"),
@@ -334,7 +334,7 @@ class RequestForJudgmentN225(DocumentType):
     id = "n225"
     title = "Request for judgment (N225)"
     family = "claims"
-    templates: ClassVar[dict[str, str]] = {"html": "claims/n225.html", "official": "n225"}
+    templates: ClassVar[dict[str, str]] = {"official": "n225", "html": "claims/n225.html"}
     options = (
         *rules.COMMON_OPTIONS,
         OptionSpec(

@@ -1,14 +1,18 @@
 """The ``official`` engine: fills an official HMCTS PDF form from a field map.
 
 Each form has a folder ``forms/<id>/`` holding ``spec.json`` (which official PDF, pinned by sha256,
-with its field names) and ``fieldmap.json`` (logical name -> PDF field). The official PDF itself is
-never part of the project: a deployment installs it in ``settings.official_forms_dir`` and this
-engine refuses to fill anything that is not byte-for-byte the pinned version, because a field map
-laid over a different revision of a court form puts values in the wrong boxes without any error.
+with its field names, source and licence), ``fieldmap.json`` (logical name -> PDF field) and the
+official PDF itself, shipped unchanged under the Open Government Licence (forms/OFFICIAL-FORMS.md).
+A deployment may point ``settings.official_forms_dir`` at a copy of its own. Either way this engine
+refuses to fill anything that is not byte-for-byte the pinned version, because a field map laid over
+a different revision of a court form puts values in the wrong boxes without any error.
 
 Appearance streams are generated here (NeedAppearances is false), so values show in every viewer,
-including those that ignore form fields. Text is wrapped and, where needed, shrunk to fit its box;
-text that cannot fit at the smallest legible size is refused rather than clipped.
+including those that ignore form fields. Each widget's appearance dictionaries are kept direct
+objects: poppler looks a state up in ``/AP /N`` without resolving a reference, so a tick whose
+``/N`` is an indirect dictionary (as in the HMCTS files) shows in MuPDF and Acrobat but not in
+poppler. Text is wrapped and, where needed, shrunk to fit its box; text that cannot fit at the
+smallest legible size is refused rather than clipped.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     StreamObject,
     TextStringObject,
@@ -430,6 +435,29 @@ def _plan_fill(
     return plan
 
 
+def _direct_appearance_states(writer: PdfWriter) -> None:
+    """Make each widget's ``/AP /N``, ``/D`` and ``/R`` state dictionaries direct objects.
+
+    PDF allows them to be indirect, but poppler (pdftoppm, Evince, many print paths) looks the
+    state up without resolving the reference and then draws nothing: a ticked box prints empty."""
+    for page in writer.pages:
+        for ref in cast(ArrayObject, page.get("/Annots", ArrayObject())):
+            annot = cast(DictionaryObject, ref.get_object())
+            if annot.get("/Subtype") != "/Widget" or "/AP" not in annot:
+                continue
+            raw_ap = annot.raw_get("/AP")
+            ap = cast(DictionaryObject, raw_ap.get_object())
+            if isinstance(raw_ap, IndirectObject):  # a private copy, so no other widget changes with it
+                ap = DictionaryObject(ap)
+                annot[NameObject("/AP")] = ap
+            for key in ("/N", "/D", "/R"):
+                raw = ap.raw_get(key) if key in ap else None
+                if isinstance(raw, IndirectObject):
+                    target = raw.get_object()
+                    if isinstance(target, DictionaryObject) and not isinstance(target, StreamObject):
+                        ap[NameObject(key)] = DictionaryObject(target)
+
+
 # ---------------------------------------------------------------- the engine
 
 
@@ -517,24 +545,29 @@ class AcroformEngine:
                 self._readers[spec.sha256] = reader
         return reader
 
+    def official_path(self, spec: FormSpec) -> Path:
+        """The shipped copy beside the field map, or the deployment's own when it names a folder."""
+        if self.official_forms_dir is not None:
+            return self.official_forms_dir / spec.file
+        return self.forms_dir / spec.id / spec.file
+
     def _official_pdf(self, spec: FormSpec) -> bytes:
-        if self.official_forms_dir is None:
-            raise EngineUnavailable(
-                f"the official {spec.form} form is not installed: set DOCGEN_OFFICIAL_FORMS_DIR to the "
-                f"folder holding {spec.file} ({spec.label}, from {spec.source})"
-            )
-        path = self.official_forms_dir / spec.file
+        path = self.official_path(spec)
+        where = (
+            f"DOCGEN_OFFICIAL_FORMS_DIR ({self.official_forms_dir})"
+            if self.official_forms_dir is not None
+            else f"the project's forms folder ({path.parent})"
+        )
         if not path.is_file():
             raise EngineUnavailable(
-                f"{spec.file} not found in DOCGEN_OFFICIAL_FORMS_DIR ({self.official_forms_dir}): "
-                f"install {spec.label} from {spec.source}"
+                f"{spec.file} not found in {where}: install {spec.label} from {spec.source}"
             )
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != spec.sha256:
             raise EngineUnavailable(
                 f"{spec.file} is not version {spec.version} (sha256 {digest[:12]}…, expected "
-                f"{spec.sha256[:12]}…): install {spec.label} from {spec.source} in {self.official_forms_dir}",
+                f"{spec.sha256[:12]}…): install {spec.label} from {spec.source} in {where}",
                 code="form_version_mismatch",
             )
         return data
@@ -565,6 +598,7 @@ class AcroformEngine:
         for annot, text in plan.wrapped:
             annot[NameObject("/V")] = TextStringObject(text)
         writer.set_need_appearances_writer(False)
+        _direct_appearance_states(writer)
         if flatten:
             self._remove_form(writer)
             # pypdf merges each flattened field into a fresh copy of the page content, leaving

@@ -113,18 +113,49 @@ def render_document(
     settings: Settings | None = None,
 ) -> Rendered:
     dt, req = prepare(doc_type, case, as_of, options, engine)
-    return render_request(dt, req, settings or get_settings())
+    return render_request(dt, req, settings or get_settings(), fallback=engine is None)
 
 
-def render_request(dt: DocumentType, req: DocumentRequest, settings: Settings) -> Rendered:
-    """Eligibility, input hash, context, engine: one paper from one checked request."""
+#: the engine a paper falls back to when its default (an official form) cannot take the case
+FALLBACK_ENGINE = "html"
+
+
+def render_request(
+    dt: DocumentType, req: DocumentRequest, settings: Settings, *, fallback: bool = False
+) -> Rendered:
+    """Eligibility, input hash, context, engine: one paper from one checked request.
+
+    With ``fallback`` (the caller named no engine), an official form that cannot take the case (text
+    longer than its box, a choice the form does not print) is made to the like effect instead, with a
+    warning; a caller who asked for the official form gets the refusal and its reasons."""
     blocking, warnings = check(dt, req)
     if blocking:
         raise Ineligible(
             f"{dt.title} cannot be made for {req.case.case_ref} on {req.as_of.isoformat()}",
             blocking + warnings,
         )
+    try:
+        return _render_checked(dt, req, settings, warnings)
+    except InvalidInput as err:
+        if not fallback or req.engine == FALLBACK_ENGINE or FALLBACK_ENGINE not in dt.templates:
+            raise
+        what = ", ".join(
+            dict.fromkeys(p.path.removeprefix("options.").replace("_", " ") for p in err.problems)
+        )
+        note = Problem(
+            "engine",
+            f"the official form has no room for {what or 'this case'}: "
+            "it was made to the like effect (CPR PD 4 para 1.2) instead",
+            code="official_form_fallback",
+            blocking=False,
+            hint="--engine official shows why the official form refused",
+        )
+        return _render_checked(dt, req.for_engine(FALLBACK_ENGINE), settings, [*warnings, note])
 
+
+def _render_checked(
+    dt: DocumentType, req: DocumentRequest, settings: Settings, warnings: list[Problem]
+) -> Rendered:
     eng = get_engine(req.engine, settings)
     template = dt.templates[req.engine]
     t_hash = eng.template_hash(template)

@@ -98,7 +98,7 @@ def test_particulars_state_the_cpr_16_4_facts_and_the_statement_of_truth(setting
 
 
 def test_n1_like_effect_has_the_figures_from_the_calculators(settings: Settings) -> None:
-    text = text_of(render_document("n1", case(), AS_OF, settings=settings).pdf)
+    text = text_of(render_document("n1", case(), AS_OF, engine="html", settings=settings).pdf)
     # claim 1,261.62 (debt + interest), fee £80, fixed costs £80 (legal representative acts), total £1,421.62
     for expected in (
         "Claim Form",
@@ -144,7 +144,7 @@ def test_n225_and_n215_on_a_served_claim(settings: Settings) -> None:
     with pytest.raises(Ineligible) as exc:
         render_document("n225", c, date(2025, 6, 4), settings=settings)
     assert exc.value.problems[0].code == "response_period_running"
-    r = render_document("n225", c, date(2025, 6, 5), settings=settings)
+    r = render_document("n225", c, date(2025, 6, 5), engine="html", settings=settings)
     text = text_of(r.pdf)
     # 20 days of interest at the daily rate since the claim: 1234.56 * 8% / 365 * 20 = 5.41
     for expected in (

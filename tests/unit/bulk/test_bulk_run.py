@@ -26,7 +26,10 @@ PACK = ("letter_before_claim", "n1", "particulars_of_claim")
 
 
 def _pdf_text(data: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    """The page text and, for a filled official form, its field values."""
+    reader = PdfReader(io.BytesIO(data))
+    fields = [str(f.get("/V", "")) for f in (reader.get_fields() or {}).values()]
+    return " ".join([*(page.extract_text() for page in reader.pages), *fields])
 
 
 def test_engine_per_type_fills_the_official_n1(

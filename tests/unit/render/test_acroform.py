@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -163,9 +164,14 @@ def test_fit_shrinks_then_refuses_rather_than_clipping() -> None:
     assert "cannot show" in str(_fit("Dŵr Cymru 水", _box(200, 20, False)))
 
 
-def test_unconfigured_folder_names_the_setting(tmp_path: Path) -> None:
+def test_a_missing_form_names_where_it_was_looked_for(tmp_path: Path) -> None:
+    # by default the copy shipped beside the field map is filled
     engine = AcroformEngine(Settings(environment="test", data_dir=tmp_path))
-    with pytest.raises(EngineUnavailable, match="DOCGEN_OFFICIAL_FORMS_DIR"):
+    assert engine.render("n1", {"court_name": "X"}, META).pdf.startswith(b"%PDF")
+    forms = tmp_path / "forms"
+    shutil.copytree(engine.forms_dir / "n1", forms / "n1", ignore=shutil.ignore_patterns("*.pdf"))
+    engine = AcroformEngine(Settings(environment="test", data_dir=tmp_path, forms_dir=forms))
+    with pytest.raises(EngineUnavailable, match=r"N1\.pdf not found in the project's forms folder"):
         engine.render("n1", {"court_name": "X"}, META)
     engine = AcroformEngine(Settings(environment="test", data_dir=tmp_path, official_forms_dir=tmp_path))
     with pytest.raises(EngineUnavailable, match=r"N1\.pdf not found in DOCGEN_OFFICIAL_FORMS_DIR"):
