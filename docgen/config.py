@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     secret_key: str = "dev-secret-not-for-production"
     council: str = "default"
 
+    # The render pool: worker processes that render one document at a time each, every render
+    # limited in time and memory from outside (the worker is killed), workers recycled by count and
+    # memory; sync requests that would wait longer than render_max_wait_s are refused at once.
+    render_workers: int = 0  # 0: one per core
+    render_timeout_s: float = 30.0
+    render_memory_mb: int = 1024
+    render_recycle_after: int = 500
+    render_recycle_memory_mb: int = 400
+    render_max_wait_s: float = 1.5
+
     libreoffice_path: str = "soffice"
     libreoffice_timeout_s: float = 60.0
     libreoffice_restart_after: int = 200
