@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from docgen.config import Settings
 from docgen.register import unit_of_work
+from docgen.render.pool import PoolLimits, RenderPool, warm_engines
 from docgen.services.auth import Principal, authenticate
 from docgen.services.backend import Backend
 from docgen.services.generation import Gates
@@ -39,13 +40,19 @@ class Services:
     sessions: sessionmaker[Session]
     store: ObjectStore
     celery: Celery
-    #: one render at a time per process: renders are CPU-bound under the GIL, and Pango (under
-    #: WeasyPrint) corrupted its heap when two threads rendered at once. Scale with processes.
+    #: one in-process render at a time (papers the pool cannot take): renders are CPU-bound under
+    #: the GIL, and Pango (under WeasyPrint) corrupted its heap when two threads rendered at once.
     render_slots: anyio.Semaphore = field(default_factory=lambda: anyio.Semaphore(1))
     db_slots: anyio.Semaphore = field(init=False)
+    #: single papers render here: warm worker processes, one per core, each render limited in time
+    #: and memory by killing its worker, with bounded admission (docgen.render.pool)
+    render_pool: RenderPool = field(init=False)
 
     def __post_init__(self) -> None:
         self.db_slots = _db_slots(self.settings)
+        self.render_pool = RenderPool(
+            PoolLimits.from_settings(self.settings), warm=warm_engines, warm_args=(self.settings,)
+        )
 
     @property
     def backend(self) -> Backend:
@@ -54,7 +61,13 @@ class Services:
     @property
     def gates(self) -> Gates:
         """The generation corridor's transactions and renders go through this process's slots."""
-        return Gates(transactions=self.db_slots, renders=self.render_slots)
+        return Gates(
+            transactions=self.db_slots, renders=self.render_slots, render_elsewhere=self._render_in_pool
+        )
+
+    async def _render_in_pool(self, work: Callable[[], T], label: str) -> T:
+        """A sync request's render: admitted only when it would not wait too long (PoolBusy)."""
+        return await self.render_pool.run_async(work, label=label, admit=True)
 
     def send(self, name: str, args: list[Any]) -> Any:
         """Queue a task by name (the job's id only: workers read the rest from the register)."""

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from docgen.errors import DocgenError, Problem
+from docgen.render.pool import PoolBusy
 
 log = logging.getLogger("docgen.api")
 
@@ -31,6 +32,8 @@ def _path(loc: tuple[Any, ...]) -> str:
 async def _docgen_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DocgenError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    if isinstance(exc, PoolBusy):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(problem_body(exc.code, exc.message, exc.problems), exc.status, headers=headers)
 
 

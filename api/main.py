@@ -3,6 +3,9 @@ the register (migrated), the object store and the Celery client used to queue jo
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 
 from api import errors
@@ -32,19 +35,27 @@ API_PREFIX = "/api/v1"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    services = Services(
+        settings=settings,
+        sessions=open_register(settings),
+        store=make_store(settings),
+        celery=make_celery(settings),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.render_pool.close()  # its worker processes go with the app
+
     app = FastAPI(
+        lifespan=lifespan,
         title="docgen",
         version="1",
         description="Court-ready documents and bundles for council debt recovery",
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
-    app.state.services = Services(
-        settings=settings,
-        sessions=open_register(settings),
-        store=make_store(settings),
-        celery=make_celery(settings),
-    )
+    app.state.services = services
     errors.install(app)
     app.include_router(health.router)
     v1 = APIRouter(prefix=API_PREFIX)

@@ -134,7 +134,9 @@ def bulk(cases: int, worker_counts: list[int], rounds: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--packs", type=int, default=40)
     parser.add_argument("--cases", type=int, default=150)
     parser.add_argument("--workers", default="1,2,4")

@@ -10,14 +10,16 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, StoreDep
-from api.schemas import DocumentPublic, GenerateCreate, GeneratedPublic, VersionPublic
+from api.schemas import DocumentPublic, GenerateCreate, GeneratedPublic, JobPublic, VersionPublic
 from docgen.register import versions as service
 from docgen.register.models import Version
 from docgen.register.repositories import documents
-from docgen.services import cases, generation
+from docgen.render.pool import PoolBusy
+from docgen.services import cases, generation, jobs
 from docgen.services.access import require_writer, visible_document
 
 router = APIRouter(tags=["documents"])
@@ -25,19 +27,55 @@ router = APIRouter(tags=["documents"])
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@router.post("/cases/{case_ref:path}/documents", status_code=201, response_model=GeneratedPublic)
+def _prefers_async(prefer: str | None) -> bool:
+    """RFC 7240: ``Prefer: respond-async``, among other preferences, in any case."""
+    return any(
+        p.split(";")[0].split("=")[0].strip().lower() == "respond-async" for p in (prefer or "").split(",")
+    )
+
+
+@router.post(
+    "/cases/{case_ref:path}/documents",
+    status_code=201,
+    response_model=GeneratedPublic,
+    responses={
+        202: {
+            "model": JobPublic,
+            "description": "busy, and the client sent Prefer: respond-async: queued as a job",
+        },
+        429: {"description": "busy: try again after Retry-After seconds, or send Prefer: respond-async"},
+    },
+)
 async def generate(
     services: ServicesDep,
     user: CurrentUserOwnTransaction,
     case_ref: str,
     body: GenerateCreate,
     response: Response,
-) -> GeneratedPublic:
-    """Make one document now. Unchanged inputs return the existing version (200, stored false)."""
-    request = generation.PaperRequest(
-        body.doc_type, case_ref, body.as_of or date.today(), user, body.options, body.engine
-    )
-    made = await generation.generate_async(services.backend, request, services.gates)
+    prefer: Annotated[str | None, Header()] = None,
+) -> GeneratedPublic | JSONResponse:
+    """Make one document now. Unchanged inputs return the existing version (200, stored false).
+
+    The render runs in the render pool. When the renders already queued would make this one wait
+    longer than the configured time, the answer comes at once: 202 with a job when the client sent
+    ``Prefer: respond-async`` (RFC 7240), otherwise 429 with Retry-After."""
+    as_of = body.as_of or date.today()
+    request = generation.PaperRequest(body.doc_type, case_ref, as_of, user, body.options, body.engine)
+    try:
+        made = await generation.generate_async(services.backend, request, services.gates)
+    except PoolBusy:
+        if not _prefers_async(prefer):
+            raise
+
+        def as_job(session: Session) -> JobPublic:
+            item = jobs.Item(case_ref, body.doc_type, body.options, body.engine)
+            job, _created = jobs.submit_generate(session, user, [item], as_of, None)
+            jobs.enqueue(session, job, services.send)
+            return JobPublic.of(job)
+
+        job = await services.in_transaction(as_job)
+        headers = {"Location": f"/api/v1/jobs/{job.id}", "Preference-Applied": "respond-async"}
+        return JSONResponse(job.model_dump(mode="json"), 202, headers=headers)
     if not made.stored:
         response.status_code = 200
     return GeneratedPublic(stored=made.stored, version=VersionPublic.of(made.version))

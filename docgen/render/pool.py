@@ -11,7 +11,8 @@ warm (fonts, parsed CSS, official forms read) between renders. The parent superv
 - a worker is retired between renders after ``recycle_after`` renders or once it holds more than
   ``recycle_memory_mb``, because WeasyPrint and LibreOffice keep memory they have touched;
 - admission is bounded: ``submit(..., admit=True)`` refuses at once (``PoolBusy`` with a
-  ``retry_after``) when the renders already queued would make this one wait longer than ``max_wait_s``.
+  ``retry_after``) when the renders already queued would make this one wait longer than ``max_wait_s``
+  for a worker (the wait is the renders ahead of it, per worker, at the measured render cost).
 
 Workers are spawned, never forked, so no worker inherits a parent's threads, locks or connections.
 A job is any picklable module-level function and its picklable arguments.
@@ -268,7 +269,7 @@ class RenderPool:
 
     def start(self) -> RenderPool:
         with self._lock:
-            if self._threads:
+            if self._threads or self._closed:
                 return self
             for slot in range(self.limits.size):
                 thread = threading.Thread(
@@ -299,13 +300,14 @@ class RenderPool:
     # -- admission and submission
 
     def expected_wait_s(self) -> float:
-        """How long a render submitted now would take to finish, from the work queued ahead of it."""
+        """How long a render submitted now would wait for a worker, from the work ahead of it:
+        nothing while a worker is free, else the renders queued ahead at the measured render cost."""
         with self._lock:
             return self._expected_wait()
 
     def _expected_wait(self) -> float:
         ahead = self._queued + self._running
-        return (ahead / self.limits.size + 1) * self._cost
+        return (ahead // self.limits.size) * self._cost
 
     def submit(
         self,
@@ -318,16 +320,15 @@ class RenderPool:
         """Queue ``fn(*args)`` for a worker. With ``admit``, refuse at once (``PoolBusy``) when it
         would wait longer than ``max_wait_s``. ``label`` names the document in every error."""
         future: Future[T] = Future()
+        self.start()  # started on first use: an app that never renders never spawns a worker
         with self._lock:
             if self._closed:
                 raise RenderFailed(f"{label}: the render pool is shut down")
-            if not self._threads:
-                raise RenderFailed(f"{label}: the render pool was not started")
             if admit:
                 wait_s = self._expected_wait()
                 if wait_s > self.limits.max_wait_s:
                     self._stats.refused += 1
-                    retry = max(1, math.ceil(wait_s - self.limits.max_wait_s))
+                    retry = max(1, math.ceil(wait_s))
                     raise PoolBusy(
                         f"the service is busy rendering other documents: try again in {retry} s, "
                         "or ask for the document as a job",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -133,6 +133,10 @@ class _Write:
 @dataclass(frozen=True)
 class _Render:
     work: Callable[[], Any]
+    #: names the paper in a refusal (e.g. a render stopped at its time limit)
+    label: str = ""
+    #: ``work`` is picklable, so a door may run it in another process
+    portable: bool = False
 
 
 _Step = _Read | _Write | _Render
@@ -145,7 +149,7 @@ def _corridor(backend: Backend, request: Request, on_stored: OnStored | None) ->
     if plan.unchanged_id is not None:
         found = plan.unchanged_id
         return (yield _Write(partial(_reuse, found, actor, on_stored)))
-    made: list[Made] = yield _Render(plan.render)
+    made: list[Made] = yield _Render(plan.render, plan.label, plan.portable)
     return (yield _Write(partial(_store, backend, made, actor, on_stored)))
 
 
@@ -218,6 +222,9 @@ class Gates:
 
     transactions: AbstractAsyncContextManager[Any]
     renders: AbstractAsyncContextManager[Any]
+    #: runs a portable render elsewhere (the API's render pool: worker processes with time and
+    #: memory limits and bounded admission), given the work and the paper's label
+    render_elsewhere: Callable[[Callable[[], Any], str], Awaitable[Any]] | None = None
 
 
 async def generate_async(
@@ -230,7 +237,9 @@ async def generate_async(
     try:
         step = next(steps)
         while True:
-            if isinstance(step, _Render):
+            if isinstance(step, _Render) and step.portable and gates.render_elsewhere is not None:
+                value = await gates.render_elsewhere(step.work, step.label)
+            elif isinstance(step, _Render):
                 async with gates.renders:
                     value = await anyio.to_thread.run_sync(step.work)
             else:

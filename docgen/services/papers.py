@@ -23,11 +23,13 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from docgen.documents import inputs
+from docgen.config import Settings
+from docgen.documents import inputs, registry
 from docgen.documents.base import DocumentRequest, DocumentType
 from docgen.documents.batch import BatchDocumentType, BatchEntry, BatchRequest, get_batch
 from docgen.documents.inputs import StoredInput, StoredWanted
@@ -100,6 +102,10 @@ class Plan:
 
     unchanged_id: int | None
     render: Callable[[], list[Made]]
+    #: names the paper in a refusal (e.g. a render stopped at its time limit)
+    label: str = ""
+    #: ``render`` is picklable, so a door may run it in another process (the API's render pool)
+    portable: bool = False
 
 
 def plan(backend: Backend, request: Request, session: Session) -> Plan:
@@ -137,8 +143,49 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
             session, case.case_ref, document_type.id, document_type.document_key(req), made_from
         )
 
-    def render() -> list[Made]:
-        rendered = render_request(document_type, req, backend.settings)
+    render = PaperRender(
+        document_type.id,
+        req.case,
+        req.as_of,
+        dict(req.options),
+        req.engine,
+        dict(req.stored),
+        req.facts,
+        snapshot_id,
+        backend.settings,
+        fallback=request.engine is None,
+    )
+    return Plan(
+        found.id if found is not None else None, render, f"{document_type.id} for {case.case_ref}", True
+    )
+
+
+@dataclass(frozen=True)
+class PaperRender:
+    """The render step of a single-case paper as picklable values (the checked request as its
+    parts, with the facts the probe worked out), so that it can run in another process. With
+    ``fallback`` (no engine was asked for), an official form that cannot take the case is made to
+    the like effect, with a warning."""
+
+    doc_type: str
+    case: Case
+    as_of: date
+    options: dict[str, str]
+    engine: str
+    stored: dict[str, StoredInput]
+    facts: Any
+    snapshot_id: int
+    settings: Settings
+    fallback: bool = False
+
+    def __call__(self) -> list[Made]:
+        document_type = registry.get(self.doc_type)
+        req = DocumentRequest.make(self.case, self.as_of, self.options, self.engine)
+        if self.stored:
+            req = req.with_stored(self.stored)
+        req.__dict__["facts"] = self.facts  # worked out once, in the probe: the same facts hash and print
+        case, snapshot_id = self.case, self.snapshot_id
+        rendered = render_request(document_type, req, self.settings, fallback=self.fallback)
         pdf = rendered.pdf
         attached = [s.pdf for s in req.stored.values() if s.attach]
         if attached:
@@ -169,8 +216,6 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
                 },
             )
         ]
-
-    return Plan(found.id if found is not None else None, render)
 
 
 def _made_from(

@@ -135,7 +135,9 @@ def test_workers_are_recycled_after_a_number_of_renders() -> None:
 def test_admission_refuses_at_once_when_the_queue_is_too_long() -> None:
     limits = PoolLimits(workers=1, max_wait_s=0.6, initial_cost_s=0.25)
     with RenderPool(limits) as pool:
-        admitted = [pool.submit(time.sleep, 0.5, label=f"slow {n}", admit=True) for n in range(2)]
+        assert pool.expected_wait_s() == 0  # a free worker: no wait
+        # one running and two queued: the next would wait 3 x 0.25 s for the worker
+        admitted = [pool.submit(time.sleep, 0.5, label=f"slow {n}", admit=True) for n in range(3)]
         with pytest.raises(PoolBusy) as exc:
             pool.submit(time.sleep, 0.5, label="one too many", admit=True)
         assert exc.value.status == 429 and exc.value.retry_after >= 1
