@@ -43,10 +43,10 @@ def _fault_on(case_ref: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The render of ``case_ref``'s papers raises what no document code would: a bug."""
     real: Callable[..., Any] = papers.render_request
 
-    def render(document_type: Any, req: Any, settings: Any) -> Any:
+    def render(document_type: Any, req: Any, settings: Any, **kwargs: Any) -> Any:
         if req.case.case_ref == case_ref:
             raise ZeroDivisionError("a fault inside the render")
-        return real(document_type, req, settings)
+        return real(document_type, req, settings, **kwargs)
 
     monkeypatch.setattr(papers, "render_request", render)
 
