@@ -26,5 +26,6 @@ bench: setup
 	.venv/bin/python bench/docx_reports.py
 	.venv/bin/python bench/bundle.py
 	.venv/bin/python bench/bulk.py
+	.venv/bin/python bench/throughput.py
 	.venv/bin/python bench/api_load.py
 	.venv/bin/python bench/ui_pages.py

@@ -82,7 +82,8 @@ def main() -> int:
         med, worst = timed(partial(render_document, doc_type, c, AS_OF, opts, settings=settings), args.repeat)
         print(f"{doc_type + ' / ' + c.case_ref:52} {med:10.1f} {worst:8.1f}")
     med, worst = timed(
-        partial(render_document, "certificate_of_service_sd", co_served, AS_OF, settings=settings), args.repeat
+        partial(render_document, "certificate_of_service_sd", co_served, AS_OF, settings=settings),
+        args.repeat,
     )
     print(f"{'certificate_of_service_sd + demand (preview)':52} {med:10.1f} {worst:8.1f}")
     types = [t for t in registry.all_types() if t.family in ("enforcement", "insolvency")]
