@@ -17,6 +17,7 @@ lint: setup
 	.venv/bin/ruff check docgen api tests bench
 	.venv/bin/ruff format --check docgen api tests bench
 	.venv/bin/mypy
+	.venv/bin/lint-imports --no-cache
 
 bench: setup
 	.venv/bin/python bench/render.py

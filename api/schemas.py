@@ -180,6 +180,10 @@ class VersionPublic(_Out):
     issued_at: datetime | None
     warnings: list[Any]
     attachments: list[str]
+    #: the decisive figures the paper prints (e.g. balance, claim_amount, interest, fees, total)
+    figures: dict[str, str]
+    #: what it was made from beyond one case: stored versions it exhibits, a batch's cases
+    inputs: dict[str, Any]
     download_url: str
 
     @classmethod
@@ -202,6 +206,8 @@ class VersionPublic(_Out):
             issued_at=v.issued_at,
             warnings=v.warnings,
             attachments=sorted(v.attachments),
+            figures={k: str(x) for k, x in (v.figures or {}).items()},
+            inputs=dict(v.inputs or {}),
             download_url=f"/api/v1/documents/{v.document_id}/versions/{v.number}/download",
         )
 

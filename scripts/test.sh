@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check docgen api tests bench
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache
 .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

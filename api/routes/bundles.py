@@ -6,12 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
-from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
 
 from api.deps import CurrentUserOwnTransaction, ServicesDep
 from api.schemas import GeneratedPublic, VersionPublic
-from docgen.services import bundles
+from docgen.services import generation
 
 router = APIRouter(tags=["bundles"])
 
@@ -25,18 +23,9 @@ async def make_bundle(
     response: Response,
     late: Annotated[bool, Query(description="add the spec's new items to the stored bundle")] = False,
 ) -> list[GeneratedPublic]:
-    def gather(session: Session) -> bundles.Inputs:
-        return bundles.gather(session, services.store, user, case_ref, spec, late)
-
-    inputs = await services.in_transaction(gather)
-    async with services.render_slots:
-        built = await run_in_threadpool(bundles.build, inputs, services.settings)
-
-    def save(session: Session) -> list[GeneratedPublic]:
-        stored = bundles.store_volumes(session, services.store, case_ref, built, user.name, services.settings)
-        return [GeneratedPublic(stored=created, version=VersionPublic.of(v)) for v, created in stored]
-
-    answer = await services.in_transaction(save)
-    if not any(a.stored for a in answer):
+    """One version per volume; unchanged inputs return the stored volumes (200, stored false)."""
+    request = generation.BundleRequest.of(case_ref, spec, user, late)
+    made = await generation.generate_async(services.backend, request, services.gates)
+    if not made.stored:
         response.status_code = 200
-    return answer
+    return [GeneratedPublic(stored=r.created, version=VersionPublic.of(r.version)) for r in made.results]

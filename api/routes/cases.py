@@ -20,9 +20,7 @@ from api.schemas import (
     NextStepsPublic,
     ProblemPublic,
 )
-from docgen.documents import registry
 from docgen.domain.facts import case_facts
-from docgen.render.pipeline import check
 from docgen.services import case_events, cases, steps
 
 router = APIRouter(tags=["cases"])
@@ -66,21 +64,16 @@ def eligibility(
     doc_type: Annotated[list[str] | None, Query()] = None,
 ) -> list[EligibilityPublic]:
     _record, case = cases.load(session, user, case_ref)
-    day = as_of or date.today()
-    types = [registry.get(t) for t in doc_type] if doc_type else registry.all_types()
-    out = []
-    for dt in types:
-        blocking, warnings = check(dt, case, day, {})
-        out.append(
-            EligibilityPublic(
-                doc_type=dt.id,
-                title=dt.title,
-                eligible=not blocking,
-                problems=[ProblemPublic(**p.as_dict()) for p in blocking],
-                warnings=[ProblemPublic(**p.as_dict()) for p in warnings],
-            )
+    return [
+        EligibilityPublic(
+            doc_type=e.doc_type,
+            title=e.title,
+            eligible=e.eligible,
+            problems=[ProblemPublic(**p.as_dict()) for p in e.problems],
+            warnings=[ProblemPublic(**p.as_dict()) for p in e.warnings],
         )
-    return out
+        for e in cases.eligibility(case, as_of or date.today(), doc_type)
+    ]
 
 
 EventBody = Annotated[

@@ -5,7 +5,6 @@ as for an id that does not exist."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
 
@@ -15,16 +14,10 @@ from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, StoreDep
 from api.schemas import DocumentPublic, GenerateCreate, GeneratedPublic, JobPublic, VersionPublic
-from docgen.register import versions as service
-from docgen.register.models import Version
-from docgen.register.repositories import documents
 from docgen.render.pool import PoolBusy
-from docgen.services import cases, generation, jobs
-from docgen.services.access import require_writer, visible_document
+from docgen.services import documents, generation, jobs
 
 router = APIRouter(tags=["documents"])
-
-_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _prefers_async(prefer: str | None) -> bool:
@@ -83,24 +76,17 @@ async def generate(
 
 @router.get("/cases/{case_ref:path}/documents", response_model=list[DocumentPublic])
 def list_documents(session: SessionDep, user: CurrentUser, case_ref: str) -> list[DocumentPublic]:
-    cases.load(session, user, case_ref)
-    return [DocumentPublic.of(d) for d in documents.for_case(session, case_ref)]
+    return [DocumentPublic.of(d) for d in documents.for_case(session, user, case_ref)]
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)
 def get_document(session: SessionDep, user: CurrentUser, document_id: str) -> DocumentPublic:
-    return DocumentPublic.of(visible_document(session, user, document_id))
+    return DocumentPublic.of(documents.get(session, user, document_id))
 
 
 @router.get("/documents/{document_id}/versions/{number}", response_model=VersionPublic)
 def get_version(session: SessionDep, user: CurrentUser, document_id: str, number: int) -> VersionPublic:
-    visible_document(session, user, document_id)
-    return VersionPublic.of(service.find_version(session, document_id, number))
-
-
-def _filename(version: Version, case_ref: str, doc_type: str) -> str:
-    name = _UNSAFE_FILENAME.sub("-", f"{case_ref}-{doc_type}-v{version.number}").strip("-")
-    return f"{name}.pdf"
+    return VersionPublic.of(documents.version(session, user, document_id, number))
 
 
 def _download(
@@ -111,19 +97,17 @@ def _download(
     number: int | None,
     if_none_match: str | None,
 ) -> Response:
-    document = visible_document(session, user, document_id)
-    etag = f'"{service.find_version(session, document_id, number).sha256}"'
-    if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
-        return Response(status_code=304, headers={"ETag": etag})
     # the audit event is committed with the request's transaction, before the first byte goes out
-    version, chunks = service.stream(session, store, document_id, number, user.name)
+    got = documents.download(session, store, user, document_id, number, if_none_match)
+    if got.chunks is None:
+        return Response(status_code=304, headers={"ETag": got.etag})
     headers = {
-        "ETag": etag,
-        "Content-Length": str(version.size),
-        "Content-Disposition": f'attachment; filename="{_filename(version, document.case_ref, document.doc_type)}"',
+        "ETag": got.etag,
+        "Content-Length": str(got.version.size),
+        "Content-Disposition": f'attachment; filename="{got.filename}"',
         "Cache-Control": "private, no-cache",
     }
-    return StreamingResponse(chunks, media_type="application/pdf", headers=headers)
+    return StreamingResponse(got.chunks, media_type="application/pdf", headers=headers)
 
 
 @router.get("/documents/{document_id}/download", response_class=StreamingResponse)
@@ -154,6 +138,4 @@ def issue(
     session: SessionDep, store: StoreDep, user: CurrentUser, document_id: str, number: int
 ) -> VersionPublic:
     """Mark a version filed or served: from now on it can never be changed or deleted."""
-    visible_document(session, user, document_id)
-    require_writer(user, "issue documents")
-    return VersionPublic.of(service.issue(session, store, document_id, number, user.name))
+    return VersionPublic.of(documents.issue(session, store, user, document_id, number))

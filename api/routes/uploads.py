@@ -9,11 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, StoreDep
 from api.schemas import UploadPublic
-from docgen.errors import DocgenError, InvalidInput, Problem
-from docgen.register import versions as service
-from docgen.register.repositories import cases as cases_repo
-from docgen.services import cases
-from docgen.services.access import require_writer
+from docgen.errors import DocgenError
+from docgen.services import evidence
 
 router = APIRouter(tags=["uploads"])
 
@@ -52,24 +49,10 @@ def upload(
     filename: Annotated[str, Query(min_length=1, max_length=300)],
 ) -> UploadPublic:
     """Send the file itself as the body (Content-Type as the file's type) and its name as ?filename=."""
-    cases.load(session, user, case_ref)
-    require_writer(user, "upload evidence")
-    if not data:
-        raise InvalidInput("the upload is empty", [Problem("body", "no bytes received")])
     content_type = request.headers.get("content-type", "application/octet-stream")
-    found = service.store_upload(
-        session,
-        store,
-        case_ref=case_ref,
-        filename=filename,
-        data=data,
-        content_type=content_type,
-        actor=user.name,
-    )
-    return UploadPublic.of(found)
+    return UploadPublic.of(evidence.store(session, store, user, case_ref, filename, data, content_type))
 
 
 @router.get("/cases/{case_ref:path}/uploads", response_model=list[UploadPublic])
 def list_uploads(session: SessionDep, user: CurrentUser, case_ref: str) -> list[UploadPublic]:
-    cases.load(session, user, case_ref)
-    return [UploadPublic.of(u) for u in cases_repo.uploads_for(session, case_ref)]
+    return [UploadPublic.of(u) for u in evidence.for_case(session, user, case_ref)]

@@ -7,7 +7,6 @@ from fastapi import APIRouter
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.schemas import UserCreate, UserCreatedPublic, UserPublic
 from docgen.register.models import Role
-from docgen.register.repositories import users as users_repo
 from docgen.services import auth
 from docgen.services.access import require_role
 
@@ -43,7 +42,7 @@ def list_users(session: SessionDep, user: CurrentUser) -> list[UserPublic]:
     require_role(user, ADMINS, "list users")
     return [
         UserPublic(name=u.name, role=u.role, organisation=u.organisation, approval_limit=u.approval_limit)
-        for u in users_repo.all_users(session)
+        for u in auth.list_users(session)
     ]
 
 

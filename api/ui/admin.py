@@ -6,8 +6,6 @@ lay out court forms, are listed with their fingerprints only."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -16,21 +14,18 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.deps import ServicesDep, SessionDep
-from api.ui import template_files
-from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, field_errors, page
+from api.ui.web import AsyncFormViewerDep, FormViewerDep, UiRoute, Viewer, ViewerDep, field_errors, page
 from docgen.config import Settings
 from docgen.domain.writeoff_policy import load_policy, policy_names
-from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
+from docgen.errors import DocgenError, InvalidInput
 from docgen.register.models import Role
-from docgen.register.repositories import audit
-from docgen.register.repositories import users as users_repo
 from docgen.services import auth
+from docgen.services import templates as word_templates
 from docgen.services.access import require_role
 
 router = APIRouter(route_class=UiRoute)
 ADMINS = frozenset({Role.admin})
 ROLES = [r.value for r in Role]
-MAX_TEMPLATE = 10 * 1024 * 1024
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -49,7 +44,7 @@ def _users(
         "admin_users.html",
         viewer,
         status=status,
-        users=users_repo.all_users(session),
+        users=auth.list_users(session),
         roles=ROLES,
         **extra,
     )
@@ -90,9 +85,7 @@ def rotate(
     request: Request, session: SessionDep, services: ServicesDep, viewer: FormViewerDep, name: str
 ) -> Response:
     require_role(viewer.who, ADMINS, "manage users")
-    user = users_repo.by_name(session, name)
-    if user is None:
-        raise NotFound(f"no user {name!r}", code="user_not_found")
+    user = auth.user_named(session, name)
     key = auth.rotate_key(session, user, services.settings.secret_key, viewer.who.name)
     return _users(request, session, viewer, new_key={"name": user.name, "key": key})
 
@@ -104,76 +97,61 @@ def policies(request: Request, viewer: ViewerDep) -> HTMLResponse:
 
 
 @router.get("/admin/templates", response_class=HTMLResponse)
-def templates(request: Request, services: ServicesDep, viewer: ViewerDep) -> HTMLResponse:
+def templates(
+    request: Request, session: SessionDep, services: ServicesDep, viewer: ViewerDep
+) -> HTMLResponse:
     require_role(viewer.who, ADMINS, "see the templates")
-    return _templates(request, services.settings, viewer)
+    return _templates(request, session, services.settings, viewer)
 
 
 def _templates(
-    request: Request, settings: Settings, viewer: Viewer, status: int = 200, **extra: Any
+    request: Request, session: Session, settings: Settings, viewer: Viewer, status: int = 200, **extra: Any
 ) -> HTMLResponse:
-    root = settings.templates_dir
-    files = [
-        _template_row(root, p)
-        for p in sorted((root / "html").rglob("*"))
-        if p.is_file() and p.suffix in {".html", ".css"}
-    ]
     extra.setdefault("errors", {})
     return page(
         request,
         "admin_templates.html",
         viewer,
         status=status,
-        files=files,
-        word=template_files.word_templates(settings),
+        files=word_templates.html_templates(settings),
+        word=word_templates.word_templates(session, settings),
         **extra,
     )
 
 
-def _template_row(root: Path, path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
-    return {
-        "name": str(path.relative_to(root)),
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
-
-
 @router.post("/admin/templates/{doc_type}", response_class=HTMLResponse)
 async def replace_template(
-    request: Request,
-    session: SessionDep,
-    services: ServicesDep,
-    viewer: FormViewerDep,
-    doc_type: str,
+    request: Request, services: ServicesDep, viewer: AsyncFormViewerDep, doc_type: str
 ) -> Response:
     require_role(viewer.who, ADMINS, "replace templates")
-    word = template_files.find(services.settings, doc_type)
     # each type's file field is named after the type, so that its error sits beside it
     field = f"template_{doc_type}"
     upload = (await request.form()).get(field)
-    data = await upload.read(MAX_TEMPLATE + 1) if isinstance(upload, StarletteUpload) else b""
-    try:
-        if not data:
-            raise InvalidInput("empty", [Problem("template", "Choose a Word (.docx) file")])
-        if len(data) > MAX_TEMPLATE:
-            raise InvalidInput("too large", [Problem("template", "The template must be smaller than 10 MB")])
-        sha = template_files.install(word, data)
-    except InvalidInput as exc:
-        plain = [p for p in exc.problems if p.path == "template"]
-        message = plain[0].message if plain and len(exc.problems) == 1 else exc.message
+    limit = word_templates.MAX_TEMPLATE_BYTES
+    data = await upload.read(limit + 1) if isinstance(upload, StarletteUpload) else b""
+    settings = services.settings
+
+    def work(session: Session) -> Response:
+        try:
+            row = word_templates.replace(session, services.store, settings, viewer.who, doc_type, data)
+        except InvalidInput as exc:
+            session.rollback()
+            plain = [p for p in exc.problems if p.path == "template"]
+            message = plain[0].message if plain and len(exc.problems) == 1 else exc.message
+            return _templates(
+                request,
+                session,
+                settings,
+                viewer,
+                status=422,
+                errors={field: message},
+                lint={doc_type: exc.problems},
+            )
         return _templates(
-            request,
-            services.settings,
-            viewer,
-            status=422,
-            errors={field: message},
-            lint={doc_type: exc.problems},
+            request, session, settings, viewer, done=f"{row.name} replaced; new documents use it now."
         )
-    audit.add(session, viewer.who.name, "template_replace", f"template:{word.name}", {"sha256": sha})
-    return _templates(
-        request, services.settings, viewer, done=f"{word.name} replaced; new documents use it now."
-    )
+
+    return await services.in_transaction(work)
 
 
 @router.post("/admin/templates/{doc_type}/rollback", response_class=HTMLResponse)
@@ -181,7 +159,6 @@ def roll_back_template(
     request: Request, session: SessionDep, services: ServicesDep, viewer: FormViewerDep, doc_type: str
 ) -> Response:
     require_role(viewer.who, ADMINS, "roll back templates")
-    word = template_files.find(services.settings, doc_type)
-    sha = template_files.roll_back(word)
-    audit.add(session, viewer.who.name, "template_rollback", f"template:{word.name}", {"sha256": sha})
-    return _templates(request, services.settings, viewer, done=f"{word.name} rolled back.")
+    word_templates.roll_back(session, services.settings, viewer.who, doc_type)
+    name = word_templates.find(session, services.settings, doc_type).name
+    return _templates(request, session, services.settings, viewer, done=f"{name} rolled back.")

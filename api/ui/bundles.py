@@ -16,14 +16,11 @@ from sqlalchemy.orm import Session
 
 from api.deps import ServicesDep, SessionDep
 from api.ui.cases import case_url
-from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
-from docgen.bundles.spec import parse_spec
+from api.ui.web import AsyncFormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
 from docgen.domain.case import Case
 from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Upload
-from docgen.register.repositories import cases as cases_repo
-from docgen.register.repositories import documents as documents_repo
-from docgen.services import bundles, cases
+from docgen.services import bundles, cases, generation
 from docgen.services.access import require_writer
 
 router = APIRouter(route_class=UiRoute)
@@ -48,12 +45,10 @@ class Candidate:
     section: str
 
 
-def _candidates(session: Session, case_ref: str) -> list[Candidate]:
+def _candidates(session: Session, viewer: Viewer, case_ref: str) -> list[Candidate]:
     out = []
-    for document in documents_repo.for_case(session, case_ref):
-        if document.doc_type == bundles.DOC_TYPE or not document.versions:
-            continue
-        v = max(document.versions, key=lambda x: x.number)
+    papers, uploads = bundles.sources(session, viewer.who, case_ref)
+    for document, v in papers:
         section = "D" if "letter" in document.doc_type else "A"
         out.append(
             Candidate(
@@ -65,7 +60,7 @@ def _candidates(session: Session, case_ref: str) -> list[Candidate]:
                 section,
             )
         )
-    for upload in cases_repo.uploads_for(session, case_ref):
+    for upload in uploads:
         if _is_pdf(upload):
             out.append(
                 Candidate(
@@ -107,7 +102,7 @@ def _form(
         status=status,
         case=case,
         sections=SECTIONS,
-        candidates=_candidates(session, case.case_ref),
+        candidates=_candidates(session, viewer, case.case_ref),
         values=values,
         errors=errors,
         chosen=set(values.get("include", "").split()),
@@ -116,27 +111,30 @@ def _form(
 
 @router.post("/cases/{case_ref:path}/bundle", response_class=HTMLResponse)
 async def build(
-    request: Request, session: SessionDep, services: ServicesDep, viewer: FormViewerDep, case_ref: str
+    request: Request, services: ServicesDep, viewer: AsyncFormViewerDep, case_ref: str
 ) -> Response:
-    _record, case = cases.load(session, viewer.who, case_ref)
-    require_writer(viewer.who, "build bundles")
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     values["include"] = " ".join(str(v) for v in form.getlist("include"))
-    candidates = {c.key: c for c in _candidates(session, case_ref)}
+
+    def choices(session: Session) -> tuple[Case, dict[str, Candidate]]:
+        _record, case = cases.load(session, viewer.who, case_ref)
+        require_writer(viewer.who, "build bundles")
+        return case, {c.key: c for c in _candidates(session, viewer, case_ref)}
+
+    case, candidates = await services.in_transaction(choices)
     try:
-        spec = parse_spec(_spec_data(case, values, candidates), "bundle")
-        inputs = bundles.gather_spec(session, services.store, viewer.who, spec, late=False)
-        built = bundles.build(inputs, services.settings)
-        stored = bundles.store_volumes(
-            session, services.store, case_ref, built, viewer.who.name, services.settings
-        )[0][0].document_id
-    except DocgenError as exc:
-        session.rollback()
-        return _form(
-            request, session, viewer, case, values, _errors(exc, values, candidates), status=exc.status
+        spec = bundles.parse_spec(_spec_data(case, values, candidates), "bundle")
+        # built in the render slot by the generation corridor, like every other paper
+        made = await generation.generate_async(
+            services.backend, generation.BundleRequest(case_ref, spec, viewer.who), services.gates
         )
-    return see_other(case_url(case_ref) + f"#doc-{stored}")
+    except DocgenError as exc:
+        errors, status = _errors(exc, values, candidates), exc.status
+        return await services.in_transaction(
+            lambda session: _form(request, session, viewer, case, values, errors, status=status)
+        )
+    return see_other(case_url(case_ref) + f"#doc-{made.version.document_id}")
 
 
 def _spec_data(case: Case, values: dict[str, str], candidates: dict[str, Candidate]) -> dict[str, Any]:

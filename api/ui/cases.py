@@ -14,17 +14,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from api.deps import ServicesDep, SessionDep
-from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
-from docgen.documents import registry
+from api.ui.web import AsyncFormViewerDep, FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
 from docgen.domain.facts import case_facts
 from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Document
-from docgen.register.repositories import cases as cases_repo
-from docgen.register.repositories import documents as documents_repo
-from docgen.render.pipeline import check
-from docgen.services import cases, jobs, sharing
+from docgen.services import cases, documents, evidence, jobs, sharing
 from docgen.services.access import WRITERS
 from docgen.services.auth import Principal
 
@@ -48,7 +45,7 @@ def case_list(request: Request, session: SessionDep, viewer: ViewerDep, q: str =
 
 def _case_list(
     request: Request,
-    session: SessionDep,
+    session: Session,
     viewer: Viewer,
     q: str = "",
     status: int = 200,
@@ -72,33 +69,39 @@ def _case_list(
 @router.post("/cases", response_class=HTMLResponse)
 async def add_case(
     request: Request,
-    session: SessionDep,
-    viewer: FormViewerDep,
+    services: ServicesDep,
+    viewer: AsyncFormViewerDep,
     case_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     # a form sent with no file chosen may carry no part at all: the same as an empty file
     data = await case_file.read(MAX_CASE_FILE + 1) if case_file else b""
-    try:
-        if not data:
-            raise InvalidInput(
-                "choose a case file", [Problem("case_file", "Choose a case file (.json) to upload")]
-            )
-        if len(data) > MAX_CASE_FILE:
-            raise InvalidInput("too large", [Problem("case_file", "The case file must be smaller than 2 MB")])
+
+    def work(session: Session) -> Response:
         try:
-            body = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InvalidInput(
-                "not JSON", [Problem("case_file", f"The file is not valid JSON: {exc}")]
-            ) from exc
-        record, _case = cases.create_case(session, viewer.who, body)
-    except DocgenError as exc:
-        session.rollback()
-        plain = [p for p in exc.problems if p.path == "case_file"]
-        errors = {"case_file": plain[0].message if plain else exc.message}
-        listed = [] if plain else exc.problems
-        return _case_list(request, session, viewer, status=exc.status, errors=errors, problems=listed)
-    return see_other(case_url(record.case_ref))
+            if not data:
+                raise InvalidInput(
+                    "choose a case file", [Problem("case_file", "Choose a case file (.json) to upload")]
+                )
+            if len(data) > MAX_CASE_FILE:
+                raise InvalidInput(
+                    "too large", [Problem("case_file", "The case file must be smaller than 2 MB")]
+                )
+            try:
+                body = json.loads(data.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise InvalidInput(
+                    "not JSON", [Problem("case_file", f"The file is not valid JSON: {exc}")]
+                ) from exc
+            record, _case = cases.create_case(session, viewer.who, body)
+        except DocgenError as exc:
+            session.rollback()
+            plain = [p for p in exc.problems if p.path == "case_file"]
+            errors = {"case_file": plain[0].message if plain else exc.message}
+            listed = [] if plain else exc.problems
+            return _case_list(request, session, viewer, status=exc.status, errors=errors, problems=listed)
+        return see_other(case_url(record.case_ref))
+
+    return await services.in_transaction(work)
 
 
 @router.post("/cases/{case_ref:path}/generate")
@@ -195,7 +198,7 @@ def case_page(
     record, case = cases.load(session, viewer.who, case_ref)
     day = as_of or date.today()
     writer = can_write(viewer.who)
-    documents = documents_repo.for_case(session, case_ref)
+    papers = documents.for_case(session, viewer.who, case_ref)
     return page(
         request,
         "case.html",
@@ -206,8 +209,8 @@ def case_page(
         as_of=day,
         facts=case_facts(case, day).as_json(),
         eligibility=_eligibility(case, day) if writer else [],
-        documents=[_document_view(d) for d in documents],
-        uploads=cases_repo.uploads_for(session, case_ref),
+        documents=[_document_view(d) for d in papers],
+        uploads=evidence.for_case(session, viewer.who, case_ref),
         shares=sharing.list_shares(session, viewer.who, case_ref) if writer else [],
         can_write=writer,
         errors=errors or {},
@@ -216,21 +219,18 @@ def case_page(
 
 
 def _eligibility(case: Any, day: date) -> list[dict[str, Any]]:
-    out = []
-    for dt in sorted(registry.all_types(), key=lambda t: (t.family, t.title)):
-        blocking, warnings = check(dt, case, day, {})
-        out.append(
-            {
-                "id": dt.id,
-                "title": dt.title,
-                "family": dt.family,
-                "eligible": not blocking,
-                "problems": blocking,
-                "warnings": warnings,
-                "options": dt.options,
-            }
-        )
-    return out
+    return [
+        {
+            "id": e.doc_type,
+            "title": e.title,
+            "family": e.family,
+            "eligible": e.eligible,
+            "problems": e.problems,
+            "warnings": e.warnings,
+            "options": e.options,
+        }
+        for e in sorted(cases.eligibility(case, day), key=lambda e: (e.family, e.title))
+    ]
 
 
 def _document_view(document: Document) -> dict[str, Any]:

@@ -7,17 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from api.deps import ServicesDep, SessionDep
 from api.ui.cases import case_page, case_url
-from api.ui.thumbs import thumbnail
-from api.ui.web import FormViewerDep, UiRoute, ViewerDep, page, see_other
+from api.ui.web import AsyncFormViewerDep, FormViewerDep, UiRoute, ViewerDep, page, see_other
 from docgen.documents import registry
-from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
-from docgen.register import versions as service
-from docgen.register.models import Upload
-from docgen.services import cases, jobs
-from docgen.services.access import require_writer, visible_document
+from docgen.errors import DocgenError, InvalidInput, Problem
+from docgen.services import documents, evidence, jobs, thumbnails
 
 router = APIRouter(route_class=UiRoute)
 
@@ -28,25 +25,24 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 def download(
     session: SessionDep, services: ServicesDep, viewer: ViewerDep, document_id: str, number: int
 ) -> Response:
-    document = visible_document(session, viewer.who, document_id)
     # the audit event is committed with the request's transaction, before the first byte goes out
-    version, chunks = service.stream(session, services.store, document_id, number, viewer.who.name)
-    name = _UNSAFE_FILENAME.sub("-", f"{document.case_ref}-{document.doc_type}-v{version.number}").strip("-")
+    got = documents.download(session, services.store, viewer.who, document_id, number)
+    assert got.chunks is not None
     headers = {
-        "Content-Length": str(version.size),
-        "Content-Disposition": f'inline; filename="{name}.pdf"',
+        "Content-Length": str(got.version.size),
+        "Content-Disposition": f'inline; filename="{got.filename}"',
         "Cache-Control": "private, no-cache",
     }
-    return StreamingResponse(chunks, media_type="application/pdf", headers=headers)
+    return StreamingResponse(got.chunks, media_type="application/pdf", headers=headers)
 
 
 @router.get("/documents/{document_id}/versions/{number}/page1.png")
 def page_one(
     session: SessionDep, services: ServicesDep, viewer: ViewerDep, document_id: str, number: int
 ) -> Response:
-    visible_document(session, viewer.who, document_id)
-    version = service.find_version(session, document_id, number)
-    png = thumbnail(services.store, version, services.settings.data_dir)
+    png = thumbnails.page_one(
+        session, services.store, viewer.who, document_id, number, services.settings.data_dir
+    )
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
@@ -54,59 +50,46 @@ def page_one(
 def issue(
     session: SessionDep, services: ServicesDep, viewer: FormViewerDep, document_id: str, number: int
 ) -> Response:
-    document = visible_document(session, viewer.who, document_id)
-    require_writer(viewer.who, "issue documents")
-    service.issue(session, services.store, document_id, number, viewer.who.name)
-    return see_other(case_url(document.case_ref) + "#documents")
+    documents.issue(session, services.store, viewer.who, document_id, number)
+    return see_other(case_url(documents.get(session, viewer.who, document_id).case_ref) + "#documents")
 
 
 @router.post("/cases/{case_ref:path}/evidence", response_class=HTMLResponse)
 async def upload_evidence(
     request: Request,
-    session: SessionDep,
     services: ServicesDep,
-    viewer: FormViewerDep,
+    viewer: AsyncFormViewerDep,
     case_ref: str,
-    evidence: Annotated[UploadFile | None, File()] = None,
+    evidence_file: Annotated[UploadFile | None, File(alias="evidence")] = None,
 ) -> Response:
-    cases.load(session, viewer.who, case_ref)
-    require_writer(viewer.who, "upload evidence")
     limit = services.settings.max_upload_bytes
-    data = await evidence.read(limit + 1) if evidence else b""
-    try:
-        if not data:
-            raise InvalidInput("empty", [Problem("evidence", "Choose a file to upload")])
-        if len(data) > limit:
-            raise InvalidInput(
-                "too large", [Problem("evidence", f"The file must be smaller than {limit:,} bytes")]
+    data = await evidence_file.read(limit + 1) if evidence_file else b""
+    filename = (evidence_file and evidence_file.filename) or "evidence"
+    content_type = (evidence_file and evidence_file.content_type) or "application/octet-stream"
+
+    def work(session: Session) -> Response:
+        try:
+            if len(data) > limit:
+                raise InvalidInput(
+                    "too large", [Problem("evidence", f"The file must be smaller than {limit:,} bytes")]
+                )
+            evidence.store(session, services.store, viewer.who, case_ref, filename, data, content_type)
+        except DocgenError as exc:
+            session.rollback()
+            message = exc.problems[0].message if exc.problems else exc.message
+            return case_page(
+                request, session, services, viewer, case_ref, status=exc.status, errors={"evidence": message}
             )
-        service.store_upload(
-            session,
-            services.store,
-            case_ref=case_ref,
-            filename=(evidence and evidence.filename) or "evidence",
-            data=data,
-            content_type=(evidence and evidence.content_type) or "application/octet-stream",
-            actor=viewer.who.name,
-        )
-    except DocgenError as exc:
-        session.rollback()
-        message = exc.problems[0].message if exc.problems else exc.message
-        return case_page(
-            request, session, services, viewer, case_ref, status=exc.status, errors={"evidence": message}
-        )
-    return see_other(case_url(case_ref) + "#uploads")
+        return see_other(case_url(case_ref) + "#uploads")
+
+    return await services.in_transaction(work)
 
 
 @router.get("/uploads/{upload_id}/download")
 def download_upload(
     session: SessionDep, services: ServicesDep, viewer: ViewerDep, upload_id: int
 ) -> Response:
-    upload = session.get(Upload, upload_id)
-    if upload is None:
-        raise NotFound(f"no upload {upload_id}", code="upload_not_found")
-    cases.load(session, viewer.who, upload.case_ref)
-    data = services.store.get(upload.storage_key, upload.storage_version_id)
+    upload, data = evidence.read(session, services.store, viewer.who, upload_id)
     name = _UNSAFE_FILENAME.sub("-", upload.filename).strip("-") or "evidence"
     return Response(
         data,

@@ -5,7 +5,7 @@ calls (docgen.services.approvals); the queue only shows it in advance."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,13 +14,10 @@ from sqlalchemy.orm import Session
 from api.deps import SessionDep
 from api.ui.web import FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
 from docgen.documents.panel import PanelBriefing
-from docgen.documents.writeoff import WriteOffReport
-from docgen.domain.writeoff_policy import can_approve, load_policy
 from docgen.errors import DocgenError, InvalidInput
-from docgen.register.models import Role, Version
-from docgen.register.repositories import documents as documents_repo
+from docgen.register.models import Role
 from docgen.services import approvals
-from docgen.services.access import APPROVERS, can_see_case, require_role
+from docgen.services.access import APPROVERS, require_role
 
 router = APIRouter(route_class=UiRoute)
 
@@ -42,7 +39,7 @@ def _queue(
     notes: dict[str, str] | None = None,
     chosen: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    rows = [_row(session, viewer, v) for v in _latest(session, viewer, (WriteOffReport.id,))]
+    rows = approvals.queue(session, viewer.who)
     return page(
         request,
         "approvals.html",
@@ -53,39 +50,6 @@ def _queue(
         notes=notes or {},
         chosen=chosen or {},
     )
-
-
-def _latest(session: Session, viewer: Viewer, doc_types: tuple[str, ...]) -> list[Version]:
-    seen: set[str] = set()
-    out = []
-    for version in documents_repo.current_versions(session, doc_types):
-        if version.document_id in seen or not can_see_case(session, viewer.who, version.document.case_ref):
-            continue
-        seen.add(version.document_id)
-        out.append(version)
-    return out
-
-
-def _row(session: Session, viewer: Viewer, version: Version) -> dict[str, Any]:
-    key = f"{version.document_id}-{version.number}"
-    decisions = documents_repo.approvals_for(session, version.id)
-    try:
-        amount = approvals.write_off_amount(session, version)
-        policy = load_policy(version.options.get("policy"))
-        verdict = can_approve(approvals.delegated_level(policy), viewer.who.approval_limit, amount, policy)
-        within, reason = verdict.allowed, verdict.reason
-    except DocgenError as exc:
-        amount, within, reason = None, False, exc.message
-    return {
-        "key": key,
-        "version": version,
-        "document": version.document,
-        "amount": amount,
-        "within": within,
-        "reason": reason,
-        "decisions": decisions,
-        "reason_code": version.options.get("reason", ""),
-    }
 
 
 @router.post("/approvals/{document_id}/{number}", response_class=HTMLResponse)
@@ -120,5 +84,5 @@ def decide(
 @router.get("/panel-packs", response_class=HTMLResponse)
 def panel_packs(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLResponse:
     require_role(viewer.who, READERS, "read panel packs")
-    versions = _latest(session, viewer, (PanelBriefing.id,))
+    versions = approvals.latest_visible(session, viewer.who, (PanelBriefing.id,))
     return page(request, "panel_packs.html", viewer, versions=versions)

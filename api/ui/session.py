@@ -15,8 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from docgen.errors import DocgenError
-from docgen.register.repositories import users
-from docgen.services.auth import Principal, principal_of
+from docgen.services.auth import Principal, principal_named
 
 COOKIE = "docgen_session"
 MAX_AGE = 8 * 60 * 60  # a working day
@@ -76,10 +75,10 @@ def principal(session: Session, ui: UiSession | None) -> Principal:
     """The signed-in user as the API's access rules know them; a removed user is signed out."""
     if ui is None:
         raise SignInRequired()
-    user = users.by_name(session, ui.user)
-    if user is None or user.api_key_hash is None:
+    who = principal_named(session, ui.user)
+    if who is None:
         raise SignInRequired()
-    return principal_of(user)
+    return who
 
 
 def check_csrf(ui: UiSession | None, sent: str | None) -> None:

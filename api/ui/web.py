@@ -129,6 +129,29 @@ def _checked_viewer(viewer: ViewerDep, csrf_token: Annotated[str | None, Form()]
 FormViewerDep = Annotated[Viewer, Depends(_checked_viewer)]
 
 
+async def _viewer_own_transaction(request: Request, services: ServicesDep, ui: UiSessionDep) -> Viewer:
+    """For ``async`` pages: the signed-in user found in a short transaction of its own, in a worker
+    thread, so that the event loop never waits on the database and no transaction is held open
+    while the page reads an upload."""
+    who = await services.in_transaction(lambda session: ui_session.principal(session, ui))
+    assert ui is not None  # principal() raises without a session
+    viewer = Viewer(who, ui.csrf)
+    request.state.viewer = viewer
+    return viewer
+
+
+def _checked_viewer_own_transaction(
+    viewer: Annotated[Viewer, Depends(_viewer_own_transaction)],
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Viewer:
+    ui_session.check_csrf(ui_session.UiSession(viewer.who.name, viewer.csrf), csrf_token)
+    return viewer
+
+
+#: for ``async`` POST handlers, which do their database work through ``services.in_transaction``
+AsyncFormViewerDep = Annotated[Viewer, Depends(_checked_viewer_own_transaction)]
+
+
 def error_page(request: Request, status: int, message: str, problems: list[Problem]) -> HTMLResponse:
     title = STATUS_TITLES.get(status, "Sorry, something went wrong")
     text = message[:1].upper() + message[1:]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +12,11 @@ from docgen.bundles.builder import BuiltBundle, SourceFile, build_bundle
 from docgen.bundles.layout import Manifest
 from docgen.bundles.spec import BundleSpec, Source, load_spec
 from docgen.config import Settings, get_settings
-from docgen.errors import InvalidInput, NotFound, StorageUnavailable
+from docgen.errors import InvalidInput, StorageUnavailable
 from docgen.pdf.inputs import InputLimits
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from docgen.storage import ObjectStore
+    pass
 
 ACTOR = "cli"
 
@@ -75,26 +72,6 @@ def read_files(spec: BundleSpec, base: Path, fetch: Fetch | None = None) -> dict
     return files
 
 
-def _store_fetch(session: Session, store: ObjectStore, case_ref: str) -> Fetch:
-    from docgen.register import versions
-    from docgen.register.repositories import cases
-
-    def fetch(src: Source) -> bytes:
-        if src.version is not None:
-            _, data = versions.fetch(session, store, src.version.document_id, src.version.number, ACTOR)
-            return data
-        assert src.upload is not None
-        upload = cases.find_upload(session, case_ref, src.upload)
-        if upload is None:
-            raise NotFound(f"{src.key}: no such upload for case {case_ref}")
-        data = store.get(upload.storage_key, upload.storage_version_id)
-        if hashlib.sha256(data).hexdigest() != src.upload:
-            raise versions.ChecksumMismatch(f"{src.key}: stored bytes do not match their sha256")
-        return data
-
-    return fetch
-
-
 def load_manifest(path: Path) -> Manifest:
     try:
         return Manifest.model_validate_json(path.read_bytes())
@@ -130,23 +107,42 @@ def build_from_spec(
 
 
 def store_bundle(args: argparse.Namespace, settings: Settings) -> int:
-    """Build from stored versions, uploads and files, and store each volume as a new document version."""
+    """Build from stored versions, uploads and files through the generation corridor, and store each
+    volume as a new version of the case's bundle (unchanged inputs store nothing)."""
     # Imported here: building to a file needs neither the register nor the store, and they are slow to load.
-    from docgen.register.db import open_register, unit_of_work
-    from docgen.services import bundles
-    from docgen.storage import make_store
+    from docgen.register.models import Role
+    from docgen.services import generation
+    from docgen.services.auth import Principal
+    from docgen.services.backend import Backend
 
-    store = make_store(settings)
-    with unit_of_work(open_register(settings)) as session:
-        previous = (
-            bundles.stored_manifest(session, store, args.case_ref) if args.late else _manifest_arg(args)
-        )
-        bundle = build_from_spec(args.spec, settings, previous, _store_fetch(session, store, args.case_ref))
-        stored = bundles.store_volumes(session, store, args.case_ref, bundle, ACTOR, settings)
-        for volume, (version, created) in zip(bundle.volumes, stored, strict=True):
-            state = "stored" if created else "unchanged"
-            print(f"{version.document_id} v{version.number}: {volume.pages} pages ({state})")
+    spec = load_spec(args.spec)
+    request = generation.BundleRequest(
+        args.case_ref,
+        spec,
+        Principal(ACTOR, Role.officer),
+        late=args.late,
+        files=_files_beside(spec, args.spec.parent),
+        previous=None if args.late else _manifest_arg(args),
+        access_checked=True,
+    )
+    made = generation.generate(Backend.open(settings), request)
+    for result in made.results:
+        version, state = result.version, "stored" if result.created else "unchanged"
+        print(f"{version.document_id} v{version.number}: {version.figures.get('pages', '?')} pages ({state})")
     return 0
+
+
+def _files_beside(spec: BundleSpec, base: Path) -> dict[str, SourceFile]:
+    """The spec's ``file:`` sources, read from beside it; stored versions and uploads come from the register."""
+    only_files = spec.model_copy(
+        update={
+            "sections": [
+                s.model_copy(update={"items": [i for i in s.items if i.source.file is not None]})
+                for s in spec.sections
+            ]
+        }
+    )
+    return read_files(only_files, base)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -54,7 +54,7 @@ def input_hash(
     doc_type: str,
     subjects: str | Sequence[str],
     options: Mapping[str, str],
-    as_of: date,
+    as_of: date | None,
     engine: str,
     template_hash: str,
     extras: Mapping[str, str] | None = None,
@@ -68,7 +68,7 @@ def input_hash(
     payload: dict[str, Any] = {
         "doc_type": doc_type,
         "options": dict(sorted(options.items())),
-        "as_of": as_of.isoformat(),
+        "as_of": as_of.isoformat() if as_of else None,
         "engine": engine,
         "template": template_hash,
     }

@@ -204,6 +204,33 @@ class Upload(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class TemplateVersion(Base):
+    """A Word template an admin put in place of a shipped one, kept as an object in the store so
+    that every process (API and queue workers alike, after any redeploy) renders with it. Its
+    sha256 is the template hash recorded with every version made from it. Rows are never removed:
+    a roll-back marks the newest one undone, and the one in force is the newest not undone (none:
+    the shipped template)."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("council", "name", "number", name="uq_template_versions_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(Integer)
+    doc_type: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(500))
+    storage_version_id: Mapped[str] = mapped_column(String(200))
+    #: what the check found before it was put in force: the names checked, and any problems
+    lint: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class Approval(Base):
     __tablename__ = "approvals"
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from docgen.config import Settings
 from docgen.errors import Conflict, NotFound
 from docgen.register.db import open_register, unit_of_work
-from docgen.register.repositories import audit, cases, documents
+from docgen.register.repositories import audit, cases, documents, templates
 from docgen.storage import ObjectStore, hash_stream, make_store
 
 #: an object younger than this may belong to a generate that has not committed yet
@@ -66,6 +66,11 @@ def _expected_objects(session: Session) -> dict[tuple[str, str], tuple[str, str]
             expected[(record["key"], record["version_id"])] = (record["sha256"], f"{subject}.{ext}")
     for upload in cases.iter_uploads(session):
         expected[(upload.storage_key, upload.storage_version_id)] = (upload.sha256, f"upload:{upload.id}")
+    for row in templates.iter_all(session):
+        expected[(row.storage_key, row.storage_version_id)] = (
+            row.sha256,
+            f"template:{row.name}/v{row.number}",
+        )
     return expected
 
 

@@ -262,9 +262,23 @@ class DocxEngine:
 
     name = "docx"
 
-    def __init__(self, settings: Settings, office: LibreOffice | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        office: LibreOffice | None = None,
+        replaced: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.settings = settings
         self._office = office
+        #: template name -> the bytes of a replacement an admin put in force (from the store)
+        self._replaced = dict(replaced or {})
+
+    def with_templates(self, replaced: Mapping[str, bytes]) -> DocxEngine:
+        """This engine, sharing its warm LibreOffice, reading these templates in place of the
+        shipped ones of the same names. Its template hash is then the replacement's sha256."""
+        if not replaced:
+            return self
+        return DocxEngine(self.settings, self._office, {**self._replaced, **replaced})
 
     @property
     def office(self) -> LibreOffice:
@@ -285,8 +299,13 @@ class DocxEngine:
                 return candidate
         raise NotFound(f"DOCX template {template!r} not found under {root / 'docx'}", code="unknown_template")
 
+    def template_bytes(self, template: str) -> bytes:
+        if template in self._replaced:
+            return self._replaced[template]
+        return self.template_path(template).read_bytes()
+
     def template_hash(self, template: str) -> str:
-        return hashlib.sha256(self.template_path(template).read_bytes()).hexdigest()
+        return hashlib.sha256(self.template_bytes(template)).hexdigest()
 
     def versions(self) -> dict[str, str]:
         office = self.office
@@ -300,7 +319,7 @@ class DocxEngine:
 
     def render_docx(self, template: str, context: Mapping[str, Any], pdf_meta: PdfMeta) -> bytes:
         """Lint and fill the template; the normalised DOCX bytes."""
-        data = self.template_path(template).read_bytes()
+        data = self.template_bytes(template)
         problems = _lint_once(data, frozenset(context))
         if problems:
             raise UnsafeTemplate(f"DOCX template {template!r} failed its checks", list(problems))

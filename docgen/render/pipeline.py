@@ -121,9 +121,16 @@ FALLBACK_ENGINE = "html"
 
 
 def render_request(
-    dt: DocumentType, req: DocumentRequest, settings: Settings, *, fallback: bool = False
+    dt: DocumentType,
+    req: DocumentRequest,
+    settings: Settings,
+    engine: Engine | None = None,
+    *,
+    fallback: bool = False,
 ) -> Rendered:
-    """Eligibility, input hash, context, engine: one paper from one checked request.
+    """Eligibility, input hash, context, engine: one paper from one checked request. ``engine`` is
+    the process's engine for ``req.engine`` unless the caller hands one over (reading an admin's
+    replacement templates from the store).
 
     With ``fallback`` (the caller named no engine), an official form that cannot take the case (text
     longer than its box, a choice the form does not print) is made to the like effect instead, with a
@@ -135,7 +142,7 @@ def render_request(
             blocking + warnings,
         )
     try:
-        return _render_checked(dt, req, settings, warnings)
+        return _render_checked(dt, req, settings, warnings, engine)
     except InvalidInput as err:
         if not fallback or req.engine == FALLBACK_ENGINE or FALLBACK_ENGINE not in dt.templates:
             raise
@@ -154,9 +161,13 @@ def render_request(
 
 
 def _render_checked(
-    dt: DocumentType, req: DocumentRequest, settings: Settings, warnings: list[Problem]
+    dt: DocumentType,
+    req: DocumentRequest,
+    settings: Settings,
+    warnings: list[Problem],
+    engine: Engine | None = None,
 ) -> Rendered:
-    eng = get_engine(req.engine, settings)
+    eng = engine or get_engine(req.engine, settings)
     template = dt.templates[req.engine]
     t_hash = eng.template_hash(template)
     i_hash = request_input_hash(dt, req, t_hash)

@@ -5,6 +5,7 @@ works balances out says today."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -14,11 +15,11 @@ from docgen.documents.writeoff import WriteOffReport
 from docgen.domain.balance import compute_balance
 from docgen.domain.case import parse_case
 from docgen.domain.writeoff_policy import Policy, can_approve, load_policy
-from docgen.errors import Conflict, Forbidden, InvalidInput
-from docgen.register.models import Approval, Version
+from docgen.errors import Conflict, DocgenError, Forbidden, InvalidInput
+from docgen.register.models import Approval, Document, Version
 from docgen.register.repositories import audit, cases, documents
 from docgen.register.versions import find_version
-from docgen.services.access import APPROVERS, require_role
+from docgen.services.access import APPROVERS, can_see_case, require_role
 from docgen.services.auth import Principal
 
 DECISIONS = frozenset({"approved", "rejected"})
@@ -86,3 +87,54 @@ def list_for(session: Session, document_id: str, number: int) -> list[Approval]:
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A write-off report as the approvals queue shows it: what it printed, and whether ``who``
+    could decide it (the same check ``decide`` makes)."""
+
+    version: Version
+    document: Document
+    amount: Decimal | None
+    within: bool
+    reason: str
+    decisions: list[Approval]
+    reason_code: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.version.document_id}-{self.version.number}"
+
+
+def queue(session: Session, who: Principal) -> list[Waiting]:
+    """The newest report of every write-off the manager may see, with its amount and verdict."""
+    require_role(who, APPROVERS, "approve write-offs")
+    return [_waiting(session, who, v) for v in latest_visible(session, who, (WriteOffReport.id,))]
+
+
+def latest_visible(session: Session, who: Principal, doc_types: tuple[str, ...]) -> list[Version]:
+    """The current version of each document of these types whose case ``who`` may see."""
+    seen: set[str] = set()
+    out = []
+    for version in documents.current_versions(session, doc_types):
+        if version.document_id in seen or not can_see_case(session, who, version.document.case_ref):
+            continue
+        seen.add(version.document_id)
+        out.append(version)
+    return out
+
+
+def _waiting(session: Session, who: Principal, version: Version) -> Waiting:
+    decisions = documents.approvals_for(session, version.id)
+    amount: Decimal | None
+    try:
+        amount = write_off_amount(session, version)
+        policy = load_policy(version.options.get("policy"))
+        verdict = can_approve(delegated_level(policy), who.approval_limit, amount, policy)
+        within, reason = verdict.allowed, verdict.reason
+    except DocgenError as exc:
+        amount, within, reason = None, False, exc.message
+    return Waiting(
+        version, version.document, amount, within, reason, decisions, version.options.get("reason", "")
+    )

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
 
-from docgen.errors import Conflict, DocgenError, InvalidInput, Problem
+from docgen.errors import Conflict, DocgenError, InvalidInput, NotFound, Problem
 from docgen.register.models import Role, User
 from docgen.register.repositories import audit, users
 
@@ -117,3 +117,22 @@ def _user_problems(name: str, role: str, organisation: str, approval_limit: str 
         except InvalidOperation:
             problems.append(Problem("approval_limit", "not an amount"))
     return problems
+
+
+def principal_named(session: Session, name: str) -> Principal | None:
+    """The user called ``name`` as the access rules know them, or None (removed, or keyless)."""
+    user = users.by_name(session, name)
+    if user is None or user.api_key_hash is None:
+        return None
+    return principal_of(user)
+
+
+def user_named(session: Session, name: str) -> User:
+    user = users.by_name(session, name)
+    if user is None:
+        raise NotFound(f"no user named {name!r}", code="user_not_found")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return users.all_users(session)

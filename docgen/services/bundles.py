@@ -1,133 +1,214 @@
-"""Court bundles through the service, stored the same way as ``docgen bundle --case``: each
-volume is a version of the case's ``court_bundle`` document (volume 1 plain, later volumes
-``volume-N``), and volume 1 carries the manifest that late additions paginate on."""
+"""Court bundles through the generation corridor: a paper derived from stored versions, uploads and
+(from the command line) files. Each volume is a version of the case's ``court_bundle`` document
+(volume 1 plain, later volumes ``volume-N``), and every volume carries the manifest that late
+additions paginate on.
+
+The probe reads every input the spec names (checked against its sha256) and hashes them with the
+one recipe: the spec, each input's sha256, the earlier manifest for late additions, the volume size
+and the index template. Unchanged inputs answer from the register without building anything."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from docgen.bundles.builder import BuiltBundle, SourceFile, build_bundle
+from docgen.bundles.builder import SourceFile, build_bundle
 from docgen.bundles.index import template_hash
 from docgen.bundles.layout import Manifest
 from docgen.bundles.spec import BundleSpec, parse_spec
-from docgen.config import Settings
+from docgen.documents import inputs
+from docgen.documents.inputs import StoredInput
 from docgen.errors import InvalidInput, NotFound, Problem
 from docgen.pdf.inputs import InputLimits
 from docgen.register import versions
-from docgen.register.models import Version
+from docgen.register.models import Document, Upload, Version
 from docgen.register.repositories import cases, documents
+from docgen.register.versions import Made, unchanged
 from docgen.services.access import require_visible_case, require_writer
 from docgen.services.auth import Principal
+from docgen.services.backend import Backend
 from docgen.storage import ObjectStore
 
-DOC_TYPE = "court_bundle"  # as `docgen bundle --case` stores it
+DOC_TYPE = "court_bundle"
 
 
 @dataclass(frozen=True)
-class Inputs:
+class BundleRequest:
+    """A bundle of a case, from a spec whose sources are the case's stored versions and uploads
+    (and, from the command line, ``files`` read from beside the spec, by source key)."""
+
+    case_ref: str
     spec: BundleSpec
-    files: dict[str, SourceFile]
-    previous: Manifest | None
+    actor: Principal
+    #: add the spec's new items at the end of the stored bundle, as its next version
+    late: bool = False
+    files: Mapping[str, SourceFile] = field(default_factory=dict)
+    #: an earlier bundle's manifest to keep the pages of (the command line's ``--previous``)
+    previous: Manifest | None = None
+    access_checked: bool = False
+
+    @classmethod
+    def of(cls, case_ref: str, data: Any, actor: Principal, late: bool = False) -> BundleRequest:
+        """From a spec as sent to the API (checked here, before any input is read)."""
+        spec = parse_spec(data)
+        if spec.case_ref != case_ref:
+            raise InvalidInput(
+                "the spec is for another case", [Problem("case_ref", f"expected {case_ref!r}")]
+            )
+        return cls(case_ref, spec, actor, late)
 
 
-def gather(
-    session: Session, store: ObjectStore, who: Principal, case_ref: str, data: Any, late: bool
-) -> Inputs:
-    """Check the spec and read every input it names from the register and the store."""
-    require_visible_case(session, who, case_ref)
-    spec = parse_spec(data)
-    if spec.case_ref != case_ref:
-        raise InvalidInput("the spec is for another case", [Problem("case_ref", f"expected {case_ref!r}")])
-    return gather_spec(session, store, who, spec, late)
+def plan(
+    backend: Backend, request: BundleRequest, session: Session
+) -> tuple[tuple[int, ...], Callable[[], list[Made]]]:
+    """(versions already made from these inputs, how to build): the corridor's probe for a bundle."""
+    if not request.access_checked:
+        require_visible_case(session, request.actor, request.case_ref)
+        require_writer(request.actor, "make bundles")
+    files, stored = _read_inputs(session, backend.store, request)
+    previous = stored_manifest(session, backend.store, request.case_ref) if request.late else request.previous
+    settings = backend.settings
+    t_hash = template_hash(settings.templates_dir)
+    spec_json = json.dumps(request.spec.model_dump(mode="json"), sort_keys=True)
+    extras = {"volume_pages": str(settings.bundle_volume_pages)}
+    if previous is not None:
+        extras["previous"] = hashlib.sha256(previous.model_dump_json().encode()).hexdigest()
+    input_hash = inputs.input_hash(
+        doc_type=DOC_TYPE,
+        subjects=hashlib.sha256(spec_json.encode()).hexdigest(),
+        options={"late": "yes"} if request.late else {},
+        as_of=None,
+        engine="pdf",
+        template_hash=t_hash,
+        extras=extras,
+        stored=stored,
+    )
+    found = _unchanged_volumes(session, request.case_ref, (input_hash, t_hash, "pdf"))
+
+    def build() -> list[Made]:
+        built = build_bundle(
+            request.spec,
+            files,
+            limits=InputLimits(settings.max_upload_bytes, settings.max_upload_pages),
+            volume_pages=settings.bundle_volume_pages,
+            templates_dir=settings.templates_dir,
+            previous=previous,
+        )
+        manifest = json.dumps(built.manifest.model_dump(mode="json"), indent=2).encode()
+        used = {
+            s.name: {"document_id": s.document_id, "version": s.number, "sha256": s.sha256}
+            for s in stored.values()
+        }
+        return [
+            Made(
+                case_ref=request.case_ref,
+                doc_type=DOC_TYPE,
+                variant=f"volume-{volume.number}" if volume.number > 1 else "",
+                pdf=volume.pdf,
+                input_hash=input_hash,
+                template_hash=t_hash,
+                title=built.manifest.title,
+                engine="pdf",
+                attachments={"json": manifest},
+                inputs=used,
+                figures={"pages": str(volume.pages)},
+            )
+            for volume in built.volumes
+        ]
+
+    return found, build
 
 
-def gather_spec(session: Session, store: ObjectStore, who: Principal, spec: BundleSpec, late: bool) -> Inputs:
-    """Read every stored version and upload a parsed spec names (its case already checked visible)."""
-    require_writer(who, "make bundles")
-    case_ref = spec.case_ref
+def _unchanged_volumes(session: Session, case_ref: str, made_from: tuple[str, str, str]) -> tuple[int, ...]:
+    first = unchanged(session, case_ref, DOC_TYPE, "", made_from)
+    if first is None:
+        return ()
+    rest = [
+        unchanged(session, case_ref, DOC_TYPE, d.variant, made_from)
+        for d in documents.for_case(session, case_ref)
+        if d.doc_type == DOC_TYPE and d.variant.startswith("volume-")
+    ]
+    return (first.id, *(v.id for v in rest if v is not None))
+
+
+def _read_inputs(
+    session: Session, store: ObjectStore, request: BundleRequest
+) -> tuple[dict[str, SourceFile], dict[str, StoredInput]]:
+    """The bytes of every input the spec names, checked against their sha256, and each as a stored
+    input of the bundle (by the spec's source key)."""
+    case_ref = request.case_ref
     files: dict[str, SourceFile] = {}
+    stored: dict[str, StoredInput] = {}
     problems: list[Problem] = []
-    for s, section in enumerate(spec.sections):
+    for s, section in enumerate(request.spec.sections):
         for i, item in enumerate(section.items):
             path, src = f"sections[{s}].items[{i}].source", item.source
             if src.file is not None:
-                problems.append(
-                    Problem(path, "the service reads stored versions and uploads only, not files")
-                )
+                given = request.files.get(src.key)
+                if given is None:
+                    problems.append(
+                        Problem(path, "the service reads stored versions and uploads only, not files")
+                    )
+                    continue
+                files[src.key] = given
+                sha = hashlib.sha256(given.data).hexdigest()
+                stored[src.key] = StoredInput(src.key, f"file:{src.file}", 0, sha)
             elif src.version is not None:
                 document = documents.get(session, src.version.document_id)
-                if document is None or document.case_ref != case_ref:
+                version = (
+                    documents.get_version(session, document.id, src.version.number) if document else None
+                )
+                if document is None or version is None or document.case_ref != case_ref:
                     problems.append(Problem(path, f"no document {src.version.document_id!r} in this case"))
                     continue
-                _v, body = versions.fetch(session, store, document.id, src.version.number, who.name)
+                body = versions.read_exact(store, version)
                 files[src.key] = SourceFile(src.key, item.description, body, item.password)
+                stored[src.key] = StoredInput(src.key, version.document_id, version.number, version.sha256)
             else:
                 upload = cases.find_upload(session, case_ref, src.upload or "")
                 if upload is None:
                     problems.append(Problem(path, "no such upload for this case"))
                     continue
-                body = store.get(upload.storage_key, upload.storage_version_id)
-                if hashlib.sha256(body).hexdigest() != upload.sha256:
-                    raise versions.ChecksumMismatch(f"{src.key}: stored bytes do not match their sha256")
+                body = _upload_bytes(store, upload)
                 files[src.key] = SourceFile(src.key, upload.filename, body, item.password)
+                stored[src.key] = StoredInput(src.key, f"upload:{upload.id}", 0, upload.sha256)
     if problems:
         raise InvalidInput("the bundle spec names inputs that cannot be used", problems)
-    return Inputs(spec, files, stored_manifest(session, store, case_ref) if late else None)
+    return files, stored
 
 
-def build(inputs: Inputs, settings: Settings) -> BuiltBundle:
-    return build_bundle(
-        inputs.spec,
-        inputs.files,
-        limits=InputLimits(settings.max_upload_bytes, settings.max_upload_pages),
-        volume_pages=settings.bundle_volume_pages,
-        templates_dir=settings.templates_dir,
-        previous=inputs.previous,
-    )
-
-
-def store_volumes(
-    session: Session,
-    store: ObjectStore,
-    case_ref: str,
-    bundle: BuiltBundle,
-    actor: str,
-    settings: Settings,
-) -> list[tuple[Version, bool]]:
-    manifest = json.dumps(bundle.manifest.model_dump(mode="json"), indent=2).encode()
-    out = []
-    for volume in bundle.volumes:
-        made = versions.Made(
-            case_ref=case_ref,
-            doc_type=DOC_TYPE,
-            variant=f"volume-{volume.number}" if volume.number > 1 else "",
-            pdf=volume.pdf,
-            input_hash=hashlib.sha256(manifest).hexdigest(),
-            template_hash=template_hash(settings.templates_dir),
-            title=bundle.manifest.title,
-            engine="pdf",
-            attachments={"json": manifest},
-        )
-        result = versions.store_version(session, store, made, actor)
-        out.append((result.version, result.created))
-    return out
+def _upload_bytes(store: ObjectStore, upload: Upload) -> bytes:
+    body = store.get(upload.storage_key, upload.storage_version_id)
+    if hashlib.sha256(body).hexdigest() != upload.sha256:
+        raise versions.ChecksumMismatch(f"upload {upload.filename}: stored bytes do not match their sha256")
+    return body
 
 
 def stored_manifest(session: Session, store: ObjectStore, case_ref: str) -> Manifest:
     version = documents.latest_version(session, versions.document_id_for(case_ref, DOC_TYPE))
     record = version.attachments.get("json") if version is not None else None
-    if not record:
+    if version is None or not record:
         raise NotFound(
             f"no stored bundle for case {case_ref} to add late documents to", code="bundle_not_found"
         )
-    data = store.get(record["key"], record["version_id"])
-    if hashlib.sha256(data).hexdigest() != record["sha256"]:
-        raise versions.ChecksumMismatch(
-            f"the stored manifest of case {case_ref}'s bundle does not match its sha256"
-        )
-    return Manifest.model_validate_json(data)
+    return Manifest.model_validate_json(versions.read_attachment(store, version, "json"))
+
+
+def sources(
+    session: Session, who: Principal, case_ref: str
+) -> tuple[list[tuple[Document, Version]], list[Upload]]:
+    """What a bundle of the case can be made from: each document's newest version (bundles
+    themselves left out), and the evidence uploaded."""
+    require_visible_case(session, who, case_ref)
+    require_writer(who, "make bundles")
+    papers = [
+        (d, max(d.versions, key=lambda v: v.number))
+        for d in documents.for_case(session, case_ref)
+        if d.doc_type != DOC_TYPE and d.versions
+    ]
+    return papers, cases.uploads_for(session, case_ref)

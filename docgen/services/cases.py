@@ -4,10 +4,14 @@ a version made from an earlier content still points at exactly what it was made 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from docgen.documents.base import OptionSpec
 from docgen.domain.case import Case, parse_case
 from docgen.errors import Conflict, InvalidInput, Problem
 from docgen.register.models import CaseRecord
@@ -102,3 +106,29 @@ def list_cases(
 ) -> list[CaseRecord]:
     organisation = None if who.sees_every_case else who.organisation
     return repo.search(session, query, organisation, min(max(limit, 1), 500), max(offset, 0))
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a paper can be made for a case on a day, and why not (or what to watch)."""
+
+    doc_type: str
+    title: str
+    family: str
+    eligible: bool
+    problems: list[Problem]
+    warnings: list[Problem]
+    options: tuple[OptionSpec, ...]
+
+
+def eligibility(case: Case, day: date, doc_types: Sequence[str] | None = None) -> list[Eligibility]:
+    """Each paper's eligibility for ``case`` on ``day``, with no options given (the page offers them)."""
+    from docgen.documents import registry
+    from docgen.render.pipeline import check
+
+    types = [registry.get(t) for t in doc_types] if doc_types else registry.all_types()
+    out = []
+    for dt in types:
+        blocking, warnings = check(dt, case, day, {})
+        out.append(Eligibility(dt.id, dt.title, dt.family, not blocking, blocking, warnings, dt.options))
+    return out

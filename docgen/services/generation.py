@@ -39,7 +39,7 @@ from docgen.register.versions import Made, StoreResult, note_reuse, store_versio
 from docgen.services import papers
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
-from docgen.services.papers import BatchPaperRequest, PaperRequest, Plan, Request
+from docgen.services.papers import BatchPaperRequest, BundleRequest, PaperRequest, Plan, Request
 
 log = logging.getLogger(__name__)
 
@@ -146,17 +146,20 @@ _Steps = Generator[_Step, Any, Generated]
 def _corridor(backend: Backend, request: Request, on_stored: OnStored | None) -> _Steps:
     actor = request.actor.name
     plan: Plan = yield _Read(partial(papers.plan, backend, request))
-    if plan.unchanged_id is not None:
-        found = plan.unchanged_id
-        return (yield _Write(partial(_reuse, found, actor, on_stored)))
+    if plan.unchanged_ids:
+        return (yield _Write(partial(_reuse, plan.unchanged_ids, actor, on_stored)))
     made: list[Made] = yield _Render(plan.render, plan.label, plan.portable)
     return (yield _Write(partial(_store, backend, made, actor, on_stored)))
 
 
-def _reuse(version_id: int, actor: str, on_stored: OnStored | None, session: Session) -> Generated:
-    version = documents_repo.version_by_id(session, version_id)
-    assert version is not None  # a version is never deleted once another request saw it unchanged
-    out = Generated((note_reuse(session, version, actor),))
+def _reuse(
+    version_ids: tuple[int, ...], actor: str, on_stored: OnStored | None, session: Session
+) -> Generated:
+    found = [documents_repo.version_by_id(session, version_id) for version_id in version_ids]
+    # an issued version is never deleted; a draft deleted meanwhile makes this request conflict
+    if any(v is None for v in found):
+        raise Conflict("a version changed while it was being read; try again", code="concurrent_version")
+    out = Generated(tuple(note_reuse(session, v, actor) for v in found if v is not None))
     if on_stored is not None:
         on_stored(session, out)
     return out
@@ -296,6 +299,7 @@ def retrying(work: Callable[[], T]) -> T:
 __all__ = [
     "INTERNAL_ERROR",
     "BatchPaperRequest",
+    "BundleRequest",
     "Gates",
     "Generated",
     "ItemError",

@@ -43,10 +43,13 @@ from docgen.register.versions import Made, read_exact, unchanged
 from docgen.render.base import Engine, PdfMeta
 from docgen.render.engines import get_engine
 from docgen.render.pipeline import prepare, render_request, request_input_hash
+from docgen.services import bundles
 from docgen.services.access import can_see_case, case_not_found, require_visible_case, require_writer
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
+from docgen.services.bundles import BundleRequest
 from docgen.services.cases import case_of
+from docgen.services.templates import InForce, with_replacements
 
 # -- the requests ---------------------------------------------------------------------------------
 
@@ -93,14 +96,15 @@ class BatchPaperRequest:
         return cls(batch_type, tuple(zip(case_refs, per_case, strict=True)), as_of, actor, options or {})
 
 
-Request = PaperRequest | BatchPaperRequest
+Request = PaperRequest | BatchPaperRequest | BundleRequest
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the probe found: the version already made from these inputs, or how to render."""
+    """What the probe found: the versions already made from these inputs (one per volume of a
+    bundle), or how to render."""
 
-    unchanged_id: int | None
+    unchanged_ids: tuple[int, ...]
     render: Callable[[], list[Made]]
     #: names the paper in a refusal (e.g. a render stopped at its time limit)
     label: str = ""
@@ -111,6 +115,8 @@ class Plan:
 def plan(backend: Backend, request: Request, session: Session) -> Plan:
     if isinstance(request, BatchPaperRequest):
         return _plan_batch(backend, request, session)
+    if isinstance(request, BundleRequest):
+        return Plan(*bundles.plan(backend, request, session))
     return _plan_paper(backend, request, session)
 
 
@@ -136,13 +142,15 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
     wanted = document_type.stored_inputs(req)
     if wanted:
         req = req.with_stored({w.name: _stored_input(backend, session, case.case_ref, w) for w in wanted})
-    made_from = _made_from(backend, document_type, req)
+    engine = _engine(backend, session, req.engine, [document_type.templates[req.engine]])
+    made_from = _made_from(engine, document_type, req)
     found = None
     if made_from is not None:
         found = unchanged(
             session, case.case_ref, document_type.id, document_type.document_key(req), made_from
         )
 
+    replaced = _replacements(backend, session, req.engine, [document_type.templates[req.engine]])
     render = PaperRender(
         document_type.id,
         req.case,
@@ -154,18 +162,22 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
         snapshot_id,
         backend.settings,
         fallback=request.engine is None,
+        replaced=replaced,
     )
     return Plan(
-        found.id if found is not None else None, render, f"{document_type.id} for {case.case_ref}", True
+        (found.id,) if found is not None else (),
+        render,
+        f"{document_type.id} for {case.case_ref}",
+        True,
     )
 
 
 @dataclass(frozen=True)
 class PaperRender:
     """The render step of a single-case paper as picklable values (the checked request as its
-    parts, with the facts the probe worked out), so that it can run in another process. With
-    ``fallback`` (no engine was asked for), an official form that cannot take the case is made to
-    the like effect, with a warning."""
+    parts, with the facts the probe worked out, and the bytes of any replacement template in
+    force), so that it can run in another process. With ``fallback`` (no engine was asked for), an
+    official form that cannot take the case is made to the like effect, with a warning."""
 
     doc_type: str
     case: Case
@@ -177,6 +189,8 @@ class PaperRender:
     snapshot_id: int
     settings: Settings
     fallback: bool = False
+    #: template name -> the bytes of an admin's replacement in force
+    replaced: dict[str, bytes] = field(default_factory=dict)
 
     def __call__(self) -> list[Made]:
         document_type = registry.get(self.doc_type)
@@ -185,7 +199,8 @@ class PaperRender:
             req = req.with_stored(self.stored)
         req.__dict__["facts"] = self.facts  # worked out once, in the probe: the same facts hash and print
         case, snapshot_id = self.case, self.snapshot_id
-        rendered = render_request(document_type, req, self.settings, fallback=self.fallback)
+        engine = with_replacements(get_engine(self.engine, self.settings), self.replaced)
+        rendered = render_request(document_type, req, self.settings, engine=engine, fallback=self.fallback)
         pdf = rendered.pdf
         attached = [s.pdf for s in req.stored.values() if s.attach]
         if attached:
@@ -218,15 +233,35 @@ class PaperRender:
         ]
 
 
+def _replacements(
+    backend: Backend, session: Session, name: str, templates: Sequence[str]
+) -> dict[str, bytes]:
+    """The bytes of an admin's replacements in force for ``templates`` (only Word templates can be
+    replaced), read from the store once per process and checked against their sha256."""
+    if name != "docx":
+        return {}
+    return InForce.find(session, backend.settings, templates).replacements(backend.store)
+
+
+def _engine(backend: Backend, session: Session, name: str, templates: Sequence[str]) -> Engine | None:
+    """The process's engine ``name``, reading an admin's replacements of ``templates`` from the
+    store when any is in force; None when the engine cannot run here (the render reports why)."""
+    try:
+        engine = get_engine(name, backend.settings)
+    except DocgenError:
+        return None
+    return with_replacements(engine, _replacements(backend, session, name, templates))
+
+
 def _made_from(
-    backend: Backend, document_type: DocumentType, req: DocumentRequest
+    engine: Engine | None, document_type: DocumentType, req: DocumentRequest
 ) -> tuple[str, str, str] | None:
     """(input hash, template hash, engine) as a render would record them, worked out without
     rendering; None when it cannot be known here (the render then reports why)."""
+    if engine is None:
+        return None
     try:
-        template_hash = get_engine(req.engine, backend.settings).template_hash(
-            document_type.templates[req.engine]
-        )
+        template_hash = engine.template_hash(document_type.templates[req.engine])
     except DocgenError:
         return None
     return request_input_hash(document_type, req, template_hash), template_hash, req.engine
@@ -290,8 +325,9 @@ def _plan_batch(backend: Backend, request: BatchPaperRequest, session: Session) 
     req = BatchRequest.make(_entries(session, request), request.as_of, request.options, engine)
     batch_type.check_request(req)
     ref, variant = batch_type.register_ref(req), batch_type.document_key(req)
+    eng = _engine(backend, session, engine, batch_type.all_templates(engine))
     try:
-        template_hash = batch_template_hash(get_engine(engine, backend.settings), batch_type)
+        template_hash = batch_template_hash(eng, batch_type) if eng is not None else ""
     except DocgenError:
         template_hash = ""  # the render reports the engine's problem
     input_hash = batch_input_hash(batch_type, req, template_hash) if template_hash else ""
@@ -302,9 +338,9 @@ def _plan_batch(backend: Backend, request: BatchPaperRequest, session: Session) 
     )
 
     def render() -> list[Made]:
-        return [render_batch(batch_type, req, get_engine(engine, backend.settings))]
+        return [render_batch(batch_type, req, eng or get_engine(engine, backend.settings))]
 
-    return Plan(found.id if found is not None else None, render)
+    return Plan((found.id,) if found is not None else (), render)
 
 
 def batch_template_hash(engine: Engine, batch_type: BatchDocumentType) -> str:
@@ -424,6 +460,7 @@ def _starts(own_pages: int, counts: Sequence[int]) -> list[int]:
 
 __all__ = [
     "BatchPaperRequest",
+    "BundleRequest",
     "PaperRequest",
     "Plan",
     "Request",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docgen.config import Settings
 from docgen.storage.base import ObjectStore, StorageNotSupported, StoredObject, hash_stream, sha256_hex
 from docgen.storage.filesystem import FilesystemStore
-from docgen.storage.keys import case_prefix, check_key, document_key, upload_key
+from docgen.storage.keys import case_prefix, check_key, document_key, template_key, upload_key
 from docgen.storage.s3 import S3Store
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "hash_stream",
     "make_store",
     "sha256_hex",
+    "template_key",
     "upload_key",
 ]
 

@@ -73,6 +73,16 @@ def upload_key(case_ref: str, sha256: str, ext: str) -> str:
     return f"{case_prefix(case_ref)}{UPLOADS}/{sha256}.{ext}"
 
 
+def template_key(council: str, name: str, sha256: str) -> str:
+    """``templates/<council>/<template name>/<sha256>.docx``: a replacement template, by content."""
+    for path, value in (("council", council), ("name", name)):
+        if not _SEGMENT.match(value) or value.strip(".") == "":
+            raise _bad(path, f"{value!r} is not a safe key segment")
+    if not _SHA256.match(sha256):
+        raise _bad("sha256", "a template is keyed by its lower-case hex sha256")
+    return f"templates/{council}/{name}/{sha256}.docx"
+
+
 def check_key(key: str) -> str:
     """Refuse a key that could leave the store's folder or that this module would not make."""
     parts = key.split("/")

@@ -10,8 +10,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from docgen.errors import BadPdf, EngineUnavailable
 from docgen.register.models import Version
+from docgen.services import documents
+from docgen.services.auth import Principal
 from docgen.storage import ObjectStore
 
 RESOLUTION = 40  # dpi: an A4 page becomes about 330 x 470 pixels
@@ -20,6 +24,13 @@ TIMEOUT = 30
 
 def thumbnail_dir(data_dir: Path) -> Path:
     return data_dir / "thumbnails"
+
+
+def page_one(
+    session: Session, store: ObjectStore, who: Principal, document_id: str, number: int, data_dir: Path
+) -> bytes:
+    """The first page of a version the asker may see, as a small PNG."""
+    return thumbnail(store, documents.version(session, who, document_id, number), data_dir)
 
 
 def thumbnail(store: ObjectStore, version: Version, data_dir: Path) -> bytes:
