@@ -251,6 +251,13 @@ class DocumentType:
         the input hash, and appends those marked ``attach`` after the paper's own pages."""
         return []
 
+    def appended(self, req: DocumentRequest) -> list[tuple[str, dict[str, str]]]:
+        """Other papers of the same case and date that follow this one in the same PDF, as (document
+        type id, options): each is checked and made by its own default engine (e.g. the particulars
+        of claim after the claim form). A paper with appended papers or static parts is numbered
+        "Page n of m" across the whole PDF."""
+        return []
+
     def input_extras(self, req: DocumentRequest) -> dict[str, str]:
         """Inputs beyond the case, options, date and template that shape the document (e.g. the
         digest of the write-off policy in force); they go into the input hash, so a change to

@@ -18,6 +18,8 @@ from typing import TypeVar
 
 from docgen.documents import registry
 from docgen.documents.claims import SERVICE_WORDS
+from docgen.documents.claims import rules as claim_rules
+from docgen.documents.common import signatory
 from docgen.domain.case import Address, Case
 from docgen.domain.facts import CaseFacts
 from docgen.domain.money import fmt_gbp, to_pence
@@ -86,6 +88,11 @@ def short_paragraphs(facts: CaseFacts) -> list[str]:
             f"Interest under {SHORT_BASIS[interest.basis.value]} at {rate} a year from {start} to "
             f"{_d(interest.to_date)}: {fmt_gbp(interest.total)}, continuing at {fmt_gbp(interest.daily_rate)} "
             "a day until judgment or payment."
+            + (
+                f" No interest for the {interest.moratorium_days} days of a Breathing Space moratorium."
+                if interest.moratorium_days
+                else ""
+            )
         )
     else:
         out.append("No interest is claimed.")
@@ -208,7 +215,9 @@ def mcol_claim(case: Case, as_of: date) -> tuple[McolClaim, list[str]]:
     """The claim for one case, or DoesNotFit listing every reason it cannot go in the bulk file."""
     particulars_type = registry.get("particulars_of_claim")
     req = particulars_type.request(case, as_of)
-    blocking = [p for p in particulars_type.eligibility(req) if p.blocking]
+    blocking = [
+        p for p in [*particulars_type.eligibility(req), *claim_rules.capacity(req, "bulk")] if p.blocking
+    ]
     if blocking:
         raise DoesNotFit(blocking)
     facts = req.facts
@@ -244,12 +253,21 @@ def mcol_claim(case: Case, as_of: date) -> tuple[McolClaim, list[str]]:
                 code="sdt_reference_length",
             )
         )
-    if len(case.officer.name) > sdt.SIGNATURE_NAME_MAX:
+    signer = signatory(case)
+    if not signer.name:
         problems.append(
             Problem(
-                "officer.name",
-                f"{len(case.officer.name)} characters; MCOL's statement of truth "
-                f"takes {sdt.SIGNATURE_NAME_MAX}",
+                "creditor.legal_representative.name",
+                f"no one at {signer.firm} is recorded as the person who signs; a bulk claim's statement "
+                "of truth needs a name",
+                code="sdt_no_signatory",
+            )
+        )
+    elif len(signer.name) > sdt.SIGNATURE_NAME_MAX:
+        problems.append(
+            Problem(
+                "officer.name" if not signer.represented else "creditor.legal_representative.name",
+                f"{len(signer.name)} characters; MCOL's statement of truth takes {sdt.SIGNATURE_NAME_MAX}",
                 code="sdt_signatory_length",
             )
         )
@@ -266,7 +284,7 @@ def mcol_claim(case: Case, as_of: date) -> tuple[McolClaim, list[str]]:
         claim_amount_pence=to_pence(facts.claim_amount),
         solicitor_cost_pence=to_pence(facts.fixed_costs_on_issue),
         particulars=tuple(particulars),
-        signatory=case.officer.name,
+        signatory=signer.name,
         reserve_right_to_claim_interest=facts.interest.claimed,
     )
     return claim, particulars

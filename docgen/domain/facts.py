@@ -18,12 +18,12 @@ from typing import Any
 from docgen.domain import calendar
 from docgen.domain.balance import Balance, compute_balance
 from docgen.domain.case import Case
-from docgen.domain.fees import fixed_costs_on_issue, issue_fee
+from docgen.domain.fees import fixed_costs_on_issue, issue_fee, unconfirmed_figure
 from docgen.domain.interest import InterestResult, compute_interest, reference_rate
 from docgen.domain.judgment import JudgmentPosition, judgment_positions
 from docgen.domain.limitation import Limitation, limitation
-from docgen.domain.money import ZERO, fmt_gbp, fmt_plain
-from docgen.domain.tables import Row, lookup
+from docgen.domain.money import ZERO, fmt_plain
+from docgen.domain.tables import lookup
 from docgen.errors import Problem
 
 
@@ -166,22 +166,6 @@ class CaseFacts:
         }
 
 
-#: a table row's confidence below which the officer is warned before relying on its figure
-_WARN_ON = ("unconfirmed", "partly_confirmed")
-
-
-def _figure_warning(path: str, row: Row, what: str, amount: Decimal, as_of: date) -> Problem | None:
-    if row.confidence not in _WARN_ON:
-        return None
-    return Problem(
-        path,
-        f"The {what} ({fmt_gbp(amount)}) for {as_of:%d/%m/%Y} comes from a figure that is not yet "
-        "confirmed against the rules in force: check it before the paper is used.",
-        code="unconfirmed_figure",
-        blocking=False,
-    )
-
-
 def case_facts(case: Case, as_of: date) -> CaseFacts:
     balance = compute_balance(case, as_of)
     interest = compute_interest(case, as_of, balance)
@@ -241,7 +225,7 @@ def case_facts(case: Case, as_of: date) -> CaseFacts:
                     (f"interest.{ln.ref}", lookup("base_rates", fixed_on), f"interest on {ln.ref}", ln.amount)
                 )
         for path, row, what, amount in checks:
-            w = _figure_warning(path, row, what, amount, as_of)
+            w = unconfirmed_figure(path, row, what, amount, as_of)
             if w is not None:
                 warnings.append(w)
     return CaseFacts(

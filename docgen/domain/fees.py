@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from docgen.domain.money import ZERO, money, money_down
-from docgen.domain.tables import lookup
+from docgen.domain.money import ZERO, fmt_gbp, money, money_down
+from docgen.domain.tables import Row, lookup
+from docgen.errors import Problem
 
 JudgmentKind = Literal[
     "default_of_acknowledgment",
@@ -69,3 +70,22 @@ def enforcement_fee(
 
 def insolvency_figure(name: str, as_of: date) -> Decimal:
     return lookup("insolvency", as_of).dec(name)
+
+
+#: a table row's confidence at which the officer is warned before relying on its figure
+WARN_ON = ("unconfirmed", "partly_confirmed")
+
+
+def unconfirmed_figure(path: str, row: Row, what: str, amount: Decimal, as_of: date) -> Problem | None:
+    """A warning for the officer when a figure a paper prints comes from a table row that is not
+    confirmed; None when it is. The note stays with the officer: a paper never prints it, nor the
+    table's source text."""
+    if row.confidence not in WARN_ON:
+        return None
+    return Problem(
+        path,
+        f"The {what} ({fmt_gbp(amount)}) for {as_of:%d/%m/%Y} comes from a figure that is not yet "
+        "confirmed against the rules in force: check it before the paper is used.",
+        code="unconfirmed_figure",
+        blocking=False,
+    )

@@ -33,3 +33,26 @@ def merge_pdfs(
         writer.append(PdfReader(io.BytesIO(data)))
     set_metadata(writer, title=title, subject=subject, author=author, keywords=keywords)
     return write_deterministic(writer)
+
+
+def overlay_pages(
+    data: bytes, overlay: bytes, *, skip: frozenset[int] = frozenset(), title: str = ""
+) -> bytes:
+    """Each page of ``data`` with the page of the same index of ``overlay`` drawn over it (pages in
+    ``skip`` are left as they are). The overlay page is moved so that its bottom-right corner sits on
+    the page's, whatever their sizes. Metadata is kept; the file id is derived from the content."""
+    from pypdf import Transformation
+
+    reader = PdfReader(io.BytesIO(data))
+    marks = PdfReader(io.BytesIO(overlay))
+    writer = PdfWriter(clone_from=reader)
+    for index, page in enumerate(writer.pages):
+        if index in skip or index >= len(marks.pages):
+            continue
+        mark = marks.pages[index]
+        dx = float(page.mediabox.right) - float(mark.mediabox.right)
+        dy = float(page.mediabox.bottom) - float(mark.mediabox.bottom)
+        page.merge_transformed_page(mark, Transformation().translate(dx, dy))
+    if title and reader.metadata is None:
+        set_metadata(writer, title=title)
+    return write_deterministic(writer)

@@ -186,6 +186,37 @@ class HtmlEngine:
             self._static[key] = cached
         return cached
 
+    def page_numbers(self, total: int) -> bytes:
+        """``total`` blank A4 pages carrying only "Page n of m" where the shared stylesheet puts it:
+        drawn over a PDF made of several parts, so that the numbering runs through the whole file in
+        the same type and place as a single paper's. Rendered once per process for each ``total``."""
+        key = f"page-numbers:{total}"
+        cached = self._static.get(key)
+        if cached is None:
+            pages = "".join('<div class="blank-page"></div>' for _ in range(total))
+            html = (
+                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>pages</title>'
+                "<style>.blank-page + .blank-page { break-before: page; }</style></head>"
+                f"<body>{pages}</body></html>"
+            )
+            doc = _ProjectHTML(
+                string=html, base_url=str(self.templates_dir / "html") + "/", url_fetcher=self.fetcher
+            )
+            doc.ua_sheet = self._stylesheet("ua.css")
+            digest = hashlib.sha256(key.encode()).digest()[:16]
+            pdf = doc.write_pdf(
+                stylesheets=[self._stylesheet("base.css")],
+                font_config=font_config(),
+                pdf_identifier=digest,
+                pdf_version="1.7",
+            )
+            assert pdf is not None
+            cached = pdf
+            if len(self._static) >= 64:
+                self._static.pop(next(iter(self._static)))
+            self._static[key] = cached
+        return cached
+
     def template_hash(self, template: str) -> str:
         """sha256 over the template and every template it extends or includes, plus the shared CSS."""
         cached = self._hashes.get(template)

@@ -8,10 +8,13 @@ identifier can be derived from it (same inputs, same bytes); the engine last.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
+
+from pypdf import PdfReader
 
 from docgen.config import Settings, get_settings
 from docgen.documents import inputs, registry
@@ -71,17 +74,50 @@ def check(
     return [p for p in problems if p.blocking], [p for p in problems if not p.blocking]
 
 
-def _append_static(eng: Engine, parts: list[tuple[str, dict[str, Any]]], pdf: bytes, meta: PdfMeta) -> bytes:
-    from docgen.pdf.merge import merge_pdfs
+def _numbered(pdfs: list[tuple[bytes, bool]], meta: PdfMeta, settings: Settings) -> bytes:
+    """The parts as one PDF, numbered "Page n of m" throughout. Each part is (pdf, marked): pages
+    of an official form carry the form's own furniture and are counted but not marked."""
+    from docgen.pdf.merge import merge_pdfs, overlay_pages
+    from docgen.render.html import HtmlEngine
 
-    static = [eng.render_static(tpl, ctx, title=meta.title, created=meta.created) for tpl, ctx in parts]
-    return merge_pdfs(
-        [pdf, *static],
+    merged = merge_pdfs(
+        [pdf for pdf, _ in pdfs],
         title=meta.title,
         subject=meta.subject,
         author=meta.author,
         keywords=", ".join(meta.keywords),
     )
+    skip: set[int] = set()
+    start = 0
+    for pdf, mark in pdfs:
+        count = len(PdfReader(io.BytesIO(pdf)).pages)
+        if not mark:
+            skip.update(range(start, start + count))
+        start += count
+    html = get_engine("html", settings)
+    assert isinstance(html, HtmlEngine)
+    return overlay_pages(merged, html.page_numbers(start), skip=frozenset(skip))
+
+
+def appended_requests(dt: DocumentType, req: DocumentRequest) -> list[tuple[DocumentType, DocumentRequest]]:
+    """The papers ``dt`` appends after itself for ``req`` (DocumentType.appended), checked."""
+    return [prepare(doc_id, req.case, req.as_of, opts) for doc_id, opts in dt.appended(req)]
+
+
+def paper_template_hash(
+    dt: DocumentType, req: DocumentRequest, settings: Settings, engine: Engine | None = None
+) -> str:
+    """The template hash a render of ``req`` records: its engine's template (``engine`` when the
+    caller hands one over, e.g. with an admin's replacement templates) and those of any papers
+    appended to it, so that a change to any of them makes a new version."""
+    t_hash = (engine or get_engine(req.engine, settings)).template_hash(dt.templates[req.engine])
+    parts = appended_requests(dt, req)
+    if not parts:
+        return t_hash
+    hashes = {f"{req.engine}:{dt.templates[req.engine]}": t_hash}
+    for part_dt, part_req in parts:
+        hashes[f"{part_dt.id}:{part_req.engine}"] = paper_template_hash(part_dt, part_req, settings)
+    return inputs.combined_template_hash(hashes)
 
 
 def prepare(
@@ -134,8 +170,13 @@ def render_request(
 
     With ``fallback`` (the caller named no engine), an official form that cannot take the case (text
     longer than its box, a choice the form does not print) is made to the like effect instead, with a
-    warning; a caller who asked for the official form gets the refusal and its reasons."""
+    warning; a caller who asked for the official form gets the refusal and its reasons. Papers the
+    type appends after itself are checked with it."""
     blocking, warnings = check(dt, req)
+    for part_dt, part_req in appended_requests(dt, req):
+        more_blocking, more_warnings = check(part_dt, part_req)
+        blocking += [p for p in more_blocking if p not in blocking]
+        warnings += [p for p in more_warnings if p not in warnings]
     if blocking:
         raise Ineligible(
             f"{dt.title} cannot be made for {req.case.case_ref} on {req.as_of.isoformat()}",
@@ -169,9 +210,15 @@ def _render_checked(
 ) -> Rendered:
     eng = engine or get_engine(req.engine, settings)
     template = dt.templates[req.engine]
-    t_hash = eng.template_hash(template)
+    t_hash = paper_template_hash(dt, req, settings, eng)
     i_hash = request_input_hash(dt, req, t_hash)
+    static = dt.static_parts(req)
+    parts = appended_requests(dt, req)
+    several = bool(static or parts)
     context: dict[str, Any] = dt.context_for(req)
+    if several and req.engine == "html":
+        # the page numbers are drawn over the whole file once it is put together
+        context = {**context, "continuous_pages": True}
     meta = PdfMeta(
         title=dt.pdf_title(req.case),
         document_id=i_hash[:32],
@@ -181,9 +228,27 @@ def _render_checked(
         keywords=(req.case.case_ref, dt.id),
     )
     out = eng.render(template, context, meta, dt.render_options(req) or None)
-    parts = dt.static_parts(req)
-    if parts:
-        out.pdf = _append_static(eng, parts, out.pdf, meta)
+    if several:
+        pdfs = [(out.pdf, req.engine == "html")]
+        for tpl, ctx in static:
+            part_pdf = eng.render_static(
+                tpl, {**ctx, "continuous_pages": True}, title=meta.title, created=meta.created
+            )
+            pdfs.append((part_pdf, req.engine == "html"))
+        for part_dt, part_req in parts:
+            part_eng = get_engine(part_req.engine, settings)
+            part_ctx = part_dt.context_for(part_req)
+            if part_req.engine == "html":
+                part_ctx = {**part_ctx, "continuous_pages": True}
+            part_meta = replace(meta, title=part_dt.pdf_title(part_req.case), subject=part_dt.title)
+            part = part_eng.render(
+                part_dt.templates[part_req.engine],
+                part_ctx,
+                part_meta,
+                part_dt.render_options(part_req) or None,
+            )
+            pdfs.append((part.pdf, part_req.engine == "html"))
+        out.pdf = _numbered(pdfs, meta, settings)
     return Rendered(
         doc_type=dt.id,
         engine=req.engine,

@@ -42,7 +42,7 @@ from docgen.register.repositories import documents as documents_repo
 from docgen.register.versions import Made, read_exact, unchanged
 from docgen.render.base import Engine, PdfMeta
 from docgen.render.engines import get_engine
-from docgen.render.pipeline import prepare, render_request, request_input_hash
+from docgen.render.pipeline import paper_template_hash, prepare, render_request, request_input_hash
 from docgen.services import bundles
 from docgen.services.access import can_see_case, case_not_found, require_visible_case, require_writer
 from docgen.services.auth import Principal
@@ -143,7 +143,7 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
     if wanted:
         req = req.with_stored({w.name: _stored_input(backend, session, case.case_ref, w) for w in wanted})
     engine = _engine(backend, session, req.engine, [document_type.templates[req.engine]])
-    made_from = _made_from(engine, document_type, req)
+    made_from = _made_from(engine, document_type, req, backend.settings)
     found = None
     if made_from is not None:
         found = unchanged(
@@ -254,14 +254,14 @@ def _engine(backend: Backend, session: Session, name: str, templates: Sequence[s
 
 
 def _made_from(
-    engine: Engine | None, document_type: DocumentType, req: DocumentRequest
+    engine: Engine | None, document_type: DocumentType, req: DocumentRequest, settings: Settings
 ) -> tuple[str, str, str] | None:
     """(input hash, template hash, engine) as a render would record them, worked out without
     rendering; None when it cannot be known here (the render then reports why)."""
     if engine is None:
         return None
     try:
-        template_hash = engine.template_hash(document_type.templates[req.engine])
+        template_hash = paper_template_hash(document_type, req, settings, engine)
     except DocgenError:
         return None
     return request_input_hash(document_type, req, template_hash), template_hash, req.engine

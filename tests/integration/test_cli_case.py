@@ -78,18 +78,19 @@ def test_facts_on_a_statute_barred_shared_case(shared_cases_dir: Path) -> None:
 
 def test_next_names_the_next_step_and_when_blocked_steps_open(tmp_path: Path) -> None:
     data = json.loads((DATA / "individual-care-charges.json").read_text())
-    # a letter of claim on 5 January 2026: the claim may be issued from 4 February (30 days on)
+    # a letter of claim on 5 January 2026: the debtor's 30 days run to 4 February, so the claim may be
+    # issued from 5 February (the day after the 30th day)
     data["recovery_history"] = [{"date": "2026-01-05", "action": "letter_before_claim"}]
     data["judgments"], data["liability_orders"] = [], []
     path = tmp_path / "case.json"
     path.write_text(json.dumps(data))
     r = run("next", str(path), "--as-of", "2026-01-20")
     assert r.returncode == 0, r.stderr
-    assert "Claim form (N1) [n1]: from 2026-02-04" in r.stdout
+    assert "Claim form (N1) [n1]: from 2026-02-05" in r.stdout
     assert "Winding-up petition (creditor) [winding_up_petition]: not for this case" in r.stdout
     as_json = json.loads(run("next", str(path), "--as-of", "2026-01-20", "--json").stdout)
     waiting = {s["doc_type"]: s["opens_on"] for s in as_json["waiting"]}
-    assert waiting["n1"] == "2026-02-04"
+    assert waiting["n1"] == "2026-02-05"
     assert as_json["done"][0]["doc_type"] == "letter_before_claim"
 
 

@@ -87,7 +87,7 @@ def test_a_case_the_official_form_cannot_hold_falls_back_to_the_like_effect_layo
     fallback = [w for w in r.warnings if w.code == "official_form_fallback"]
     assert len(fallback) == 1 and not fallback[0].blocking
     assert "frequency" in fallback[0].message and "like effect" in fallback[0].message
-    assert "per week" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.pdf)).pages).lower()
+    assert "each week" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.pdf)).pages).lower()
     with pytest.raises(InvalidInput, match="monthly instalments only"):
         render_document(
             "n225", SERVED, date(2025, 6, 5), options=options, engine="official", settings=settings

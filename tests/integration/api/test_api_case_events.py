@@ -36,10 +36,10 @@ def test_events_make_snapshots_with_an_audit_entry_and_move_the_next_steps(servi
     assert sent.json()["summary"] == "Letter before claim sent on 5 January 2026"
     assert sent.json()["case"]["sha256"] != before["sha256"]
 
-    # 5 January + 30 days: the claim opens on 4 February 2026
+    # 5 January + 30 days is the debtor's last day to reply (4 February); the claim opens on 5 February
     steps = service.client.get(f"{V1}/cases/{ref}/next-steps?as_of=2026-01-20", headers=officer).json()
     waiting = {s["doc_type"]: s for s in steps["waiting"]}
-    assert waiting["n1"]["opens_on"] == "2026-02-04"
+    assert waiting["n1"]["opens_on"] == "2026-02-05"
     assert waiting["n1"]["periods"][0]["code"] == "pap_period_running"
     assert steps["done"][0]["doc_type"] == "letter_before_claim"
 

@@ -99,7 +99,8 @@ def test_run_stores_registers_lists_and_zips(
     assert result.counts == {"stored": 7, "unchanged": 0, "ineligible": 2, "invalid": 3, "failed": 0}
     by_key = {(i.case_ref, i.doc_type): i for i in result.items}
     assert "pap_period_running" not in by_key[("TST/EARLY-1", "n1")].problem  # the message, not the code
-    assert "may not be issued before 2025-06-19" in by_key[("TST/EARLY-1", "n1")].problem
+    # letter of 20 May 2025: day 30 of the reply period is 19 June, so the first claim day is 20 June
+    assert "may not be issued before 20 June 2025" in by_key[("TST/EARLY-1", "n1")].problem
     assert by_key[("TST/EARLY-1", "letter_before_claim")].status == "stored"
     assert "creditor: required" in by_key[("broken.json", "n1")].problem
 
@@ -196,5 +197,5 @@ def test_cli_bulk_from_a_folder_exit_status_and_outputs(
     out, err = capsys.readouterr()
     assert status == 3  # some cases were ineligible; the rest were stored
     assert json.loads(out)["counts"]["stored"] == 1
-    assert "ineligible: TST-EARLY n1: recovery_history: no letter of claim" in err
+    assert "ineligible: TST-EARLY n1: recovery_history: No letter of claim is recorded" in err
     assert [r["status"] for r in read_manifest(tmp_path / "out" / "manifest.csv")] == ["stored", "ineligible"]

@@ -45,16 +45,17 @@ def _step(steps: NextSteps, doc_type: str) -> Any:
 
 
 def test_the_pre_action_reply_period_opens_the_claim() -> None:
-    # letter of claim on 5 January 2026; 30 days: 4 February 2026 is the first day a claim may issue
+    # letter of claim on 5 January 2026: the debtor's 30 days run to 4 February 2026 (the 30th day),
+    # so 5 February 2026 is the first day a claim may issue
     case = _case(recovery_history=[{"date": "2026-01-05", "action": "letter_before_claim"}])
-    waiting = next_steps(case, date(2026, 2, 3))
+    waiting = next_steps(case, date(2026, 2, 4))
     for doc_type in ("n1", "particulars_of_claim"):
         step = _step(waiting, doc_type)
-        assert step.status == "waiting" and step.opens_on == date(2026, 2, 4)
+        assert step.status == "waiting" and step.opens_on == date(2026, 2, 5)
         assert [p.code for p in step.periods] == ["pap_period_running"]
     assert waiting.next_step is not None and waiting.next_step.doc_type in ("n1", "particulars_of_claim")
     assert _step(waiting, "letter_before_claim").done_on == date(2026, 1, 5)
-    opened = next_steps(case, date(2026, 2, 4))
+    opened = next_steps(case, date(2026, 2, 5))
     assert _step(opened, "n1").status == "possible"
 
 
@@ -70,7 +71,7 @@ def test_default_judgment_opens_after_deemed_service_and_the_acknowledgment_peri
     case = _case(recovery_history=history)
     step = _step(next_steps(case, date(2026, 3, 19)), "n225")
     assert step.status == "waiting" and step.opens_on == date(2026, 3, 20)
-    assert "2026-03-05" in step.periods[0].message
+    assert "5 March 2026" in step.periods[0].message
     assert _step(next_steps(case, date(2026, 3, 20)), "n225").status == "possible"
 
     # service acknowledged: 28 days for a defence from 5 March end on 2 April; from 3 April

@@ -18,12 +18,16 @@ def _name_and_address(name: str, address: Any) -> list[str]:
 def n1_fields(ctx: Mapping[str, Any], options: Mapping[str, str]) -> dict[str, Any]:
     claimant = ctx["claimant"]
     sot = ctx["sot"]
-    addr = claimant["address_for_documents"]
-    officer = ctx["officer"]
+    # the address for documents, phone, e-mail, DX and reference all belong to the one party that
+    # signs: the council's officer, or the legal representative
+    sig = ctx["signatory"]
+    addr = sig.address
     defendants: list[str] = []
     service: list[str] = []
     for d in ctx["debtors"]:
-        defendants += _name_and_address(d["name"], d["address"])
+        friend = d["debtor"].litigation_friend
+        name = f"{d['name']}, by {friend.name}, litigation friend" if friend else d["name"]
+        defendants += _name_and_address(name, d["address"])
         service += _name_and_address(d["name"], d["service_address"])
     return {
         "court_name": ctx["court"]["name"],
@@ -37,26 +41,26 @@ def n1_fields(ctx: Mapping[str, Any], options: Mapping[str, str]) -> dict[str, A
         "court_fee": ctx["court_fee"],
         "legal_rep_costs": ctx["legal_costs"],
         "total_amount": ctx["total"],
-        "preferred_court": ctx["preferred_court"],
+        "preferred_court": ctx["preferred_court"] or None,
         "claimant_vulnerability": "yes" if ctx["vulnerable"] else "no",
         "vulnerability_details": ctx["vulnerability_details"] or None,
         "human_rights": "yes" if ctx["human_rights"] else "no",
         "particulars_status": "attached",
         "sot_belief": "claimant_believes",
-        "signer_capacity": "legal_representative" if claimant["legal_representative"] else "claimant",
+        "signer_capacity": sot["role"],
         "signed_date": sot["date"],
-        "signer_name": sot["name"],
+        "signer_name": sot["name"] or None,
         "legal_rep_firm": sot["firm"],
-        "signer_position": sot["position"],
+        "signer_position": sot["position"] or None,
         "address_for_documents_building": addr.lines[0],
         "address_for_documents_line2": ", ".join(addr.lines[1:]) or None,
         "address_for_documents_town": addr.town or None,
         "address_for_documents_county": addr.county,
         "address_for_documents_postcode": addr.postcode,
-        "contact_phone": officer.phone or claimant["contact"].phone,
-        "contact_dx": claimant["contact"].dx,
-        "contact_ref": claimant["reference"],
-        "contact_email": officer.email or claimant["contact"].email,
+        "contact_phone": sig.phone,
+        "contact_dx": sig.dx,
+        "contact_ref": sig.reference,
+        "contact_email": sig.email,
     }
 
 
@@ -72,7 +76,7 @@ def n225_fields(ctx: Mapping[str, Any], options: Mapping[str, str]) -> dict[str,
             [Problem("options.frequency", "the official N225 has only '£ ... per month'")],
         )
     dob = getattr(debtor, "date_of_birth", None)
-    subtotal_1 = f.amount_of_claim + f.interest_since + f.court_fee + f.legal_costs
+    subtotal_1 = f.subtotal_before_judgment_costs
     rate = facts.interest.rate
     return {
         "court_name": ctx["court"]["name"],
@@ -99,8 +103,8 @@ def n225_fields(ctx: Mapping[str, Any], options: Mapping[str, str]) -> dict[str,
         "subtotal_2": f.subtotal,
         "amount_paid_since_issue": f.paid_since,
         "amount_payable": f.payable,
-        "signer_role": "claimants_solicitor" if ctx["claimant"]["legal_representative"] else "claimant",
-        "signer_position": ctx["sot"]["position"],
+        "signer_role": "claimants_solicitor" if ctx["sot"]["role"] == "legal_representative" else "claimant",
+        "signer_position": ctx["sot"]["position"] or None,
         "signed_date": ctx["sot"]["date"],
         "court_address": ", ".join([ctx["court"]["name"], *ctx["court"]["address"]]),
     }
