@@ -7,8 +7,9 @@ setup:
 run: setup
 	.venv/bin/docgen serve --demo
 
+# the demo's own data folder: it never writes over what `make run` serves
 demo: setup
-	.venv/bin/docgen demo
+	DOCGEN_DATA_DIR=$${DOCGEN_DATA_DIR:-var/demo} .venv/bin/docgen demo
 
 test: setup
 	bash scripts/test.sh

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
 
+    # `docgen serve` (and `make run`): where the API listens. DOCGEN_HOST / DOCGEN_PORT, or --host / --port.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
     api_base_url: str = "http://127.0.0.1:8000"
     extra: dict[str, str] = Field(default_factory=dict)
 

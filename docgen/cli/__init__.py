@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
+from docgen.cli.common import HelpFormatter
 from docgen.errors import DocgenError
 
 # module -> the commands it registers. Only the module of the command being run is imported, so
@@ -31,6 +33,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     ),
     "docgen.cli.bulk_cmds": ("import", "bulk", "sdt-xml"),
     "docgen.cli.serve_cmds": ("serve",),
+    "docgen.cli.user_cmds": ("users",),
 }
 COMMAND_MODULES = list(COMMANDS)
 
@@ -43,9 +46,46 @@ def _modules_for(argv: Sequence[str]) -> list[str]:
     return COMMAND_MODULES
 
 
+#: every exit status a docgen command can end with (also listed in the README)
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "done"),
+    (1, "some items failed, or a check found a fault (see the messages)"),
+    (2, "invalid input: a case file, an option or an argument (each is named)"),
+    (3, "the law does not allow the document for this case (reasons printed)"),
+    (4, "not found: a case, document, version, upload or user"),
+    (5, "conflict: exists already, issued and locked, or port/folder in use"),
+    (6, "not allowed: key not recognised, or the role may not do this"),
+    (7, "an engine is not available here (LibreOffice, the official forms)"),
+    (8, "the store, register or job queue is not available"),
+    (130, "interrupted (Ctrl+C)"),
+)
+
+
+def _epilog() -> str:
+    lines = ["exit status:"] + [f"  {code:<4} {text}" for code, text in EXIT_CODES]
+    lines.append("")
+    lines.append("docgen COMMAND --help shows each command's arguments and defaults.")
+    return "\n".join(lines)
+
+
+def _use_formatter(parser: argparse.ArgumentParser) -> None:
+    """One help style for every command: defaults shown where there is one."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if child.formatter_class is argparse.HelpFormatter or child.formatter_class is (
+                    argparse.ArgumentDefaultsHelpFormatter
+                ):
+                    child.formatter_class = HelpFormatter
+                _use_formatter(child)
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="docgen", description="Court-ready documents for council debt recovery"
+        prog="docgen",
+        description="Court-ready documents for council debt recovery",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _modules_for(argv) if argv is not None else COMMAND_MODULES:
@@ -56,6 +96,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 continue  # a command group not present in this build
             raise
         module.register(sub)
+    _use_formatter(parser)
     return parser
 
 
@@ -82,6 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (docgen ... | head): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

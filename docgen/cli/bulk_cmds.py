@@ -186,7 +186,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_case_sources(p)
     add_as_of(p, required=True)
     p.add_argument("--out-dir", help="write manifest.csv and documents.zip here")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes")
     p.add_argument("--option", action="append", metavar="KEY=VALUE", help="document option (repeatable)")
     p.add_argument(
         "--engine",
@@ -194,7 +194,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="TYPE=ENGINE",
         help="engine for one document type, e.g. n1=official (repeatable)",
     )
-    p.add_argument("--actor", default="cli")
+    p.add_argument("--actor", default="cli", help="who does this, for the audit trail")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_bulk)
 

@@ -8,6 +8,25 @@ from datetime import date
 from docgen.errors import InvalidInput
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Shows an argument's default after its help when it has a meaningful one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if (
+            "default" not in text
+            and default not in (None, False, "", [], argparse.SUPPRESS)
+            and action.option_strings
+        ):
+            if isinstance(default, date):
+                shown: object = "today" if default == date.today() else default.isoformat()
+            else:
+                shown = default
+            text += f" (default: {shown})"
+        return text
+
+
 def parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)

@@ -49,7 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--case", required=True, help="case JSON file")
     add_as_of(p, required=True)
     p.add_argument("-o", "--output", required=True, help="PDF file to write")
-    p.add_argument("--engine", choices=["html", "official", "docx"], default=None)
+    p.add_argument(
+        "--engine",
+        choices=["html", "official", "docx"],
+        default=None,
+        help="html (any paper), official (the HMCTS PDF, where installed) or docx; default: the type's own",
+    )
     p.add_argument("--option", action="append", metavar="KEY=VALUE", help="document option (repeatable)")
     p.add_argument("--forms-dir", help="folder holding the official HMCTS PDFs (official engine)")
     p.set_defaults(func=_render)

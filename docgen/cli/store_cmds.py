@@ -8,19 +8,19 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session
 
 from docgen.cli.common import parse_date, parse_options
+from docgen.cli.tables import Column, print_json, print_table, render
 from docgen.config import Settings, get_settings
 from docgen.demo import DEMO_AS_OF
 from docgen.domain.case import load_case
-from docgen.errors import InvalidInput
+from docgen.errors import Conflict, InvalidInput
 from docgen.register import open_register, unit_of_work
 from docgen.register.models import Role, Version
 from docgen.register.repositories import documents
@@ -29,7 +29,7 @@ from docgen.register.versions import issue, stream
 from docgen.services import generation
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
-from docgen.services.demo import run_demo
+from docgen.services.demo import DemoRow, run_demo
 from docgen.storage import ObjectStore, make_store
 
 DEFAULT_ACTOR = "cli"
@@ -95,20 +95,23 @@ def _versions(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no stored documents for case {args.case_ref}")
         return 0
-    table = Table(title=f"Stored versions of case {args.case_ref}")
-    for column in ("type", "document id", "version", "status", "as of", "made by", "sha256"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            row["doc_type"],
-            row["document_id"],
-            str(row["version"]),
-            row["status"],
-            str(row["as_of"] or ""),
-            row["created_by"],
-            row["sha256"][:12],
-        )
-    Console().print(table)
+    print(f"stored versions of case {args.case_ref}")
+    print_table(
+        [
+            Column("type", "doc_type"),
+            Column("document id", "document_id"),
+            Column("v", "version"),
+            Column("status", "status"),
+            Column("as of", "as_of", drop=2),
+            Column("made (UTC)", "made"),
+            Column("by", "created_by", kind="text", drop=3, min_width=8),
+            Column("sha256", "sha", drop=1),
+        ],
+        [
+            r | {"made": str(r["created_at"])[:16], "sha": r["sha256"][:12], "as_of": r["as_of"] or ""}
+            for r in rows
+        ],
+    )
     return 0
 
 
@@ -165,31 +168,79 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from docgen.cli.processes import holder
+
     settings = get_settings()
-    rows = run_demo(settings, as_of=args.as_of, actor=args.actor)
-    table = Table(title=f"docgen demo, as of {args.as_of.isoformat()} (stored under {settings.data_dir})")
-    for column in ("case", "type", "document id", "version", "status / reason"):
-        table.add_column(column, overflow="fold")
-    styles = {"stored": "green", "unchanged": "cyan", "skipped": "dim", "failed": "bold red"}
-    for row in rows:
-        status = f"{row.status} ({row.outcome})" if row.version else f"{row.outcome}: {row.reason}"
-        table.add_row(
-            row.case_ref,
-            row.doc_type,
-            row.document_id,
-            str(row.version or ""),
-            status,
-            style=styles.get(row.outcome, ""),
+    running = holder(settings.data_dir)
+    if running is not None:
+        raise Conflict(
+            f"a docgen server (process {running.get('pid', '?')}, {running.get('url', '?')}) is using the "
+            f"data folder {settings.data_dir}; the demo would write over its data. Stop the server, or run "
+            "the demo in a folder of its own: make demo (uses var/demo), or DOCGEN_DATA_DIR=<folder> docgen demo",
+            code="data_folder_in_use",
         )
-    console = Console()
-    console.print(table)
-    made = sum(r.outcome in ("stored", "unchanged") for r in rows)
-    failed = sum(r.outcome == "failed" for r in rows)
-    console.print(f"{made} documents stored, {len(rows) - made - failed} not eligible or not available here")
+    rows = run_demo(settings, as_of=args.as_of, actor=args.actor)
+    if args.json:
+        print_json([asdict(r) for r in rows])
+        return 1 if any(r.outcome == "failed" for r in rows) else 0
+    if args.verbose:
+        print_table(
+            [
+                Column("case", "case_ref"),
+                Column("type", "doc_type"),
+                Column("document id", "document_id", drop=1),
+                Column("v", "version"),
+                Column("outcome", "outcome"),
+                Column("reason", "reason", kind="text", min_width=20),
+            ],
+            [asdict(r) | {"version": r.version or ""} for r in rows],
+        )
+        print()
+    print(demo_summary(rows, args.as_of.isoformat(), str(settings.data_dir)))
+    return 1 if any(r.outcome == "failed" for r in rows) else 0
+
+
+def demo_summary(rows: list[DemoRow], as_of: str, data_dir: str) -> str:
+    """A few lines: what was made, and what was refused grouped by reason."""
+    made = [r for r in rows if r.outcome in ("stored", "unchanged")]
+    refused = [r for r in rows if r.outcome == "skipped"]
+    failed = [r for r in rows if r.outcome == "failed"]
+    cases = len({r.case_ref for r in rows})
+    new = sum(r.outcome == "stored" for r in made)
+    out = [
+        f"docgen demo as of {as_of}, data folder {data_dir}",
+        f"made {len(made)} documents for {cases} cases ({new} new, {len(made) - new} unchanged)",
+    ]
+    if refused:
+        groups: dict[str, list[DemoRow]] = {}
+        for r in refused:
+            groups.setdefault(r.code or "refused", []).append(r)
+        out.append(f"refused {len(refused)}, by reason:")
+        ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        table = render(
+            [
+                Column("count", "count"),
+                Column("reason", "reason"),
+                Column("document types", "types", kind="text", min_width=20),
+            ],
+            [
+                {
+                    "count": len(group),
+                    "reason": code.replace("_", " "),
+                    "types": ", ".join(sorted({r.doc_type for r in group})),
+                }
+                for code, group in ordered
+            ],
+        )
+        out += ["  " + line for line in table.splitlines()]
     if failed:
-        console.print(f"[bold red]{failed} failed[/] (see the log)")
-    console.print("next: docgen versions CASE_REF, docgen get DOCUMENT_ID -o out.pdf, docgen verify")
-    return 1 if failed else 0
+        out.append(
+            f"FAILED {len(failed)} (an internal error; see the log): "
+            + ", ".join(f"{r.case_ref} {r.doc_type}" for r in failed)
+        )
+    out.append("every row with its reason: docgen demo --verbose (or --json)")
+    out.append("next: docgen versions CASE_REF, then docgen get DOCUMENT_ID -o out.pdf")
+    return "\n".join(out)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -201,25 +252,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--case", required=True, type=Path, help="case JSON file")
     p.add_argument("--as-of", type=parse_date, required=True, help="date the figures are worked out to")
     p.add_argument("--option", action="append", metavar="KEY=VALUE", help="document option (repeatable)")
-    p.add_argument("--engine", choices=["html", "official", "docx"], default=None)
+    p.add_argument(
+        "--engine",
+        choices=["html", "official", "docx"],
+        default=None,
+        help="html (any paper), official (the HMCTS PDF, where installed) or docx; default: the type's own",
+    )
     actor(p)
     p.set_defaults(func=_generate)
 
     p = sub.add_parser("versions", help="list the stored versions of a case's documents")
-    p.add_argument("case_ref")
+    p.add_argument("case_ref", help="the case's reference, e.g. KGN/SUN/2024/0101")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=_versions)
 
     p = sub.add_parser("get", help="write a stored version to a file (checked against its sha256)")
-    p.add_argument("document_id")
+    p.add_argument("document_id", help="the document's id (see docgen versions CASE_REF)")
     p.add_argument("--version", type=int, default=None, help="version number (default: the newest)")
     p.add_argument("-o", "--output", required=True, help="file to write")
     actor(p)
     p.set_defaults(func=_get)
 
     p = sub.add_parser("issue", help="mark a version issued (filed or served): it can never change again")
-    p.add_argument("document_id")
-    p.add_argument("--version", type=int, required=True)
+    p.add_argument("document_id", help="the document's id (see docgen versions CASE_REF)")
+    p.add_argument("--version", type=int, required=True, help="the version number to issue")
     actor(p)
     p.set_defaults(func=_issue)
 
@@ -231,13 +287,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_ORPHAN_AGE.total_seconds() / 60,
         help="only remove orphans at least this old (a younger one may be a generate still running)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     actor(p)
     p.set_defaults(func=_verify)
 
-    p = sub.add_parser("demo", help="generate every eligible document for the built-in sample cases")
+    p = sub.add_parser(
+        "demo",
+        help="generate every eligible document for the built-in sample cases, then summarise",
+        description="Generate and store every document type for each demo case. Refuses while a server "
+        "holds the data folder (make demo uses var/demo, a folder of its own).",
+    )
     p.add_argument(
-        "--as-of", type=parse_date, default=DEMO_AS_OF, help="default: the date the samples are set on"
+        "--as-of",
+        type=parse_date,
+        default=DEMO_AS_OF,
+        help="the date the figures are worked out to (the date the samples are set on)",
     )
     p.add_argument("--actor", default="demo", help="who does this, for the audit trail")
+    p.add_argument("--verbose", action="store_true", help="also print every case and type with its outcome")
+    p.add_argument("--json", action="store_true", help="print every row as JSON instead")
     p.set_defaults(func=_demo)

@@ -178,11 +178,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_schedule)
 
     p = sub.add_parser("approve", help="approve or reject a recommended write-off (needs the delegation)")
-    p.add_argument("document_id")
-    p.add_argument("--version", type=int, required=True)
+    p.add_argument("document_id", help="the write-off report's document id")
+    p.add_argument("--version", type=int, required=True, help="the version number decided on")
     p.add_argument("--as", dest="user", required=True, help="the deciding user's name")
-    p.add_argument("--decision", choices=["approved", "rejected"], required=True)
-    p.add_argument("--note", default="")
+    p.add_argument("--decision", choices=["approved", "rejected"], required=True, help="the decision")
+    p.add_argument("--note", default="", help="a note kept with the decision")
     p.set_defaults(func=_approve)
 
     p = sub.add_parser("panel-pack", help="debt-panel pack for a meeting (cover, agenda, index, briefings)")

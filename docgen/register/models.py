@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     event,
     inspect,
@@ -26,6 +27,24 @@ from docgen.errors import Conflict
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC that reads back with its offset on every database. SQLite keeps no zone,
+    so without this a time written as 09:00+00:00 would come back as a naive 09:00."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -55,7 +74,7 @@ class CaseSnapshot(Base):
     case_ref: Mapped[str] = mapped_column(String(40), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     canonical_json: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class CaseRecord(Base):
@@ -68,8 +87,8 @@ class CaseRecord(Base):
     debtor_name: Mapped[str] = mapped_column(String(300), default="")
     debt_type: Mapped[str] = mapped_column(String(40), default="")
     created_by: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
     snapshot: Mapped[CaseSnapshot] = relationship()
 
@@ -85,7 +104,7 @@ class Document(Base):
     doc_type: Mapped[str] = mapped_column(String(64))
     variant: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     versions: Mapped[list[Version]] = relationship(
         back_populates="document", order_by="Version.number", cascade="all", passive_deletes=True
@@ -114,10 +133,10 @@ class Version(Base):
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_by: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default=VersionStatus.draft.value)
     issued_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     #: ext -> {"key", "version_id", "sha256", "size"} for files made with the PDF (e.g. the DOCX)
     attachments: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
@@ -143,7 +162,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject: Mapped[str] = mapped_column(String(300), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class User(Base):
@@ -156,7 +175,9 @@ class User(Base):
     #: a Decimal kept as its string so no database rounds it
     approval_limit: Mapped[str | None] = mapped_column(String(32), nullable=True)
     api_key_hash: Mapped[str | None] = mapped_column(String(128), nullable=True, unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    #: set when an admin disables the user: the key is dropped and no new one can be made
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Share(Base):
@@ -166,8 +187,8 @@ class Share(Base):
     case_ref: Mapped[str] = mapped_column(String(40), index=True)
     organisation: Mapped[str] = mapped_column(String(200), index=True)
     granted_by: Mapped[str] = mapped_column(String(120))
-    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Job(Base):
@@ -184,8 +205,8 @@ class Job(Base):
     #: what was asked for, as JSON, so a task needs only the job's id
     request: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[str] = mapped_column(String(120), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Upload(Base):
@@ -201,7 +222,7 @@ class Upload(Base):
     storage_key: Mapped[str] = mapped_column(String(500))
     storage_version_id: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class TemplateVersion(Base):
@@ -239,7 +260,7 @@ class Approval(Base):
     status: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 # -- an issued version is final --------------------------------------------------------------------

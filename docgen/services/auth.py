@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.orm import Session
 
 from docgen.errors import Conflict, DocgenError, InvalidInput, NotFound, Problem
-from docgen.register.models import Role, User
+from docgen.register.models import Role, User, utcnow
 from docgen.register.repositories import audit, users
 
 KEY_PREFIX = "dg_"
@@ -86,6 +86,10 @@ def create_user(
 
 
 def rotate_key(session: Session, user: User, pepper: str, actor: str) -> str:
+    if user.disabled_at is not None:
+        raise Conflict(
+            f"the user {user.name!r} is disabled; enable it before giving it a new key", "user_disabled"
+        )
     key = new_key()
     user.api_key_hash = hash_key(key, pepper)
     session.flush()
@@ -93,11 +97,31 @@ def rotate_key(session: Session, user: User, pepper: str, actor: str) -> str:
     return key
 
 
+def disable_user(session: Session, user: User, actor: str) -> User:
+    """The user's key stops working at once and no new key can be made until it is enabled."""
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+        user.api_key_hash = None
+        session.flush()
+        audit.add(session, actor, "user_disable", f"user:{user.name}", {})
+    return user
+
+
+def enable_user(session: Session, user: User, pepper: str, actor: str) -> str:
+    """Enable a disabled user with a fresh key (the old one never works again)."""
+    if user.disabled_at is None:
+        raise Conflict(f"the user {user.name!r} is not disabled", "user_not_disabled")
+    user.disabled_at = None
+    session.flush()
+    audit.add(session, actor, "user_enable", f"user:{user.name}", {})
+    return rotate_key(session, user, pepper, actor)
+
+
 def authenticate(session: Session, key: str | None, pepper: str) -> Principal:
     if not key:
         raise Unauthenticated()
     user = users.by_key_hash(session, hash_key(key.strip(), pepper))
-    if user is None:
+    if user is None or user.disabled_at is not None:
         raise Unauthenticated("the API key is not recognised")
     return principal_of(user)
 

@@ -40,6 +40,7 @@ DEMO_USERS = (
     DemoUser("demo.officer", Role.officer),
     DemoUser("demo.partner", Role.legal_partner, DEMO_PARTNER_ORG),
     DemoUser("demo.manager", Role.manager, approval_limit="10000.00"),
+    DemoUser("demo.admin", Role.admin),
 )
 
 
@@ -82,6 +83,13 @@ class DemoRow:
     version: int | None = None
     status: str = ""
     reason: str = ""
+    #: the first blocking problem's code (or the error's): what the demo's summary groups by
+    code: str = ""
+
+
+def _code(error: ItemError) -> str:
+    blocking = [p for p in error.problems if p.blocking]
+    return blocking[0].code if blocking else error.code
 
 
 def _reason(error: ItemError) -> str:
@@ -121,7 +129,7 @@ def _one(backend: Backend, who: Principal, case: Case, doc_type: str, as_of: dat
     )
     if isinstance(made, ItemError):
         outcome = "failed" if made.code == "internal" else "skipped"
-        return DemoRow(case.case_ref, doc_type, outcome, reason=_reason(made))
+        return DemoRow(case.case_ref, doc_type, outcome, reason=_reason(made), code=_code(made))
     return DemoRow(
         case.case_ref,
         doc_type,
