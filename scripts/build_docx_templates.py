@@ -137,7 +137,9 @@ def _table(doc: DocumentObject, cols: int, widths: Sequence[float] | None) -> Ta
     return table
 
 
-def _fill(row_cells: Sequence[object], texts: Sequence[str], bold: bool = False, right: Sequence[int] = ()) -> None:
+def _fill(
+    row_cells: Sequence[object], texts: Sequence[str], bold: bool = False, right: Sequence[int] = ()
+) -> None:
     for i, (cell, text) in enumerate(zip(row_cells, texts, strict=True)):
         p = cell.paragraphs[0]  # type: ignore[attr-defined]
         run = p.add_run(text)
@@ -177,7 +179,9 @@ def _tag_row(table: Table, tag: str) -> None:
     cells[0].paragraphs[0].add_run(tag)
 
 
-def key_value_table(doc: DocumentObject, rows: Sequence[tuple[str, str]], widths: Sequence[float] = (45, 125)) -> None:
+def key_value_table(
+    doc: DocumentObject, rows: Sequence[tuple[str, str]], widths: Sequence[float] = (45, 125)
+) -> None:
     table = _table(doc, 2, widths)
     for key, value in rows:
         cells = table.add_row().cells
@@ -208,8 +212,11 @@ MONEY_COLS = "{{ l.amount|gbp }}", "{{ l.outstanding|gbp }}", "{{ l.vat|gbp }}"
 
 
 def balance_section(doc: DocumentObject) -> None:
-    para(doc, "Outstanding on {{ as_of|date_uk }}: {{ outstanding|gbp }} (charged {{ debits|gbp }}, "
-              "paid {{ payments|gbp }}, adjustments {{ adjustments|gbp }}).")
+    para(
+        doc,
+        "Outstanding on {{ as_of|date_uk }}: {{ outstanding|gbp }} (charged {{ debits|gbp }}, "
+        "paid {{ payments|gbp }}, adjustments {{ adjustments|gbp }}).",
+    )
     loop_table(
         doc,
         ["Ref", "Description", "Due", "Amount", "Outstanding", "VAT element", "Days overdue"],
@@ -221,27 +228,42 @@ def balance_section(doc: DocumentObject) -> None:
 
 
 def write_off_report() -> DocumentObject:
-    doc = new_document("Write-off report", "{{ council }} · OFFICIAL-SENSITIVE",
-                       "Write-off report {{ case_ref }}")
-    key_value_table(doc, [
-        ("Case reference", "{{ case_ref }}"),
-        ("Debtor", "{{ debtor_name }}"),
-        ("Address", "{{ debtor_address }}"),
-        ("Status", "{{ debtor_status }}"),
-        ("Debt type", "{{ debt_type }}"),
-        ("Report date", "{{ as_of|date_uk }}"),
-        ("Policy", "{{ policy_council }} write-off policy ({{ policy_name }})"),
-    ])
+    doc = new_document(
+        "Write-off report", "{{ council }} · OFFICIAL-SENSITIVE", "Write-off report {{ case_ref }}"
+    )
+    key_value_table(
+        doc,
+        [
+            ("Case reference", "{{ case_ref }}"),
+            ("Debtor", "{{ debtor_name }}"),
+            ("Address", "{{ debtor_address }}"),
+            ("Status", "{{ debtor_status }}"),
+            ("Debt type", "{{ debt_type }}"),
+            ("Report date", "{{ as_of|date_uk }}"),
+            ("Policy", "{{ policy_council }} write-off policy ({{ policy_name }})"),
+        ],
+    )
     heading(doc, "1. Balance and ageing")
     balance_section(doc)
-    loop_table(doc, ["Age of debt", "Outstanding"], "a in ageing", ["{{ a.label }}", "{{ a.amount|gbp }}"],
-               widths=(60, 40), right=(1,))
+    loop_table(
+        doc,
+        ["Age of debt", "Outstanding"],
+        "a in ageing",
+        ["{{ a.label }}", "{{ a.amount|gbp }}"],
+        widths=(60, 40),
+        right=(1,),
+    )
     heading(doc, "2. Recovery history")
     para(doc, "{%p if not history %}")
     para(doc, "No recovery action is recorded.")
     para(doc, "{%p endif %}")
-    loop_table(doc, ["Date", "Action", "Note"], "h in history",
-               ["{{ h.date|date_uk }}", "{{ h.action }}", "{{ h.note }}"], widths=(28, 40, 102))
+    loop_table(
+        doc,
+        ["Date", "Action", "Note"],
+        "h in history",
+        ["{{ h.date|date_uk }}", "{{ h.action }}", "{{ h.note }}"],
+        widths=(28, 40, 102),
+    )
     heading(doc, "3. Reason and evidence")
     para(doc, "Reason: {{ reason_title }} ({{ reason_code }}).")
     para(doc, "Evidence the policy asks for: {{ reason_evidence_needed }}.")
@@ -250,57 +272,94 @@ def write_off_report() -> DocumentObject:
     para(doc, "Case notes: {{ notes }}")
     para(doc, "{%p endif %}")
     heading(doc, "4. Authority")
-    para(doc, "Under the {{ policy_council }} write-off policy, writing off {{ outstanding|gbp }} needs the "
-              "approval of the {{ level_title }} (limit {{ level_limit }}).")
+    para(
+        doc,
+        "Under the {{ policy_council }} write-off policy, writing off {{ outstanding|gbp }} needs the "
+        "approval of the {{ level_title }} (limit {{ level_limit }}).",
+    )
     para(doc, "{%p if committee %}")
-    para(doc, "The amount is above every officer's delegated limit: the decision is for the {{ level_title }} "
-              "in a committee report.", bold=True)
+    para(
+        doc,
+        "The amount is above every officer's delegated limit: the decision is for the {{ level_title }} "
+        "in a committee report.",
+        bold=True,
+    )
     para(doc, "{%p endif %}")
     heading(doc, "5. Accounting entries")
     loop_table(
         doc,
         ["Account", "Debit", "Credit", "Narrative"],
         "j in journal",
-        ["{{ j.account }}", "{{ j.debit|gbp if j.debit else '' }}", "{{ j.credit|gbp if j.credit else '' }}",
-         "{{ j.narrative }}"],
+        [
+            "{{ j.account }}",
+            "{{ j.debit|gbp if j.debit else '' }}",
+            "{{ j.credit|gbp if j.credit else '' }}",
+            "{{ j.narrative }}",
+        ],
         widths=(55, 25, 25, 65),
         right=(1, 2),
     )
     para(doc, "VAT bad debt relief claimable now: {{ vat_relief|gbp }}.")
     para(doc, "{%p if vat_deferred %}")
-    para(doc, "VAT of {{ vat_deferred|gbp }} is not yet claimable; it becomes claimable on "
-              "{{ vat_relief_from|date_uk }}.")
+    para(
+        doc,
+        "VAT of {{ vat_deferred|gbp }} is not yet claimable; it becomes claimable on "
+        "{{ vat_relief_from|date_uk }}.",
+    )
     para(doc, "{%p endif %}")
     para(doc, "{{ vat_source }}", small=True)
     heading(doc, "6. Recommendation")
     para(doc, "{{ recommendation }}")
     heading(doc, "7. Decision")
-    signature_table(doc, [
-        ("Prepared by", "{{ officer_name }}, {{ officer_position }}"),
-        ("Decision by", "{{ level_title }}"),
-    ])
+    signature_table(
+        doc,
+        [
+            ("Prepared by", "{{ officer_name }}, {{ officer_position }}"),
+            ("Decision by", "{{ level_title }}"),
+        ],
+    )
     para(doc, "Decision: approved / rejected (delete one). Reason for a rejection:")
     return doc
 
 
 def totals_table(doc: DocumentObject, title: str, var: str) -> None:
-    loop_table(doc, [title, "Accounts", "Total"], f"t in {var}",
-               ["{{ t.label }}", "{{ t.count }}", "{{ t.total|gbp }}"], widths=(90, 25, 35), right=(1, 2))
+    loop_table(
+        doc,
+        [title, "Accounts", "Total"],
+        f"t in {var}",
+        ["{{ t.label }}", "{{ t.count }}", "{{ t.total|gbp }}"],
+        widths=(90, 25, 35),
+        right=(1, 2),
+    )
 
 
 def write_off_schedule() -> DocumentObject:
-    doc = new_document("Write-off schedule", "{{ council }} · OFFICIAL-SENSITIVE",
-                       "Write-off schedule {{ as_of|date_uk }}", landscape=True)
-    para(doc, "{{ count }} accounts totalling {{ total|gbp }} (VAT element {{ vat_total|gbp }}), as at "
-              "{{ as_of|date_uk }}, under the {{ policy_council }} write-off policy ({{ policy_name }}).")
+    doc = new_document(
+        "Write-off schedule",
+        "{{ council }} · OFFICIAL-SENSITIVE",
+        "Write-off schedule {{ as_of|date_uk }}",
+        landscape=True,
+    )
+    para(
+        doc,
+        "{{ count }} accounts totalling {{ total|gbp }} (VAT element {{ vat_total|gbp }}), as at "
+        "{{ as_of|date_uk }}, under the {{ policy_council }} write-off policy ({{ policy_name }}).",
+    )
     para(doc, "{%p for g in groups %}")
     heading(doc, "{{ g.title }} ({{ g.limit }})")
     loop_table(
         doc,
         ["Case ref", "Debtor", "Debt type", "Reason", "Year", "Amount", "VAT"],
         "i in g.rows",
-        ["{{ i.case_ref }}", "{{ i.debtor_name }}", "{{ i.debt_type }}", "{{ i.reason }}", "{{ i.year }}",
-         "{{ i.amount|gbp }}", "{{ i.vat|gbp }}"],
+        [
+            "{{ i.case_ref }}",
+            "{{ i.debtor_name }}",
+            "{{ i.debt_type }}",
+            "{{ i.reason }}",
+            "{{ i.year }}",
+            "{{ i.amount|gbp }}",
+            "{{ i.vat|gbp }}",
+        ],
         widths=(38, 55, 40, 60, 20, 22, 22),
         right=(5, 6),
         total=["", "{{ g.count }} accounts", "", "", "", "{{ g.total|gbp }}", ""],
@@ -313,60 +372,93 @@ def write_off_schedule() -> DocumentObject:
     heading(doc, "Totals by reason")
     totals_table(doc, "Reason", "by_reason")
     para(doc, "{%p if committee_count %}")
-    para(doc, "{{ committee_count }} accounts totalling {{ committee_total|gbp }} are above the delegated limit "
-              "of {{ delegated_limit|gbp }} and are reported to the decision maker in a committee report.",
-         bold=True)
+    para(
+        doc,
+        "{{ committee_count }} accounts totalling {{ committee_total|gbp }} are above the delegated limit "
+        "of {{ delegated_limit|gbp }} and are reported to the decision maker in a committee report.",
+        bold=True,
+    )
     para(doc, "{%p endif %}")
     signature_table(doc, [("Prepared by", ""), ("Checked by", ""), ("Approved by", "")])
     return doc
 
 
 def committee_write_off_report() -> DocumentObject:
-    doc = new_document("Write-off of irrecoverable debts", "{{ council }} · Report to {{ decision_maker }}",
-                       "Write-off report to {{ decision_maker }}")
-    key_value_table(doc, [
-        ("Decision maker", "{{ decision_maker }}"),
-        ("Report date", "{{ as_of|date_uk }}"),
-        ("Accounts", "{{ count }}, totalling {{ total|gbp }}"),
-        ("Years the debts arose", "{{ years }}"),
-        ("Exempt appendix", "Yes: the appendix lists individual debtors"),
-    ])
+    doc = new_document(
+        "Write-off of irrecoverable debts",
+        "{{ council }} · Report to {{ decision_maker }}",
+        "Write-off report to {{ decision_maker }}",
+    )
+    key_value_table(
+        doc,
+        [
+            ("Decision maker", "{{ decision_maker }}"),
+            ("Report date", "{{ as_of|date_uk }}"),
+            ("Accounts", "{{ count }}, totalling {{ total|gbp }}"),
+            ("Years the debts arose", "{{ years }}"),
+            ("Exempt appendix", "Yes: the appendix lists individual debtors"),
+        ],
+    )
     heading(doc, "1. Purpose")
-    para(doc, "To ask {{ decision_maker }} to approve the write-off of {{ count }} accounts totalling "
-              "{{ total|gbp }}, each above the officers' delegated limit of {{ delegated_limit|gbp }}.")
+    para(
+        doc,
+        "To ask {{ decision_maker }} to approve the write-off of {{ count }} accounts totalling "
+        "{{ total|gbp }}, each above the officers' delegated limit of {{ delegated_limit|gbp }}.",
+    )
     heading(doc, "2. Recommendation")
-    para(doc, "That {{ decision_maker }} approves the write-off of the {{ count }} accounts listed in the exempt "
-              "appendix, totalling {{ total|gbp }}.", bold=True)
+    para(
+        doc,
+        "That {{ decision_maker }} approves the write-off of the {{ count }} accounts listed in the exempt "
+        "appendix, totalling {{ total|gbp }}.",
+        bold=True,
+    )
     heading(doc, "3. Legal basis")
-    para(doc, "The Chief Finance Officer is responsible for the proper administration of the council's financial "
-              "affairs under section 151 of the Local Government Act 1972. The council's write-off policy "
-              "({{ policy_council }}, {{ policy_name }}) delegates write-offs up to {{ delegated_limit|gbp }} to "
-              "officers and reserves larger amounts to {{ decision_maker }}. Writing a debt off removes it from "
-              "the accounts; it does not extinguish the debt, and recovery can resume if the debtor's "
-              "circumstances change. Output VAT on the debts is reclaimed as bad debt relief under section 36 "
-              "of the Value Added Tax Act 1994 where the conditions are met.")
+    para(
+        doc,
+        "The Chief Finance Officer is responsible for the proper administration of the council's financial "
+        "affairs under section 151 of the Local Government Act 1972. The council's write-off policy "
+        "({{ policy_council }}, {{ policy_name }}) delegates write-offs up to {{ delegated_limit|gbp }} to "
+        "officers and reserves larger amounts to {{ decision_maker }}. Writing a debt off removes it from "
+        "the accounts; it does not extinguish the debt, and recovery can resume if the debtor's "
+        "circumstances change. Output VAT on the debts is reclaimed as bad debt relief under section 36 "
+        "of the Value Added Tax Act 1994 where the conditions are met.",
+    )
     heading(doc, "4. Summary")
     totals_table(doc, "Debt type", "by_debt_type")
     totals_table(doc, "Reason", "by_reason")
     totals_table(doc, "Financial year", "by_year")
     heading(doc, "5. Effect on the bad-debt provision")
-    para(doc, "The provision held against these accounts is {{ provision_held|gbp }}. Writing off "
-              "{{ total|gbp }} uses that provision; the further charge to revenue is "
-              "{{ provision_shortfall|gbp }}. The VAT element of the debts is {{ vat_total|gbp }}.")
+    para(
+        doc,
+        "The provision held against these accounts is {{ provision_held|gbp }}. Writing off "
+        "{{ total|gbp }} uses that provision; the further charge to revenue is "
+        "{{ provision_shortfall|gbp }}. The VAT element of the debts is {{ vat_total|gbp }}.",
+    )
     heading(doc, "6. Recovery exhausted")
-    para(doc, "For each account recovery has been pursued until further action is uneconomic or impossible; "
-              "where the debtor is insolvent a proof of debt has been lodged and a nil or final dividend "
-              "declared. The reason and evidence for each account are held on the case file.")
+    para(
+        doc,
+        "For each account recovery has been pursued until further action is uneconomic or impossible; "
+        "where the debtor is insolvent a proof of debt has been lodged and a nil or final dividend "
+        "declared. The reason and evidence for each account are held on the case file.",
+    )
     heading(doc, "7. Options considered")
     table = _table(doc, 2, (45, 125))
     _fill(table.add_row().cells, ["Option", "Assessment"], bold=True)
     for option, text in (
-        ("Approve the write-off", "Recommended. The accounts are irrecoverable for the reasons given; keeping "
-         "them overstates the council's assets."),
-        ("Continue recovery", "Not recommended. Further action would cost more than it could recover, or no "
-         "lawful route remains."),
-        ("Defer the decision", "Not recommended. The debts would stay in the accounts and the VAT relief "
-         "would not be claimed."),
+        (
+            "Approve the write-off",
+            "Recommended. The accounts are irrecoverable for the reasons given; keeping "
+            "them overstates the council's assets.",
+        ),
+        (
+            "Continue recovery",
+            "Not recommended. Further action would cost more than it could recover, or no "
+            "lawful route remains.",
+        ),
+        (
+            "Defer the decision",
+            "Not recommended. The debts would stay in the accounts and the VAT relief would not be claimed.",
+        ),
     ):
         _fill(table.add_row().cells, [option, text])
     doc.add_paragraph()
@@ -374,8 +466,12 @@ def committee_write_off_report() -> DocumentObject:
     signature_table(doc, [("Decision by", "{{ decision_maker }}"), ("Report of", "Chief Finance Officer")])
     page_break(doc)
     heading(doc, "Exempt appendix: accounts to be written off")
-    para(doc, "Not for publication: exempt information under paragraphs 1 and 3 of Part 1 of Schedule 12A to "
-              "the Local Government Act 1972.", bold=True)
+    para(
+        doc,
+        "Not for publication: exempt information under paragraphs 1 and 3 of Part 1 of Schedule 12A to "
+        "the Local Government Act 1972.",
+        bold=True,
+    )
     loop_table(
         doc,
         ["Name", "Reference", "Amount", "Year", "Reason"],
@@ -389,30 +485,45 @@ def committee_write_off_report() -> DocumentObject:
 
 
 def panel_briefing() -> DocumentObject:
-    doc = new_document("Debt panel briefing", "{{ council }} · OFFICIAL-SENSITIVE · Debt panel",
-                       "Briefing {{ case_ref }}")
-    key_value_table(doc, [
-        ("Case reference", "{{ case_ref }}"),
-        ("Debtor", "{{ debtor_name }}"),
-        ("Address", "{{ debtor_address }}"),
-        ("Status", "{{ debtor_status }}"),
-        ("Debt type", "{{ debt_type }}"),
-        ("Officer", "{{ officer_name }}, {{ officer_position }}"),
-        ("Briefing date", "{{ as_of|date_uk }}"),
-    ])
+    doc = new_document(
+        "Debt panel briefing", "{{ council }} · OFFICIAL-SENSITIVE · Debt panel", "Briefing {{ case_ref }}"
+    )
+    key_value_table(
+        doc,
+        [
+            ("Case reference", "{{ case_ref }}"),
+            ("Debtor", "{{ debtor_name }}"),
+            ("Address", "{{ debtor_address }}"),
+            ("Status", "{{ debtor_status }}"),
+            ("Debt type", "{{ debt_type }}"),
+            ("Officer", "{{ officer_name }}, {{ officer_position }}"),
+            ("Briefing date", "{{ as_of|date_uk }}"),
+        ],
+    )
     heading(doc, "1. Summary")
     para(doc, "{{ summary }}")
     heading(doc, "2. Balance")
     balance_section(doc)
     para(doc, "{{ ageing_chart }}")
-    loop_table(doc, ["Age of debt", "Outstanding"], "a in ageing", ["{{ a.label }}", "{{ a.amount|gbp }}"],
-               widths=(60, 40), right=(1,))
+    loop_table(
+        doc,
+        ["Age of debt", "Outstanding"],
+        "a in ageing",
+        ["{{ a.label }}", "{{ a.amount|gbp }}"],
+        widths=(60, 40),
+        right=(1,),
+    )
     heading(doc, "3. Recovery timeline")
     para(doc, "{%p if not history %}")
     para(doc, "No recovery action is recorded.")
     para(doc, "{%p endif %}")
-    loop_table(doc, ["Date", "Action", "Note"], "h in history",
-               ["{{ h.date|date_uk }}", "{{ h.action }}", "{{ h.note }}"], widths=(28, 40, 102))
+    loop_table(
+        doc,
+        ["Date", "Action", "Note"],
+        "h in history",
+        ["{{ h.date|date_uk }}", "{{ h.action }}", "{{ h.note }}"],
+        widths=(28, 40, 102),
+    )
     heading(doc, "4. Circumstances and vulnerability")
     para(doc, "{{ circumstances }}")
     para(doc, "Vulnerability: {{ vulnerability }}")
@@ -424,22 +535,33 @@ def panel_briefing() -> DocumentObject:
         doc,
         ["Option", "Available", "Cost", "Likely return", "Why"],
         "o in options",
-        ["{{ o.title }}", "{{ o.status }}", "{{ o.cost|gbp if o.cost is not none else 'n/a' }}",
-         "{{ o.likely_return }}", "{{ o.reason }}"],
+        [
+            "{{ o.title }}",
+            "{{ o.status }}",
+            "{{ o.cost|gbp if o.cost is not none else 'n/a' }}",
+            "{{ o.likely_return }}",
+            "{{ o.reason }}",
+        ],
         widths=(32, 22, 20, 40, 56),
         right=(2,),
     )
     heading(doc, "6. Recommendation")
     para(doc, "{{ recommendation }}", bold=True)
-    signature_table(doc, [("Prepared by", "{{ officer_name }}, {{ officer_position }}"),
-                          ("Panel decision", "")])
+    signature_table(
+        doc, [("Prepared by", "{{ officer_name }}, {{ officer_position }}"), ("Panel decision", "")]
+    )
     return doc
 
 
 def panel_pack_cover() -> DocumentObject:
-    doc = new_document("Debt panel", "{{ council }} · OFFICIAL-SENSITIVE · Debt panel",
-                       "Debt panel {{ meeting|date_uk }}")
-    para(doc, "Meeting of {{ meeting|date_uk }} · {{ count }} cases · total outstanding {{ total|gbp }}", bold=True)
+    doc = new_document(
+        "Debt panel", "{{ council }} · OFFICIAL-SENSITIVE · Debt panel", "Debt panel {{ meeting|date_uk }}"
+    )
+    para(
+        doc,
+        "Meeting of {{ meeting|date_uk }} · {{ count }} cases · total outstanding {{ total|gbp }}",
+        bold=True,
+    )
     heading(doc, "Agenda")
     para(doc, "1. Apologies and declarations of interest")
     para(doc, "2. Actions from the last meeting")
@@ -452,8 +574,14 @@ def panel_pack_cover() -> DocumentObject:
         doc,
         ["Item", "Case", "Debtor", "Outstanding", "Recommendation", "Page"],
         "c in cases",
-        ["{{ c.item }}", "{{ c.case_ref }}", "{{ c.debtor_name }}", "{{ c.outstanding|gbp }}",
-         "{{ c.recommended }}", "{{ c.page }}"],
+        [
+            "{{ c.item }}",
+            "{{ c.case_ref }}",
+            "{{ c.debtor_name }}",
+            "{{ c.outstanding|gbp }}",
+            "{{ c.recommended }}",
+            "{{ c.page }}",
+        ],
         widths=(12, 35, 40, 25, 45, 13),
         right=(3, 5),
     )

@@ -40,15 +40,24 @@ def _import(args: argparse.Namespace) -> int:
         (out_dir / f"{_UNSAFE.sub('_', case.case_ref)}.json").write_text(
             json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-    _print_json(
-        {
-            "rows": result.rows,
-            "imported": len(cases),
-            "rejected_rows": result.rejected_rows,
-            "problems": len(result.problems),
-            "out_dir": str(out_dir),
-            "report": args.report,
-        }
+    summary = {
+        "rows": result.rows,
+        "imported": len(cases),
+        "rejected_rows": result.rejected_rows,
+        "problems": len(result.problems),
+        "out_dir": str(out_dir),
+        "report": args.report,
+    }
+    if args.json:
+        _print_json(summary)
+        return 0
+    print(f"imported {len(cases)} of {result.rows} rows: one case file each in {out_dir}")
+    if result.rejected_rows:
+        print(f"  left out rows {', '.join(str(r) for r in result.rejected_rows)} (see the messages above)")
+    if args.report:
+        print(f"  report: {args.report}")
+    print(
+        f"  next: docgen validate {out_dir}/<case>.json, or docgen bulk TYPE --cases {out_dir} --as-of DATE"
     )
     return 0
 
@@ -95,7 +104,10 @@ def _bulk(args: argparse.Namespace) -> int:
     summary = result.as_dict()
     summary.pop("items")
     summary["cases_per_second"] = round(result.cases / result.seconds, 2) if result.seconds else None
-    _print_json(summary)
+    if args.json:
+        _print_json(summary)
+    else:
+        print(bulk_summary(args.type, summary))
     for item in result.items:
         if not item.ok:
             print(f"{item.status}: {item.case_ref} {item.doc_type}: {item.problem}", file=sys.stderr)
@@ -103,6 +115,24 @@ def _bulk(args: argparse.Namespace) -> int:
     if counts["failed"] or counts["invalid"]:
         return 1
     return 3 if counts["ineligible"] else 0
+
+
+def bulk_summary(doc_type: str, summary: dict[str, Any]) -> str:
+    counts = summary["counts"]
+    rate = summary.get("cases_per_second")
+    lines = [
+        f"{doc_type}: {summary['documents']} documents for {summary['cases']} cases",
+        "  " + ", ".join(f"{n} {what}" for what, n in counts.items()),
+        f"  {summary['seconds']:.1f} s with {summary['workers']} workers"
+        + (f" ({rate} cases a second)" if rate else ""),
+    ]
+    if summary.get("manifest"):
+        lines.append(f"  manifest:  {summary['manifest']}")
+    if summary.get("zip"):
+        lines.append(f"  documents: {summary['zip']}")
+    if not summary.get("manifest"):
+        lines.append("  (give --out-dir DIR for a manifest.csv and a ZIP of the documents)")
+    return "\n".join(lines)
 
 
 def _sdt_xml(args: argparse.Namespace) -> int:
@@ -175,6 +205,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--report", help="write the problems by row and column to this .xlsx or .json file")
     p.add_argument("--out-dir", help="where to write one case JSON per row (default: <file>-cases/)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_import)
 
     p = sub.add_parser(
@@ -196,6 +227,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--actor", default="cli", help="who does this, for the audit trail")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON (for machines)")
     p.set_defaults(func=_bulk)
 
     p = sub.add_parser("sdt-xml", help="write a Money Claim Online bulk request (SDT XML) for a batch")

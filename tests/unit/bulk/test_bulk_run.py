@@ -189,6 +189,7 @@ def test_cli_bulk_from_a_folder_exit_status_and_outputs(
                 "--workers",
                 "1",
                 "--quiet",
+                "--json",
             ]
         )
     finally:

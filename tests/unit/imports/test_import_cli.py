@@ -26,7 +26,7 @@ def test_all_or_nothing_writes_the_report_and_no_cases(
 
 
 def test_valid_only_writes_loadable_case_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["import", *ARGS, "--valid-only", "--out-dir", str(tmp_path / "out")])
+    status = main(["import", *ARGS, "--valid-only", "--out-dir", str(tmp_path / "out"), "--json"])
 
     assert status == 0
     summary = json.loads(capsys.readouterr().out)
@@ -69,3 +69,13 @@ def test_sdt_xml_command_validates_and_lists_left_out_cases(
     assert out.read_bytes().count(b"<bulk:request ") == 2
     excluded = json.loads(out.with_suffix(".excluded.json").read_text())
     assert [p["code"] for p in excluded["SUN-0003"]] == ["pap_period_running"]
+
+
+def test_the_summary_reads_as_text_unless_json_is_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["import", *ARGS, "--valid-only", "--out-dir", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.startswith(f"imported 2 of 3 rows: one case file each in {tmp_path / 'out'}")
+    assert "left out rows 4" in out and "{" not in out
