@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from api import errors
+from api import errors, openapi
 from api.deps import Services
 from api.routes import (
     approvals,
@@ -52,8 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="docgen",
         version="1",
         description="Court-ready documents and bundles for council debt recovery",
-        docs_url="/docs",
+        docs_url=None,  # served from the package by api.openapi: no CDN
+        redoc_url=None,
         openapi_url="/openapi.json",
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.services = services
     errors.install(app)
@@ -77,4 +79,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(cases.case_root)
     app.include_router(v1)
     ui_routes.mount(app)
+    openapi.install(app)
     return app

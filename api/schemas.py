@@ -251,6 +251,18 @@ class JobCreate(BaseModel):
 
     items: list[JobItemCreate] = Field(min_length=1)
     as_of: date | None = None
+    callback_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="POSTed the finished job, signed with X-Docgen-Signature, retried with backoff",
+    )
+
+
+class CallbackPublic(BaseModel):
+    url: str
+    status: Literal["waiting", "retrying", "delivered", "failed"]
+    attempts: int
+    detail: str = ""
 
 
 class JobPublic(_Out):
@@ -264,6 +276,14 @@ class JobPublic(_Out):
     created_by: str
     created_at: datetime
     updated_at: datetime
+    callback: CallbackPublic | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        found = (row.request or {}).get("callback")
+        return cls.model_validate(row).model_copy(
+            update={"callback": CallbackPublic.model_validate(found) if found else None}
+        )
 
 
 class ShareCreate(BaseModel):

@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
 
     api_base_url: str = "http://127.0.0.1:8000"
+
+    # job callbacks (docgen.services.callbacks): the signing secret (default: derived from
+    # secret_key), the hosts callbacks may go to in production, and the delivery policy
+    callback_secret: str | None = None
+    callback_hosts: list[str] = Field(default_factory=list)
+    callback_timeout_s: float = 10.0
+    callback_attempts: int = Field(default=8, ge=1, le=20)
+    callback_backoff_s: float = Field(default=2.0, gt=0)
     extra: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -42,3 +42,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -c "import docgen, weasyprint, pypdf, docxtpl, celery, fastapi, minio" 
   touch "$stamp"
 fi
+
+# openapi-python-client, in a virtualenv of its own (its pins are not the service's): the tests
+# generate a client from the API's schema with it and use it against the running service
+TOOLS=.venv/tools/openapi
+if [ ! -x "$TOOLS/bin/openapi-python-client" ]; then
+  echo "setup: installing openapi-python-client"
+  "$PYTHON" -m venv "$TOOLS"
+  "$TOOLS/bin/pip" install -q "openapi-python-client==0.29.1" 2>&1 | grep -v '^WARNING' || true
+fi

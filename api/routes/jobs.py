@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Response
 
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.schemas import JobCreate, JobPublic
-from docgen.services import jobs
+from docgen.services import callbacks, jobs
 
 router = APIRouter(tags=["jobs"])
 
@@ -25,7 +25,10 @@ def submit(
 ) -> JobPublic:
     """Queue a batch. Sending the same Idempotency-Key again returns the first job and queues nothing."""
     items = [jobs.Item(i.case_ref, i.doc_type, i.options, i.engine) for i in body.items]
-    job, created = jobs.submit_generate(session, user, items, body.as_of or date.today(), idempotency_key)
+    callback = callbacks.check_url(body.callback_url, services.settings) if body.callback_url else None
+    job, created = jobs.submit_generate(
+        session, user, items, body.as_of or date.today(), idempotency_key, callback_url=callback
+    )
     response.headers["Location"] = f"/api/v1/jobs/{job.id}"
     if not created:
         response.headers["Idempotent-Replayed"] = "true"

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from docgen.config import get_settings
+from docgen.config import Settings, get_settings
 from docgen.jobs.app import make_celery
 from docgen.register import open_register
-from docgen.services import jobs
+from docgen.services import callbacks, jobs
 from docgen.services.backend import Backend
 from docgen.storage import ObjectStore, make_store
 
@@ -50,13 +50,49 @@ def generate_job(self: Any, job_id: str) -> str | None:
         status = jobs.run_generate_job(Backend(get_settings(), _register(), _store()), job_id)
         if status is None:
             log.warning("job %s is not in this register; message dropped", job_id)
+        else:
+            queue_callback(job_id)
         return status
     except jobs.RETRYABLE as exc:
         attempt = self.request.retries + 1
         if attempt > MAX_RETRIES:
             jobs.give_up(_register(), job_id, f"gave up after {MAX_RETRIES} retries: {exc}")
+            queue_callback(job_id)
             return jobs.FAILED
         log.warning("job %s: %s; retry %d in %.0fs", job_id, exc, attempt, backoff(self.request.retries))
         with contextlib.suppress(Exception):
             jobs.note_retry(_register(), job_id, str(exc), attempt)
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+def queue_callback(job_id: str) -> None:
+    """Tell the job's callback URL, if it has one, in a task of its own (a slow receiver holds up
+    no paper)."""
+    try:
+        if jobs.callback_due(_register(), job_id) is not None:
+            job_callback.delay(job_id)
+    except Exception:
+        log.exception("job %s: could not queue its callback", job_id)
+
+
+@app.task(bind=True, name="docgen.job_callback", acks_late=True, max_retries=None)
+def job_callback(self: Any, job_id: str) -> str | None:
+    """POST the finished job to its callback URL, signed; retried with backoff until it is taken
+    or the attempts run out (recorded on the job either way)."""
+    settings: Settings = get_settings()
+    due = jobs.callback_due(_register(), job_id)
+    if due is None:
+        return None
+    url, payload = due
+    attempt = self.request.retries + 1
+    try:
+        callbacks.deliver(url, payload, settings)
+    except callbacks.CallbackFailed as exc:
+        if attempt >= settings.callback_attempts:
+            jobs.note_callback(_register(), job_id, "failed", attempt, str(exc))
+            log.warning("job %s: callback to %s failed %d times: %s", job_id, url, attempt, exc)
+            return "failed"
+        jobs.note_callback(_register(), job_id, "retrying", attempt, str(exc))
+        raise self.retry(countdown=callbacks.backoff(settings, self.request.retries)) from exc
+    jobs.note_callback(_register(), job_id, "delivered", attempt)
+    return "delivered"

@@ -213,8 +213,11 @@ def read_attachment(store: ObjectStore, version: Version, ext: str) -> bytes:
 def find_version(session: Session, document_id: str, number: int | None = None) -> Version:
     version = documents.get_version(session, document_id, number)
     if version is None:
-        which = f"version {number}" if number is not None else "any version"
-        raise NotFound(f"document {document_id} has no {which}", code="version_not_found")
+        if number is None:
+            raise NotFound(f"document {document_id} has no versions", code="version_not_found")
+        newest = documents.get_version(session, document_id, None)
+        known = f" (its newest is version {newest.number})" if newest is not None else " (it has no versions)"
+        raise NotFound(f"document {document_id} has no version {number}{known}", code="version_not_found")
     return version
 
 

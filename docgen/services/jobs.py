@@ -76,8 +76,11 @@ def submit_generate(
     items: Sequence[Item],
     as_of: date,
     idempotency_key: str | None = None,
+    callback_url: str | None = None,
 ) -> tuple[Job, bool]:
-    """(job, created). The same idempotency key from the same user returns the first job."""
+    """(job, created). The same idempotency key from the same user returns the first job.
+    With ``callback_url`` (checked by the caller, see services.callbacks) the job is POSTed there
+    when it ends."""
     require_writer(who, "generate documents")
     scoped_key = f"{who.name}:{idempotency_key}" if idempotency_key else None
     if scoped_key is not None:
@@ -91,7 +94,15 @@ def submit_generate(
         status=QUEUED,
         total=len(items),
         progress=0,
-        request={"as_of": as_of.isoformat(), "items": [i.as_json() for i in items]},
+        request={
+            "as_of": as_of.isoformat(),
+            "items": [i.as_json() for i in items],
+            **(
+                {"callback": {"url": callback_url, "status": "waiting", "attempts": 0}}
+                if callback_url
+                else {}
+            ),
+        },
         result={"items": []},
         errors=[],
         idempotency_key=scoped_key,
@@ -269,3 +280,37 @@ def note_retry(sessions: sessionmaker[Session], job_id: str, reason: str, attemp
 
 def give_up(sessions: sessionmaker[Session], job_id: str, reason: str) -> None:
     _end_failed(sessions, job_id, ItemError("gave_up", reason))
+
+
+# --- callbacks: the job's end told to the URL it was submitted with -------------------------------
+
+
+def callback_of(job: Job) -> dict[str, Any] | None:
+    found = (job.request or {}).get("callback")
+    return dict(found) if isinstance(found, dict) else None
+
+
+def callback_due(factory: sessionmaker[Session], job_id: str) -> tuple[str, bytes] | None:
+    """(url, signed body's payload) when the job has ended and its callback is not yet delivered."""
+    from docgen.services import callbacks
+
+    with unit_of_work(factory) as session:
+        job = repo.get(session, job_id)
+        if job is None or job.status not in FINISHED:
+            return None
+        found = callback_of(job)
+        if found is None or found.get("status") == "delivered":
+            return None
+        return str(found["url"]), callbacks.body(job)
+
+
+def note_callback(
+    factory: sessionmaker[Session], job_id: str, status: str, attempts: int, detail: str = ""
+) -> None:
+    with unit_of_work(factory) as session:
+        job = repo.get(session, job_id)
+        found = callback_of(job) if job is not None else None
+        if job is None or found is None:
+            return
+        found.update(status=status, attempts=attempts, detail=detail)
+        job.request = {**(job.request or {}), "callback": found}
