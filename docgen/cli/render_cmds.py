@@ -14,9 +14,38 @@ from docgen.render.pipeline import render_document
 
 
 def _doctypes(args: argparse.Namespace) -> int:
-    for dt in registry.all_types():
-        engines = ", ".join(dt.templates)
-        print(f"{dt.id:32} {dt.title}  [{engines}]")
+    from docgen.cli.tables import Column, print_json, print_table
+
+    rows = [
+        {
+            "id": dt.id,
+            "title": dt.title,
+            "family": dt.family,
+            "engines": list(dt.templates),
+            "options": [o.as_dict() for o in dt.options],
+        }
+        for dt in registry.all_types()
+    ]
+    if args.json:
+        print_json(rows)
+        return 0
+    print_table(
+        [
+            Column("type", "id"),
+            Column("title", "title", kind="text", min_width=16),
+            Column("engines", "engine_list", kind="text", drop=2, min_width=8),
+            Column("options", "option_count", drop=1),
+        ],
+        [
+            r
+            | {
+                "engine_list": ", ".join(r["engines"]),
+                "option_count": len(r["options"]),
+            }
+            for r in rows
+        ],
+    )
+    print("\neach type's options, with their kinds and choices: docgen doctypes --json")
     return 0
 
 
@@ -41,7 +70,8 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("doctypes", help="list the document types")
+    p = sub.add_parser("doctypes", help="list the document types, their engines and options")
+    p.add_argument("--json", action="store_true", help="print JSON (with each option's kind and choices)")
     p.set_defaults(func=_doctypes)
 
     p = sub.add_parser("render", help="render one document to a PDF file (nothing is stored)")

@@ -140,8 +140,25 @@ def _panel_pack(args: argparse.Namespace) -> int:
 def _policies(args: argparse.Namespace) -> int:
     from docgen.domain.writeoff_policy import load_policy, policy_names
 
-    for name in policy_names():
-        policy = load_policy(name)
+    policies = [(name, load_policy(name)) for name in policy_names()]
+    if args.json:
+        from docgen.cli.tables import print_json
+
+        print_json(
+            [
+                {
+                    "name": name,
+                    "council": policy.council,
+                    "levels": [
+                        {"code": lv.code, "limit": None if lv.limit is None else str(lv.limit)}
+                        for lv in policy.levels
+                    ],
+                }
+                for name, policy in policies
+            ]
+        )
+        return 0
+    for name, policy in policies:
         ladder = ", ".join(
             f"{lv.code} {'no limit' if lv.limit is None else f'£{lv.limit:,}'}" for lv in policy.levels
         )
@@ -208,4 +225,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_lint_template)
 
     p = sub.add_parser("writeoff-policies", help="list the write-off policies and their limits")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=_policies)
