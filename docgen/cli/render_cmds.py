@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from docgen.cli.common import add_as_of, parse_options
 from docgen.config import get_settings
@@ -16,7 +17,7 @@ from docgen.render.pipeline import render_document
 def _doctypes(args: argparse.Namespace) -> int:
     from docgen.cli.tables import Column, print_json, print_table
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": dt.id,
             "title": dt.title,

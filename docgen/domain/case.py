@@ -478,7 +478,7 @@ class Property(_Model):
     #: the County Court hearing centre for the area where the property is
     hearing_centre: str | None = None
 
-    @field_validator("co_owners", mode="before")
+    @field_validator("co_owners", mode="before", json_schema_input_type=list[str | CoOwner])
     @classmethod
     def _names_alone(cls, v: Any) -> Any:
         if isinstance(v, list):
