@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -28,6 +29,8 @@ from docgen.documents.base import OptionSpec
 from docgen.domain.case import Case
 
 ASSETS_URL = "/docs-assets"
+REDOC_JS_URL = "/docs-redoc.js"
+REDOC_OUTSIDE_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 ENGINES = ["html", "official", "docx"]
 MONEY_PATTERN = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 OPTION_MONEY_PATTERN = r"^£?[0-9][0-9,]*(\.[0-9]{1,2})?$"
@@ -190,7 +193,14 @@ def install(app: FastAPI) -> None:
             swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-            swagger_ui_parameters={"persistAuthorization": True},
+            # no validator badge: it would ask validator.swagger.io about the schema
+            swagger_ui_parameters={"persistAuthorization": True, "validatorUrl": None},
+        )
+
+    @app.get(REDOC_JS_URL, include_in_schema=False)
+    async def redoc_js() -> Response:
+        return Response(
+            _redoc_js(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
         )
 
     @app.get("/redoc", include_in_schema=False)
@@ -199,7 +209,7 @@ def install(app: FastAPI) -> None:
         return get_redoc_html(
             openapi_url=f"{root}{app.openapi_url}",
             title=f"{app.title} API",
-            redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
+            redoc_js_url=f"{root}{REDOC_JS_URL}",
             redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
             with_google_fonts=False,
         )
@@ -210,6 +220,13 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+@lru_cache(maxsize=1)
+def _redoc_js() -> bytes:
+    """ReDoc's bundle with its one outside request (the Redocly logo in the menu) pointed here."""
+    data = (resources.files("fastapi_offline") / "static" / "redoc.standalone.js").read_bytes()
+    return data.replace(REDOC_OUTSIDE_LOGO, f"{ASSETS_URL}/favicon.png".encode())
 
 
 def operation_id(route: APIRoute) -> str:

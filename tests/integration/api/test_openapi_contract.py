@@ -202,3 +202,4 @@ def test_the_docs_pages_use_only_assets_served_here(service: Service) -> None:
         for url in flat:
             answer = service.client.get(url)
             assert (answer.status_code == 200 and len(answer.content) > 1000) or url.endswith(".json"), url
+            assert b"cdn.redoc.ly" not in answer.content, url
