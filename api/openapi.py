@@ -6,7 +6,8 @@ and the routes cannot say for themselves: the bearer API-key security scheme, th
 and bundle-spec models behind the bodies that routes read as plain JSON, ``doc_type`` and
 ``engine`` as enums with each document type's options typed, the real error body on every
 error status, ``application/pdf`` on downloads, and a summary and description on every route
-(kept here in one table, so a route without one fails a test)."""
+(kept here in one table; a route missing from it keeps FastAPI's summary and its docstring, and a
+route with neither fails a test)."""
 
 from __future__ import annotations
 
@@ -150,6 +151,16 @@ ROUTE_DOCS: dict[str, tuple[str, str]] = {
         "For each document type (or those named), whether the law allows it for the case on `as_of`, and why not.",
     ),
     "get_case": ("Get a case", "The case as stored, with its snapshot's sha256."),
+    "record_event": (
+        "Record what happened",
+        "Record an event on the case (a letter sent, a payment, service): a new snapshot of the case "
+        "and an audit entry of what changed.",
+    ),
+    "case_history": ("Case history", "Every change to the case's content, oldest first."),
+    "next_steps": (
+        "Next steps",
+        "The steps possible on the case, and for each blocked step the date it opens and what is missing.",
+    ),
     "replace_case": ("Replace a case", "Store a new snapshot of the case; earlier documents keep theirs."),
 }
 

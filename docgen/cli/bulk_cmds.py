@@ -22,7 +22,9 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, default=str))
+    from docgen.cli.tables import print_json
+
+    print_json(data)
 
 
 def _import(args: argparse.Namespace) -> int:

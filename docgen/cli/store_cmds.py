@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -43,7 +42,9 @@ def _session(settings: Settings) -> Iterator[tuple[Session, ObjectStore]]:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, default=str))
+    from docgen.cli.tables import print_json
+
+    print_json(data)
 
 
 def _version_dict(version: Version) -> dict[str, Any]:

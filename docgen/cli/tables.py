@@ -12,6 +12,7 @@ import shutil
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 GAP = "  "
@@ -95,5 +96,12 @@ def print_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> No
     print(render(columns, rows))
 
 
+def json_default(value: Any) -> Any:
+    """Dates and moments as ISO 8601 (a moment with its offset), anything else as its text."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
 def print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    print(json.dumps(data, indent=2, default=json_default, ensure_ascii=False))

@@ -4,6 +4,7 @@ listing commands, error messages that say what to do."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def test_versions_table_json_and_a_missing_version_says_what_exists(
     code, out, _ = _run(capsys, "versions", "KGN/SUN/2024/0101", "--json")
     rows = json.loads(out)
     assert [r["document_id"] for r in rows] == [made["document_id"]]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", rows[0]["created_at"])
 
     code, _out, err = _run(
         capsys, "get", made["document_id"], "--version", "9", "-o", str(tmp_path / "x.pdf")
