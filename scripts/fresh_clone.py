@@ -137,7 +137,7 @@ def make_run(clone: Path, check: Check, log_path: Path) -> None:
             process.wait()
     time.sleep(1)
     left = _processes_under(clone)
-    check(left == [], "stopping make run stops the server, its worker and LibreOffice", repr(left))
+    check(left == [], "stopping make run leaves no process of the clone running (server, worker)", repr(left))
 
 
 def main() -> int:
