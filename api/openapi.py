@@ -86,7 +86,9 @@ ROUTE_DOCS: dict[str, tuple[str, str]] = {
         "Generate a paper now",
         "Render one paper for the case and store it as a new version (201). Unchanged inputs return "
         "the existing version (200, `stored` false). A paper the law does not allow answers 409 with "
-        "the reasons; unknown or malformed options answer 422 naming the valid ones.",
+        "the reasons; unknown or malformed options answer 422 naming the valid ones. When the render "
+        "pool is busy: 429 with Retry-After, or 202 and a job when the request says "
+        "`Prefer: respond-async`.",
     ),
     "list_documents": ("List a case's documents", "Every stored document of the case, with all versions."),
     "get_document": ("Get a document", "The document and all its versions."),
@@ -173,6 +175,7 @@ ERROR_STATUSES = {
     "404": "Not found, or not shared with the caller (the two are not told apart).",
     "409": "Conflicts with what is stored, or the law does not allow the paper (reasons in `problems`).",
     "422": "The request has problems; each is named by its path in `problems`.",
+    "429": "Busy: try again after Retry-After seconds (or send Prefer: respond-async).",
     "500": "An unexpected error; it has been logged.",
     "503": "The register, store or job queue is unavailable; try again shortly.",
 }
@@ -489,6 +492,8 @@ def build(app: FastAPI) -> dict[str, Any]:
                 wanted.append("404")
             if method in ("post", "put", "delete"):
                 wanted.append("409")
+            if "429" in responses:
+                wanted.append("429")
             for status in sorted(wanted):
                 responses[status] = {
                     "description": ERROR_STATUSES[status],
