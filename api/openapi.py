@@ -24,16 +24,14 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from docgen.bundles.spec import BundleSpec
 from docgen.documents import registry
 from docgen.documents.base import OptionSpec
-from docgen.domain.case import Case
+from docgen.reference_docs import component_schemas
 
 ASSETS_URL = "/docs-assets"
 REDOC_JS_URL = "/docs-redoc.js"
 REDOC_OUTSIDE_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 ENGINES = ["html", "official", "docx"]
-MONEY_PATTERN = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 OPTION_MONEY_PATTERN = r"^£?[0-9][0-9,]*(\.[0-9]{1,2})?$"
 
 TAGS = [
@@ -251,28 +249,6 @@ def operation_id(route: APIRoute) -> str:
 # --- building the schema ----------------------------------------------------------------------
 
 
-def _model_schemas(model: type, name: str) -> dict[str, Any]:
-    schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")  # type: ignore[attr-defined]
-    defs = schema.pop("$defs", {})
-    _money(schema)
-    for d in defs.values():
-        _money(d)
-    return {name: schema, **defs}
-
-
-def _money(schema: dict[str, Any]) -> None:
-    if schema.get("format") == "money":
-        schema.pop("anyOf", None)
-        schema.update(type="string", pattern=MONEY_PATTERN)
-    for value in schema.values():
-        if isinstance(value, dict):
-            _money(value)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, dict):
-                    _money(item)
-
-
 def option_schema(spec: OptionSpec) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "string", "title": spec.label}
     if spec.help:
@@ -373,12 +349,7 @@ def build(app: FastAPI) -> dict[str, Any]:
     schemas = components.setdefault("schemas", {})
 
     # the models behind bodies that routes read as plain JSON
-    added: dict[str, Any] = {}
-    for model, name in ((Case, "Case"), (BundleSpec, "BundleSpec")):
-        for key, value in _model_schemas(model, name).items():
-            if key in added and added[key] != value:
-                raise RuntimeError(f"two models publish different schemas called {key}")
-            added[key] = value
+    added = component_schemas()
     clash = sorted(set(added) & set(schemas))
     if clash:
         raise RuntimeError(f"schema names taken twice: {clash}")

@@ -54,6 +54,23 @@ def _money(schema: dict[str, Any]) -> None:
                     _money(item)
 
 
+def component_schemas(ref_template: str = "#/components/schemas/{model}") -> dict[str, Any]:
+    """The case and bundle-spec schemas as OpenAPI components: {"Case": ..., "BundleSpec": ...,
+    and every model they use}, money as decimal strings. Raises when two models publish
+    different schemas under one name."""
+    out: dict[str, Any] = {}
+    for model, name in ((Case, "Case"), (BundleSpec, "BundleSpec")):
+        schema = model.model_json_schema(by_alias=True, ref_template=ref_template)
+        defs = schema.pop("$defs", {})
+        for key, value in {name: schema, **defs}.items():
+            _money(value)
+            if key in out and out[key] != value:
+                raise RuntimeError(f"two models publish different schemas called {key}")
+            out[key] = value
+    out["Case"]["properties"]["case_ref"]["pattern"] = CASE_REF_RE.pattern
+    return out
+
+
 def case_schema() -> dict[str, Any]:
     """The docgen.case/1 JSON Schema, as integrators validate against it."""
     schema = Case.model_json_schema(by_alias=True)
