@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from docgen.documents import rules
@@ -16,10 +14,8 @@ from docgen.documents.common import base_context
 from docgen.documents.registry import register
 from docgen.domain import calendar
 from docgen.domain.case import Case, HistoryEntry
-from docgen.domain.facts import case_facts
-from docgen.domain.fees import JudgmentKind, fixed_costs_on_judgment
-from docgen.domain.money import ZERO
-from docgen.domain.moratorium import excluded_days, moratoria
+from docgen.domain.claim import JudgmentFigures, request_for_judgment_figures
+from docgen.domain.fees import JudgmentKind
 from docgen.domain.thresholds import period
 from docgen.errors import Problem
 
@@ -30,62 +26,18 @@ JUDGMENT_KIND: Mapping[str, JudgmentKind] = {
 }
 
 
-@dataclass(frozen=True)
-class JudgmentFigures:
-    claim_date: date
-    amount_of_claim: Decimal  # as on the claim form: debt and interest to issue
-    interest_since: Decimal
-    interest_days: int  # days since the claim that carry interest (Breathing Space days left out)
-    moratorium_days: int
-    daily_rate: Decimal  # the daily rate stated in the particulars
-    court_fee: Decimal
-    legal_costs: Decimal
-    judgment_costs: Decimal
-    subtotal: Decimal
-    paid_since: Decimal
-    payable: Decimal
-
-    @property
-    def subtotal_before_judgment_costs(self) -> Decimal:
-        return self.amount_of_claim + self.interest_since + self.court_fee + self.legal_costs
-
-
 def judgment_figures(
     case: Case, as_of: date, kind: JudgmentKind, only_covered: bool = False
 ) -> JudgmentFigures:
-    """The N225 figures: the claim form's own figures at issue, interest since at the daily rate the
-    particulars stated (Breathing Space days left out), fixed costs on judgment where a legal
-    representative acts, less payments since issue."""
+    """The N225 figures for the claim as issued (the covered invoices only, when the claim left the
+    others out)."""
     issued = case.last("claim_issued")
     assert issued is not None
     at_issue_case = case
     if only_covered:
         req = DocumentRequest.make(case, issued.date, {claim_rules.ONLY_COVERED: "yes"})
         at_issue_case = claim_rules.claim_case(req)
-    at_issue = case_facts(at_issue_case, issued.date)
-    amount = at_issue.claim_amount
-    skipped = excluded_days(issued.date, as_of, moratoria(case))
-    days = max(0, (as_of - issued.date).days - skipped)
-    rate = at_issue.interest.daily_rate if at_issue.interest.claimed else ZERO
-    since = rate * days
-    represented = case.creditor.legal_representative is not None
-    costs = fixed_costs_on_judgment(amount, kind, as_of) if represented else ZERO
-    paid = sum((p.amount for p in case.payments if issued.date < p.date <= as_of), ZERO)
-    subtotal = amount + since + at_issue.court_fee + at_issue.fixed_costs_on_issue + costs
-    return JudgmentFigures(
-        claim_date=issued.date,
-        amount_of_claim=amount,
-        interest_since=since,
-        interest_days=days,
-        moratorium_days=skipped,
-        daily_rate=rate,
-        court_fee=at_issue.court_fee,
-        legal_costs=at_issue.fixed_costs_on_issue,
-        judgment_costs=costs,
-        subtotal=subtotal,
-        paid_since=paid,
-        payable=subtotal - paid,
-    )
+    return request_for_judgment_figures(case, at_issue_case, issued.date, as_of, kind)
 
 
 def _d(day: date) -> str:

@@ -7,13 +7,18 @@ for the officer; the command-line way to act on one is in ``hint``.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from docgen.documents import rules
 from docgen.documents.base import DocumentRequest, OptionSpec
 from docgen.domain import calendar
-from docgen.domain.case import Case, HistoryEntry, Invoice
+from docgen.domain.case import Case, HistoryEntry
+from docgen.domain.claim import (
+    coverage,
+    earliest_claim_date,
+    letters_by,
+    pap_applies,
+)
 from docgen.domain.facts import CaseFacts, case_facts
 from docgen.domain.thresholds import period
 from docgen.errors import Problem
@@ -53,55 +58,6 @@ def _names(items: list[str]) -> str:
 
 
 # -- which invoices a claim may include -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """The invoices a claim on ``on`` may include, and those it may not yet."""
-
-    not_due: tuple[Invoice, ...]  # not yet overdue on the claim date
-    not_covered: tuple[Invoice, ...]  # no letter of claim sent on or after the invoice was issued
-    letters: tuple[HistoryEntry, ...]  # the letters covering the invoices that may be claimed
-
-    @property
-    def left_out(self) -> set[str]:
-        return {i.number for i in (*self.not_due, *self.not_covered)}
-
-
-def _letters(case: Case, on: date) -> list[HistoryEntry]:
-    return [h for h in case.history("letter_before_claim") if h.date <= on]
-
-
-def covering_letter(case: Case, invoice: Invoice, on: date) -> HistoryEntry | None:
-    """The first letter of claim sent on or after the invoice was issued (by ``on``)."""
-    return next((h for h in _letters(case, on) if h.date >= invoice.issued), None)
-
-
-def coverage(case: Case, on: date, *, need_letter: bool, facts: CaseFacts | None = None) -> Coverage:
-    """Which invoices of ``case`` a claim on ``on`` may include (``facts``: the case's facts on ``on``,
-    when already worked out)."""
-    facts = facts if facts is not None else case_facts(case, on)
-    owing = {line.ref for line in facts.balance.open_lines if line.kind == "invoice"}
-    invoices = [inv for inv in case.invoices if inv.number in owing]
-    # the debtor has the whole of the due date to pay: an invoice may be claimed from the day after
-    not_due = tuple(inv for inv in invoices if inv.due >= on)
-    not_covered: list[Invoice] = []
-    letters: list[HistoryEntry] = []
-    if need_letter and _letters(case, on):
-        for inv in invoices:
-            if inv in not_due:
-                continue
-            letter = covering_letter(case, inv, on)
-            if letter is None:
-                not_covered.append(inv)
-            elif letter not in letters:
-                letters.append(letter)
-    return Coverage(not_due, tuple(not_covered), tuple(letters))
-
-
-def pap_applies(case: Case) -> bool:
-    """The Pre-Action Protocol for Debt Claims: a business claiming from an individual (para 2)."""
-    return any(not d.is_company for d in case.debtors)
 
 
 _CLAIM_CASES: weakref.WeakKeyDictionary[DocumentRequest, dict[bool, tuple[Case, CaseFacts]]] = (
@@ -174,7 +130,7 @@ def invoice_problems(req: DocumentRequest, what: str = "A claim", *, letter: boo
             )
         )
     if cov.not_covered:
-        last = _letters(case, on)[-1]
+        last = letters_by(case, on)[-1]
         names = [f"{i.number} (issued {_d(i.issued)})" for i in cov.not_covered]
         out.append(
             Problem(
@@ -195,12 +151,6 @@ def invoice_problems(req: DocumentRequest, what: str = "A claim", *, letter: boo
 # -- the Pre-Action Protocol reply period -----------------------------------------------------
 
 
-def earliest_claim_date(letter_date: date) -> date:
-    """The debtor has 30 days from the date of the letter to reply; the claim may be issued on the
-    day after the 30th day (PAP for Debt Claims para 3.1 and Annex 1)."""
-    return letter_date + timedelta(days=period("pap_reply_days", letter_date) + 1)
-
-
 def pap_wait(req: DocumentRequest) -> list[Problem]:
     case, on = req.case, req.as_of
     if not pap_applies(case):
@@ -217,7 +167,7 @@ def pap_wait(req: DocumentRequest) -> list[Problem]:
                 )
             ]
         return []
-    letters = _letters(case, on)
+    letters = letters_by(case, on)
     if not letters:
         return [
             Problem(

@@ -15,8 +15,8 @@ import pytest
 
 from docgen.documents import registry
 from docgen.documents.bulk_claims import DoesNotFit, mcol_claim
-from docgen.documents.claims import rules as claim_rules
 from docgen.domain.case import Case, parse_case
+from docgen.domain.claim import earliest_claim_date
 from docgen.errors import Problem
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "cases" / "claims"
@@ -130,7 +130,7 @@ def test_day_30_of_the_reply_period_is_the_debtors_and_day_31_the_first_claim_da
     assert set(found) == {"pap_period_running"}
     assert "may not be issued before 2 May 2025" in found["pap_period_running"].message
     assert not blocking(doc_type, case, day_31)
-    assert claim_rules.earliest_claim_date(date(2025, 4, 1)) == day_31
+    assert earliest_claim_date(date(2025, 4, 1)) == day_31
 
 
 def test_a_reply_form_adds_30_days_from_its_receipt() -> None:
