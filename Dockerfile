@@ -1,6 +1,7 @@
 # One image for the API and the job workers. LibreOffice renders the DOCX reports, WeasyPrint
 # the HTML documents (it needs Pango and the HarfBuzz subsetter), and the fonts are installed, so
-# nothing is fetched while a document renders.
+# nothing is fetched while a document renders. Tesseract reads scanned bundle pages; the URW
+# fonts stand in, embedded, for the standard fonts that official forms name (PDF/A).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,6 +16,7 @@ RUN apt-get update \
       fonts-dejavu-core fonts-liberation2 \
       libreoffice-writer-nogui python3-uno \
       qpdf poppler-utils curl \
+      tesseract-ocr tesseract-ocr-eng tesseract-ocr-cym ghostscript fonts-urw-base35 \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --home-dir /home/docgen docgen \

@@ -160,6 +160,11 @@ class GenerateCreate(BaseModel):
     options: dict[str, str] = Field(default_factory=dict)
     engine: str | None = None
     as_of: date | None = None
+    redacted: bool = Field(
+        default=False,
+        description="the paper's redacted copy: dates of birth, bank details, health and vulnerability "
+        "notes and other people's details left out",
+    )
 
 
 class VersionPublic(_Out):
@@ -185,6 +190,8 @@ class VersionPublic(_Out):
     #: what it was made from beyond one case: stored versions it exhibits, a batch's cases
     inputs: dict[str, Any]
     download_url: str
+    #: for a signed version: signer, signed_at, level (B-B or B-T), from_version
+    signature: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, v: Version) -> VersionPublic:
@@ -209,6 +216,7 @@ class VersionPublic(_Out):
             figures={k: str(x) for k, x in (v.figures or {}).items()},
             inputs=dict(v.inputs or {}),
             download_url=f"/api/v1/documents/{v.document_id}/versions/{v.number}/download",
+            signature=v.signature,
         )
 
 
@@ -244,6 +252,7 @@ class JobItemCreate(BaseModel):
     doc_type: str
     options: dict[str, str] = Field(default_factory=dict)
     engine: str | None = None
+    redacted: bool = False
 
 
 class JobCreate(BaseModel):
@@ -290,6 +299,9 @@ class ShareCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     organisation: str = Field(min_length=1, max_length=200)
+    redacted: bool = Field(
+        default=False, description="the partner sees only the redacted copies of the case's papers"
+    )
 
 
 class SharePublic(_Out):
@@ -299,6 +311,7 @@ class SharePublic(_Out):
     granted_by: str
     granted_at: datetime
     revoked_at: datetime | None
+    redacted: bool = False
 
 
 class UploadPublic(_Out):
@@ -346,3 +359,29 @@ class ApprovalPublic(_Out):
     actor: str
     note: str
     at: datetime
+
+
+class SignaturePublic(BaseModel):
+    """One signature in a PDF, checked against the configured trust roots."""
+
+    field: str
+    signer: str
+    signed_at: datetime | None
+    timestamped: bool
+    intact: bool = Field(description="the signed bytes are exactly the bytes that were signed")
+    trusted: bool = Field(description="the signer's certificate chains to a configured trust root")
+    covers_whole_file: bool = Field(description="nothing was added to the file after this signature")
+    changes_after: str
+    level: str
+    valid: bool
+
+
+class SignaturesPublic(BaseModel):
+    signed: bool
+    valid: bool
+    signatures: list[SignaturePublic]
+
+    @classmethod
+    def of(cls, reports: list[Any]) -> SignaturesPublic:
+        items = [SignaturePublic(**r.as_dict()) for r in reports]
+        return cls(signed=bool(items), valid=bool(items) and all(i.valid for i in items), signatures=items)

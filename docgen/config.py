@@ -60,6 +60,30 @@ class Settings(BaseSettings):
     libreoffice_timeout_s: float = 60.0
     libreoffice_restart_after: int = 200
 
+    # Archival finishing. PDF/A-3b (case data attached) for every paper and PDF/A-2b for bundles;
+    # OCR adds a text layer to scanned bundle pages (Tesseract, languages joined by "+").
+    pdfa: bool = True
+    ocr: bool = True
+    ocr_languages: str = "eng+cym"
+    ocr_timeout_s: float = 180.0
+
+    # PAdES signatures on issue, with the council's key: a PKCS#12 file, or a PKCS#11 token (its
+    # module, token label, PIN and key label; the certificate from a file when the token lacks it).
+    # Signing is on when either is set. Trust roots: PEM/DER files that `verify` accepts as anchors.
+    signing_pkcs12: Path | None = None
+    signing_pkcs12_password: str | None = Field(default=None, repr=False)
+    signing_pkcs11_module: str | None = None
+    signing_pkcs11_token: str | None = None
+    signing_pkcs11_pin: str | None = Field(default=None, repr=False)
+    signing_pkcs11_key: str | None = None
+    signing_certificate: Path | None = None
+    signing_chain: list[Path] = Field(default_factory=list)
+    signing_visible: bool = False
+    signing_reason: str = "Issued"
+    signing_location: str = ""
+    signing_timestamp_url: str | None = None
+    trust_roots: list[Path] = Field(default_factory=list)
+
     max_upload_bytes: int = 50 * 1024 * 1024
     max_upload_pages: int = 2000
     bundle_volume_pages: int = 300
@@ -91,6 +115,10 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key in _PLACEHOLDER_SECRETS:
             raise ValueError("DOCGEN_SECRET_KEY must be set to a real secret in production")
         return self
+
+    @property
+    def signing_enabled(self) -> bool:
+        return self.signing_pkcs12 is not None or bool(self.signing_pkcs11_module)
 
     @property
     def sqlalchemy_url(self) -> str:

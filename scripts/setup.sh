@@ -13,7 +13,11 @@ APT_PACKAGES=(
   redis-server                                             # Celery broker in tests and production
   chromium chromium-driver                                 # the web pages, tested in a real browser
   postgresql                                               # the register on PostgreSQL, tested as production runs it
-  qpdf poppler-utils                                       # bundle benchmark floor; pdftoppm for page images
+  qpdf poppler-utils                                       # bundle benchmark floor; pdftoppm, pdftotext (test oracle)
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-cym        # OCR of scanned bundle pages, English and Welsh
+  ghostscript                                              # OCRmyPDF's rasteriser
+  fonts-urw-base35                                         # metric-compatible standard fonts embedded for PDF/A
+  softhsm2                                                 # a real PKCS#11 token for the signing tests
   mupdf-tools                                              # mutool: a second renderer for the official forms' page images
 )
 

@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.storage",
     "tests.fixtures.postgres",
     "tests.fixtures.pdfs",
+    "tests.fixtures.signing",
     "tests.fixtures.libreoffice",
     "tests.fixtures.bulk_cases",
     "tests.fixtures.enforcement_cases",

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
-from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, StoreDep
+from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, SettingsDep, StoreDep
 from api.schemas import DocumentPublic, GenerateCreate, GeneratedPublic, JobPublic, VersionPublic
 from docgen.render.pool import PoolBusy
 from docgen.services import documents, generation, jobs
@@ -53,7 +53,9 @@ async def generate(
     longer than the configured time, the answer comes at once: 202 with a job when the client sent
     ``Prefer: respond-async`` (RFC 7240), otherwise 429 with Retry-After."""
     as_of = body.as_of or date.today()
-    request = generation.PaperRequest(body.doc_type, case_ref, as_of, user, body.options, body.engine)
+    request = generation.PaperRequest(
+        body.doc_type, case_ref, as_of, user, body.options, body.engine, redacted=body.redacted
+    )
     try:
         made = await generation.generate_async(services.backend, request, services.gates)
     except PoolBusy:
@@ -61,7 +63,7 @@ async def generate(
             raise
 
         def as_job(session: Session) -> JobPublic:
-            item = jobs.Item(case_ref, body.doc_type, body.options, body.engine)
+            item = jobs.Item(case_ref, body.doc_type, body.options, body.engine, body.redacted)
             job, _created = jobs.submit_generate(session, user, [item], as_of, None)
             jobs.enqueue(session, job, services.send)
             return JobPublic.of(job)
@@ -135,7 +137,12 @@ def download_version(
 
 @router.post("/documents/{document_id}/versions/{number}/issue", response_model=VersionPublic)
 def issue(
-    session: SessionDep, store: StoreDep, user: CurrentUser, document_id: str, number: int
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    document_id: str,
+    number: int,
 ) -> VersionPublic:
     """Mark a version filed or served: from now on it can never be changed or deleted."""
-    return VersionPublic.of(documents.issue(session, store, user, document_id, number))
+    return VersionPublic.of(documents.issue(session, store, user, document_id, number, settings))

@@ -24,7 +24,7 @@ def submit(
     idempotency_key: Annotated[str | None, Header(max_length=150)] = None,
 ) -> JobPublic:
     """Queue a batch. Sending the same Idempotency-Key again returns the first job and queues nothing."""
-    items = [jobs.Item(i.case_ref, i.doc_type, i.options, i.engine) for i in body.items]
+    items = [jobs.Item(i.case_ref, i.doc_type, i.options, i.engine, i.redacted) for i in body.items]
     callback = callbacks.check_url(body.callback_url, services.settings) if body.callback_url else None
     job, created = jobs.submit_generate(
         session, user, items, body.as_of or date.today(), idempotency_key, callback_url=callback

@@ -15,7 +15,7 @@ router = APIRouter(tags=["shares"])
 def share(
     session: SessionDep, user: CurrentUser, case_ref: str, body: ShareCreate, response: Response
 ) -> SharePublic:
-    found, created = sharing.share_case(session, user, case_ref, body.organisation)
+    found, created = sharing.share_case(session, user, case_ref, body.organisation, body.redacted)
     if not created:
         response.status_code = 200
     return SharePublic.of(found)

@@ -162,6 +162,7 @@ def _spec_data(case: Case, values: dict[str, str], candidates: dict[str, Candida
         "court": values.get("court", ""),
         "parties": {"claimant": case.creditor.name, "defendant": case.primary_debtor.display_name},
         "hearing": hearing,
+        "options": {"redact": bool(values.get("redact"))},
         "sections": [
             {"letter": letter, "title": SECTIONS.get(letter, letter), "items": items}
             for letter, items in sorted(sections.items())

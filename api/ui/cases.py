@@ -112,8 +112,9 @@ def generate(
     case_ref: str,
     doc_type: Annotated[str, Form()],
     options: Annotated[str, Form()] = "",
+    redacted: Annotated[str, Form()] = "",
 ) -> Response:
-    item = jobs.Item(case_ref, doc_type, _options(options))
+    item = jobs.Item(case_ref, doc_type, _options(options), redacted=bool(redacted))
     job, _created = jobs.submit_generate(session, viewer.who, [item], date.today())
     jobs.enqueue(session, job, services.send)
     return see_other(f"/ui/jobs/{job.id}")
@@ -144,9 +145,10 @@ def share(
     viewer: FormViewerDep,
     case_ref: str,
     organisation: Annotated[str, Form()] = "",
+    redacted: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        sharing.share_case(session, viewer.who, case_ref, organisation)
+        sharing.share_case(session, viewer.who, case_ref, organisation, bool(redacted))
     except InvalidInput as exc:
         session.rollback()
         errors = {"organisation": "Enter the name of the organisation to share the case with"}

@@ -50,7 +50,7 @@ def page_one(
 def issue(
     session: SessionDep, services: ServicesDep, viewer: FormViewerDep, document_id: str, number: int
 ) -> Response:
-    documents.issue(session, services.store, viewer.who, document_id, number)
+    documents.issue(session, services.store, viewer.who, document_id, number, services.settings)
     return see_other(case_url(documents.get(session, viewer.who, document_id).case_ref) + "#documents")
 
 

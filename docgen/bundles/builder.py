@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import IndirectObject
@@ -34,13 +35,20 @@ from docgen.bundles.layout import (
     place,
     split_volumes,
 )
-from docgen.bundles.spec import BundleSpec
+from docgen.bundles.spec import BundleSpec, Item, Section
 from docgen.errors import BadPdf, InvalidInput
-from docgen.pdf.inputs import InputLimits, open_pdf
+from docgen.pdf.inputs import InputLimits, as_pdf_bytes, open_pdf
 from docgen.pdf.links import add_link, retarget_uri_links
 from docgen.pdf.metadata import LabelRange, set_metadata, set_open_view, set_page_labels, write_deterministic
 from docgen.pdf.outline import add_bookmark, copy_outline
 from docgen.pdf.stamp import PageStamper
+
+if TYPE_CHECKING:
+    from docgen.config import Settings
+    from docgen.pdf.ocr import OcrOptions
+
+#: (pages done, pages to do) of the slow stage under way (OCR of scanned pages)
+Progress = Callable[[int, int], None]
 
 # Rendering the index can change its own length (page ranges get wider); this settles in 2-3 passes.
 _MAX_INDEX_PASSES = 5
@@ -57,6 +65,22 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class Finishing:
+    """What is done to the inputs and the volumes beyond assembling them."""
+
+    pdfa: bool = False  # each volume as PDF/A-2b
+    ocr: OcrOptions | None = None  # a text layer on scanned input pages
+    progress: Progress | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, progress: Progress | None = None) -> Finishing:
+        from docgen.pdf.ocr import OcrOptions
+
+        ocr = OcrOptions(settings.ocr_languages, settings.ocr_timeout_s) if settings.ocr else None
+        return cls(pdfa=settings.pdfa, ocr=ocr, progress=progress)
+
+
+@dataclass(frozen=True)
 class BuiltVolume:
     number: int
     pdf: bytes
@@ -67,6 +91,9 @@ class BuiltVolume:
 class BuiltBundle:
     volumes: list[BuiltVolume]
     manifest: Manifest
+    warnings: list[str] = field(default_factory=list)
+    ocr_pages: int = 0  # scanned pages given a text layer
+    redacted: bool = False  # made from redacted copies only (the spec's options.redact)
 
 
 def build_bundle(
@@ -77,29 +104,36 @@ def build_bundle(
     volume_pages: int,
     templates_dir: Path,
     previous: Manifest | None = None,
+    finish: Finishing | None = None,
 ) -> BuiltBundle:
     """Build the bundle; with ``previous``, keep its pages where they were and add new items at the end."""
+    finish = finish or Finishing()
     readers: dict[str, PdfReader] = {}
     docs: list[Doc] = []
-    for section in spec.sections:
-        for item in section.ordered_items():
-            key = item.source.key
-            src = files.get(key)
-            if src is None:
-                raise InvalidInput(f"no input supplied for {key}")
-            reader = open_pdf(src.data, src.name, password=src.password or item.password, limits=limits)
-            readers[key] = reader
-            docs.append(
-                Doc(
-                    key,
-                    section.letter,
-                    section.title,
-                    item.description,
-                    item.date,
-                    len(reader.pages),
-                    hashlib.sha256(src.data).hexdigest(),
-                )
+    warnings: list[str] = []
+    ordered = [(section, item) for section in spec.sections for item in section.ordered_items()]
+    for _section, item in ordered:
+        if item.source.key not in files:
+            raise InvalidInput(f"no input supplied for {item.source.key}")
+    prepared = _redact_marked(ordered, files, limits)
+    ocr_pages = _read_scans(ordered, files, prepared, limits, finish, warnings)
+    for section, item in ordered:
+        key = item.source.key
+        src = files[key]
+        data, password = prepared.get(key, (src.data, src.password or item.password))
+        reader = open_pdf(data, src.name, password=password, limits=limits)
+        readers[key] = reader
+        docs.append(
+            Doc(
+                key,
+                section.letter,
+                section.title,
+                item.description,
+                item.date,
+                len(reader.pages),
+                hashlib.sha256(src.data).hexdigest(),
             )
+        )
     numbering = spec.options.numbering
     vol_pages = spec.options.volume_pages or volume_pages
     if previous is None:
@@ -117,7 +151,7 @@ def build_bundle(
     volume_count = len(indexes)
 
     built = [
-        _assemble(spec, n, indexes[n - 1], index_pages, placed, readers, numbering)
+        _assemble(spec, n, indexes[n - 1], index_pages, placed, readers, numbering, finish.pdfa, warnings)
         for n in range(1, volume_count + 1)
     ]
     manifest = Manifest(
@@ -138,7 +172,77 @@ def build_bundle(
             for v in built
         ],
     )
-    return BuiltBundle(built, manifest)
+    return BuiltBundle(built, manifest, warnings, ocr_pages, spec.options.redact)
+
+
+def _redact_marked(
+    ordered: Sequence[tuple[Section, Item]], files: Mapping[str, SourceFile], limits: InputLimits
+) -> dict[str, tuple[bytes, str | None]]:
+    """Inputs with marked areas, those areas removed for good: key -> (bytes, password still needed)."""
+    from docgen.pdf.redact import Area, redact_pdf
+
+    out: dict[str, tuple[bytes, str | None]] = {}
+    for _section, item in ordered:
+        if not item.redact:
+            continue
+        src = files[item.source.key]
+        if len(src.data) > limits.max_bytes:
+            continue  # refused by name when it is opened
+        areas = [Area(a.page, a.box) for a in item.redact]
+        data = as_pdf_bytes(src.data, src.name)
+        out[item.source.key] = (redact_pdf(data, areas, src.name, src.password or item.password), None)
+    return out
+
+
+def _read_scans(
+    ordered: Sequence[tuple[Section, Item]],
+    files: Mapping[str, SourceFile],
+    prepared: dict[str, tuple[bytes, str | None]],
+    limits: InputLimits,
+    finish: Finishing,
+    warnings: list[str],
+) -> int:
+    """Give scanned pages a text layer, updating ``prepared`` (key -> bytes, password still
+    needed); the number of pages read.
+
+    Scanned pages are counted first over every input, so that progress is told in pages of the
+    whole bundle."""
+    if finish.ocr is None:
+        return 0
+    from docgen.pdf.ocr import ocr_pdf, scanned_pages
+
+    todo: list[tuple[str, bytes, str | None, int]] = []
+    for _section, item in ordered:
+        key = item.source.key
+        src = files[key]
+        raw, password = prepared.get(key, (src.data, src.password or item.password))
+        if len(raw) > limits.max_bytes:
+            continue  # refused by name when it is opened
+        try:
+            data = as_pdf_bytes(raw, src.name)
+            count = len(scanned_pages(data, password))
+        except Exception:  # unreadable here: opening it below names the file and the fault
+            continue
+        if count:
+            todo.append((key, data, password, count))
+    total = sum(t[3] for t in todo)
+    done = read = 0
+    for key, data, password, count in todo:
+
+        def report(n: int, _of: int, base: int = done) -> None:
+            if finish.progress is not None:
+                finish.progress(base + n, total)
+
+        result = ocr_pdf(data, finish.ocr, password=password, progress=report)
+        if result.warning:
+            warnings.append(f"{files[key].name}: {result.warning}")
+        else:
+            prepared[key] = (result.pdf, None)  # decrypted by OCR when it was encrypted
+            read += count
+        done += count
+        if finish.progress is not None:
+            finish.progress(done, total)
+    return read
 
 
 @dataclass(frozen=True)
@@ -284,6 +388,8 @@ def _assemble(
     placed: Sequence[Placed],
     readers: Mapping[str, PdfReader],
     numbering: Numbering,
+    pdfa: bool = False,
+    warnings: list[str] | None = None,
 ) -> BuiltVolume:
     writer = PdfWriter()
     index_reader = PdfReader(io.BytesIO(index_pdf))
@@ -342,7 +448,25 @@ def _assemble(
         keywords=f"court bundle; {spec.case_ref}; {spec.court}",
     )
     pdf = write_deterministic(writer)
+    if pdfa:  # last, because it describes the finished file (fonts, annotations, metadata)
+        pdf = _archival(pdf, title, spec, volume, warnings if warnings is not None else [])
     return BuiltVolume(volume, pdf, len(labels))
+
+
+def _archival(pdf: bytes, title: str, spec: BundleSpec, volume: int, warnings: list[str]) -> bytes:
+    from docgen.pdf.pdfa import ArchiveInfo, NotArchivable, make_pdfa
+
+    info = ArchiveInfo(
+        title=title,
+        subject=f"{spec.case_ref} {spec.parties.claimant} v {spec.parties.defendant}",
+        keywords=f"court bundle; {spec.case_ref}; {spec.court}",
+    )
+    try:
+        return make_pdfa(pdf, info)
+    except NotArchivable as exc:
+        # the bundle is still made and served: it just does not claim to be archival
+        warnings.append(f"volume {volume} is not PDF/A: {exc.message}")
+        return pdf
 
 
 def _outline(writer: PdfWriter, mine: Sequence[Placed], readers: Mapping[str, PdfReader]) -> None:

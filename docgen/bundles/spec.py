@@ -20,6 +20,8 @@ Written by hand as YAML or JSON. Every problem is reported at once with its path
         items:
           - {source: {upload: <sha256 of an uploaded file>}, date: 2025-11-05, description: Photograph}
           - {source: {file: statement.pdf}, date: 2026-04-01, description: Statement, password: s3cret}
+          - {source: {file: bank.pdf}, date: 2026-04-02, description: Bank letter,
+             redact: [{page: 1, box: [70, 600, 320, 640]}]}   # removed for good, in points
 """
 
 from __future__ import annotations
@@ -83,6 +85,24 @@ class Source(_Model):
         return f"upload:{self.upload}"
 
 
+class RedactArea(_Model):
+    """An area to remove for good from an input: page (from 1) and box in PDF points on the page
+    as displayed, from its bottom-left corner: [left, bottom, right, top]."""
+
+    page: int = Field(ge=1, le=100_000)
+    box: tuple[float, float, float, float]
+
+    @field_validator("box")
+    @classmethod
+    def _box(cls, v: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        left, bottom, right, top = v
+        if min(v) < 0 or max(v) > 20_000:
+            raise ValueError("a box's corners must lie on the page (0 to 20,000 points)")
+        if right <= left or top <= bottom:
+            raise ValueError("a box is [left, bottom, right, top] with right > left and top > bottom")
+        return v
+
+
 class Item(_Model):
     source: Source
     date: dt.date
@@ -90,6 +110,8 @@ class Item(_Model):
     order: int | None = None
     # Only for an encrypted input; never written to the manifest or the bundle.
     password: str | None = Field(default=None, repr=False)
+    # Areas removed for good (content under them, not covered): see docgen.pdf.redact
+    redact: list[RedactArea] = Field(default_factory=list, max_length=1000)
 
 
 class Section(_Model):
@@ -120,6 +142,9 @@ class Hearing(_Model):
 class Options(_Model):
     numbering: Literal["plain", "section"] = "plain"
     volume_pages: int | None = Field(default=None, ge=20, le=100_000)
+    # A redacted bundle: stored papers must be their redacted copies (personal data left out at
+    # source); it is kept as a document of its own, the one a redacted share sees.
+    redact: bool = False
 
 
 class BundleSpec(_Model):

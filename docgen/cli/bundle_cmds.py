@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen.bundles.builder import BuiltBundle, SourceFile, build_bundle
+from docgen.bundles.builder import BuiltBundle, Finishing, SourceFile, build_bundle
 from docgen.bundles.layout import Manifest
 from docgen.bundles.spec import BundleSpec, Source, load_spec
 from docgen.config import Settings, get_settings
@@ -103,7 +104,12 @@ def build_from_spec(
         volume_pages=settings.bundle_volume_pages,
         templates_dir=settings.templates_dir,
         previous=previous,
+        finish=Finishing.from_settings(settings, _progress),
     )
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rreading scanned pages: {done} of {total}", end="\n" if done >= total else "", file=sys.stderr)
 
 
 def store_bundle(args: argparse.Namespace, settings: Settings) -> int:
@@ -155,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput("--late adds to the bundle stored for a case: give --case CASE_REF")
     bundle = build_from_spec(args.spec, settings, _manifest_arg(args))
     paths = output_paths(args.output, len(bundle.volumes))
+    for warning in bundle.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for path, volume in zip(paths, bundle.volumes, strict=True):
         path.write_bytes(volume.pdf)
         print(f"{path}: {volume.pages} pages")

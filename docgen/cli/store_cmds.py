@@ -24,7 +24,7 @@ from docgen.register import open_register, unit_of_work
 from docgen.register.models import Role, Version
 from docgen.register.repositories import documents
 from docgen.register.verify import DEFAULT_ORPHAN_AGE, verify
-from docgen.register.versions import issue, stream
+from docgen.register.versions import stream
 from docgen.services import generation
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
@@ -67,6 +67,7 @@ def _generate(args: argparse.Namespace) -> int:
         Principal(args.actor, Role.officer),
         parse_options(args.option),
         args.engine,
+        redacted=args.redacted,
     )
     for warning in made.version.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -137,13 +138,61 @@ def _get(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    with _session(get_settings()) as (session, store):
-        version = issue(session, store, args.document_id, args.version, args.actor)
-        _print_json(_version_dict(version) | {"issued_by": version.issued_by})
+    from docgen.services import signing
+
+    settings = get_settings()
+    with _session(settings) as (session, store):
+        version = signing.issue(session, store, settings, args.document_id, args.version, args.actor)
+        _print_json(_version_dict(version) | {"issued_by": version.issued_by, "signature": version.signature})
     return 0
 
 
+def _sign(args: argparse.Namespace) -> int:
+    from docgen.services import signing
+
+    settings = get_settings()
+    with _session(settings) as (session, store):
+        version = signing.resign(session, store, settings, args.document_id, args.version, args.actor)
+        _print_json(_version_dict(version) | {"issued_by": version.issued_by, "signature": version.signature})
+    return 0
+
+
+def _print_signatures(label: str, reports: list[Any], as_json: bool) -> bool:
+    if as_json:
+        _print_json({"file": label, "signatures": [r.as_dict() for r in reports]})
+    elif not reports:
+        print(f"{label}: not signed")
+    for r in reports if not as_json else []:
+        state = "valid" if r.valid else ("NOT TRUSTED" if r.intact else "CHANGED since signing")
+        after = "nothing added since" if r.covers_whole_file else f"added to since ({r.changes_after})"
+        when = r.signed_at.isoformat() if r.signed_at else "unknown time"
+        print(f"{label}: {r.field}: {state}; signed by {r.signer} at {when} ({r.level}); {after}")
+    return bool(reports) and all(r.valid for r in reports)
+
+
+def _verify_signatures(args: argparse.Namespace) -> int:
+    from docgen.services import signing
+
+    settings = get_settings()
+    if args.pdf is not None:
+        try:
+            data = Path(args.pdf).read_bytes()
+        except OSError as err:
+            raise InvalidInput(
+                f"{args.pdf}: cannot read ({err.strerror or err})", code="unreadable"
+            ) from None
+        return 0 if _print_signatures(str(args.pdf), signing.check_bytes(data, settings), args.json) else 1
+    with _session(settings) as (session, store):
+        version, reports = signing.check_version(
+            session, store, settings, args.document, args.version, args.actor
+        )
+    label = f"{version.document_id} v{version.number}"
+    return 0 if _print_signatures(label, reports, args.json) else 1
+
+
 def _verify(args: argparse.Namespace) -> int:
+    if args.pdf is not None or args.document is not None:
+        return _verify_signatures(args)
     if args.orphan_age_minutes < 0:
         raise InvalidInput("--orphan-age-minutes must not be negative")
     report = verify(
@@ -259,6 +308,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="html (any paper), official (the HMCTS PDF, where installed) or docx; default: the type's own",
     )
+    p.add_argument(
+        "--redacted",
+        action="store_true",
+        help="make the paper's redacted copy: dates of birth, bank details, health and vulnerability "
+        "notes and other people's details left out (for partners and bundles)",
+    )
     actor(p)
     p.set_defaults(func=_generate)
 
@@ -274,13 +329,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     actor(p)
     p.set_defaults(func=_get)
 
-    p = sub.add_parser("issue", help="mark a version issued (filed or served): it can never change again")
+    p = sub.add_parser(
+        "issue",
+        help="mark a version issued (filed or served): it can never change again; "
+        "with a signing certificate configured, the issued version is the signed next version",
+    )
     p.add_argument("document_id", help="the document's id (see docgen versions CASE_REF)")
     p.add_argument("--version", type=int, required=True, help="the version number to issue")
     actor(p)
     p.set_defaults(func=_issue)
 
-    p = sub.add_parser("verify", help="recompute every stored checksum and reconcile store and register")
+    p = sub.add_parser(
+        "sign", help="sign an issued version again (e.g. a renewed certificate): makes a new issued version"
+    )
+    p.add_argument("document_id")
+    p.add_argument("--version", type=int, required=True)
+    actor(p)
+    p.set_defaults(func=_sign)
+
+    p = sub.add_parser(
+        "verify",
+        help="recompute every stored checksum and reconcile store and register; "
+        "or, given a PDF or --document, check its signatures against the trust roots",
+    )
+    p.add_argument("pdf", nargs="?", type=Path, help="a PDF file whose signatures to check")
+    p.add_argument("--document", help="check the signatures of this stored document's version")
+    p.add_argument("--version", type=int, default=None, help="with --document (default: the newest)")
     p.add_argument("--remove-orphans", action="store_true", help="delete unlocked objects no version uses")
     p.add_argument(
         "--orphan-age-minutes",

@@ -59,6 +59,7 @@ def input_hash(
     template_hash: str,
     extras: Mapping[str, str] | None = None,
     stored: Mapping[str, StoredInput] | None = None,
+    finish: str = "",
 ) -> str:
     """The input hash. ``subjects`` is the case's content hash for a one-case paper, or the list of
     entry hashes (``entry_hash``) of a batch, in the batch's order. ``stored`` versions enter by their
@@ -72,6 +73,8 @@ def input_hash(
         "engine": engine,
         "template": template_hash,
     }
+    if finish:  # the finishing (PDF/A, a redacted copy) changes the bytes, so it is an input too
+        payload["finish"] = finish
     # one case keeps the key it has always had, so that papers stored before stay unchanged
     if isinstance(subjects, str):
         payload["case"] = subjects

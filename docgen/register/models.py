@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
     inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -146,6 +148,8 @@ class Version(Base):
     #: what it was made from beyond one case: stored versions it exhibits (document id, number,
     #: sha256), or the cases of a batch paper with what the officer said about each
     inputs: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: for a signed version: {"signer", "signed_at", "level", "from_version", "field"}; None when unsigned
+    signature: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
 
     document: Mapped[Document] = relationship(back_populates="versions")
 
@@ -189,6 +193,8 @@ class Share(Base):
     granted_by: Mapped[str] = mapped_column(String(120))
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    #: the partner sees papers rendered without personal data it does not need
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Job(Base):
@@ -284,6 +290,7 @@ _FINAL_COLUMNS = (
     "attachments",
     "figures",
     "inputs",
+    "signature",
     "status",
     "issued_by",
     "issued_at",

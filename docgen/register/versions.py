@@ -88,6 +88,8 @@ class Made:
     figures: Mapping[str, str] = field(default_factory=dict)
     #: what the paper was made from beyond one case: the stored versions it exhibits, a batch's cases
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    #: for signed bytes: signer, signed_at, level, field (see docgen.services.signing)
+    signature: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.template_hash:
@@ -176,6 +178,7 @@ def store_version(
             warnings=[str(w) for w in made.warnings],
             figures={k: str(v) for k, v in made.figures.items()},
             inputs=dict(made.inputs),
+            signature=dict(made.signature) if made.signature else None,
         )
     except IntegrityError as err:
         raise _concurrent(document_id) from err
@@ -208,6 +211,64 @@ def read_attachment(store: ObjectStore, version: Version, ext: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != record["sha256"]:
         raise ChecksumMismatch(f"stored {ext} of {_subject(version)} does not match its sha256")
     return data
+
+
+def store_signed(
+    session: Session,
+    store: ObjectStore,
+    source: Version,
+    pdf: bytes,
+    signature: Mapping[str, Any],
+    actor: str,
+) -> Version:
+    """The signed bytes of ``source`` as the document's next version, made from the same inputs.
+
+    ``source`` itself is never changed: a draft it was becomes superseded, an issued one stays as
+    it was. The new version keeps the source's attachments (the same stored objects)."""
+    latest = documents.latest_version(session, source.document_id)
+    number = (latest.number if latest else source.number) + 1
+    document = source.document
+    meta = {
+        "document-id": document.id,
+        "version": str(number),
+        "doc-type": document.doc_type,
+        "input-hash": source.input_hash,
+        "signed-from": str(source.number),
+    }
+    stored = store.put(document_key(document.case_ref, document.doc_type, document.id, "pdf"), pdf, meta)
+    try:
+        version = documents.add_version(
+            session,
+            document_id=document.id,
+            number=number,
+            sha256=stored.sha256,
+            size=stored.size,
+            storage_key=stored.key,
+            storage_version_id=stored.version_id,
+            input_hash=source.input_hash,
+            template_hash=source.template_hash,
+            engine=source.engine,
+            engine_versions=dict(source.engine_versions),
+            case_snapshot_id=source.case_snapshot_id,
+            options=dict(source.options),
+            as_of=source.as_of,
+            created_by=actor,
+            status=VersionStatus.draft.value,
+            attachments=dict(source.attachments),
+            warnings=list(source.warnings),
+            signature={**signature, "from_version": source.number},
+        )
+    except IntegrityError as err:
+        raise _concurrent(document.id) from err
+    documents.supersede_drafts(session, document.id, below=number)
+    audit.add(
+        session,
+        actor,
+        "sign",
+        _subject(version),
+        {"sha256": version.sha256, "from_version": source.number, "signer": signature.get("signer", "")},
+    )
+    return version
 
 
 def find_version(session: Session, document_id: str, number: int | None = None) -> Version:

@@ -20,9 +20,12 @@ from docgen.config import Settings, get_settings
 from docgen.documents import inputs, registry
 from docgen.documents.base import DocumentRequest, DocumentType, Options
 from docgen.domain.case import Case
+from docgen.domain.redaction import REDACTED, redact_case, redacted_key
 from docgen.errors import Ineligible, InvalidInput, Problem
 from docgen.render.base import Engine, PdfMeta
 from docgen.render.engines import get_engine
+
+ARCHIVAL_PROFILE = "pdf/a-3b"
 
 
 @dataclass
@@ -43,16 +46,23 @@ class Rendered:
 
 
 def input_hash(
-    case: Case, doc_type: str, options: Mapping[str, str], as_of: date, engine: str, template_hash: str
+    case: Case,
+    doc_type: str,
+    options: Mapping[str, str],
+    as_of: date,
+    engine: str,
+    template_hash: str,
+    finish: str = "",
 ) -> str:
     """The input hash of a single-case paper (see ``request_input_hash``)."""
     dt = registry.get(doc_type)
-    return request_input_hash(dt, DocumentRequest.make(case, as_of, options, engine), template_hash)
+    return request_input_hash(dt, DocumentRequest.make(case, as_of, options, engine), template_hash, finish)
 
 
-def request_input_hash(dt: DocumentType, req: DocumentRequest, template_hash: str) -> str:
+def request_input_hash(dt: DocumentType, req: DocumentRequest, template_hash: str, finish: str = "") -> str:
     """The one recipe (``docgen.documents.inputs``) applied to a one-case paper: its declared
-    extras and the stored versions it is made from go in with the template hash."""
+    extras and the stored versions it is made from go in with the template hash, and the
+    finishing (PDF/A) that changes its bytes."""
     return inputs.input_hash(
         doc_type=dt.id,
         subjects=req.case.content_hash(),
@@ -62,7 +72,47 @@ def request_input_hash(dt: DocumentType, req: DocumentRequest, template_hash: st
         template_hash=template_hash,
         extras=dt.input_extras(req),
         stored=req.stored,
+        finish=finish,
     )
+
+
+def finish_profile(settings: Settings, redacted: bool = False) -> str:
+    """The finishing the settings ask for, as it enters the input hash ("" for none)."""
+    profile = ARCHIVAL_PROFILE if settings.pdfa else ""
+    return f"{profile}+{REDACTED}" if redacted else profile
+
+
+def redacted_request(req: DocumentRequest) -> DocumentRequest:
+    """The same request over the case with personal data left out (docgen.domain.redaction)."""
+    out = DocumentRequest.make(redact_case(req.case), req.as_of, req.options, req.engine)
+    return out.with_stored(req.stored) if req.stored else out
+
+
+def document_key(dt: DocumentType, req: DocumentRequest, redacted: bool = False) -> str:
+    key = dt.document_key(req)
+    return redacted_key(key) if redacted else key
+
+
+def archival(pdf: bytes, meta: PdfMeta, case: Case) -> bytes:
+    """PDF/A-3b carrying the case data the paper was made from (docgen.pdf.pdfa)."""
+    from docgen.pdf.pdfa import ArchiveInfo, Attachment, make_pdfa
+
+    snapshot = Attachment(
+        "case.json",
+        case.canonical_json().encode(),
+        relationship="Source",
+        description=f"Case data for {case.case_ref} this paper was made from",
+    )
+    info = ArchiveInfo(
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        keywords=", ".join(meta.keywords),
+        created=meta.created,
+        language=meta.language,
+        attachments=(snapshot,),
+    )
+    return make_pdfa(pdf, info)
 
 
 def check(
@@ -147,9 +197,10 @@ def render_document(
     options: Mapping[str, str] | None = None,
     engine: str | None = None,
     settings: Settings | None = None,
+    redacted: bool = False,
 ) -> Rendered:
     dt, req = prepare(doc_type, case, as_of, options, engine)
-    return render_request(dt, req, settings or get_settings(), fallback=engine is None)
+    return render_request(dt, req, settings or get_settings(), fallback=engine is None, redacted=redacted)
 
 
 #: the engine a paper falls back to when its default (an official form) cannot take the case
@@ -163,6 +214,7 @@ def render_request(
     engine: Engine | None = None,
     *,
     fallback: bool = False,
+    redacted: bool = False,
 ) -> Rendered:
     """Eligibility, input hash, context, engine: one paper from one checked request. ``engine`` is
     the process's engine for ``req.engine`` unless the caller hands one over (reading an admin's
@@ -171,7 +223,10 @@ def render_request(
     With ``fallback`` (the caller named no engine), an official form that cannot take the case (text
     longer than its box, a choice the form does not print) is made to the like effect instead, with a
     warning; a caller who asked for the official form gets the refusal and its reasons. Papers the
-    type appends after itself are checked with it."""
+    type appends after itself are checked with it.
+
+    ``redacted``: eligibility is decided on the full case, then the paper is rendered from the
+    case with personal data left out, so what is withheld never reaches the file."""
     blocking, warnings = check(dt, req)
     for part_dt, part_req in appended_requests(dt, req):
         more_blocking, more_warnings = check(part_dt, part_req)
@@ -182,8 +237,11 @@ def render_request(
             f"{dt.title} cannot be made for {req.case.case_ref} on {req.as_of.isoformat()}",
             blocking + warnings,
         )
+    if redacted:
+        req = redacted_request(req)
+        warnings = []  # they may quote what is withheld; the full paper's row keeps them
     try:
-        return _render_checked(dt, req, settings, warnings, engine)
+        return _render_checked(dt, req, settings, warnings, engine, redacted)
     except InvalidInput as err:
         if not fallback or req.engine == FALLBACK_ENGINE or FALLBACK_ENGINE not in dt.templates:
             raise
@@ -198,7 +256,7 @@ def render_request(
             blocking=False,
             hint="--engine official shows why the official form refused",
         )
-        return _render_checked(dt, req.for_engine(FALLBACK_ENGINE), settings, [*warnings, note])
+        return _render_checked(dt, req.for_engine(FALLBACK_ENGINE), settings, [*warnings, note], None, redacted)
 
 
 def _render_checked(
@@ -207,11 +265,12 @@ def _render_checked(
     settings: Settings,
     warnings: list[Problem],
     engine: Engine | None = None,
+    redacted: bool = False,
 ) -> Rendered:
     eng = engine or get_engine(req.engine, settings)
     template = dt.templates[req.engine]
     t_hash = paper_template_hash(dt, req, settings, eng)
-    i_hash = request_input_hash(dt, req, t_hash)
+    i_hash = request_input_hash(dt, req, t_hash, finish_profile(settings, redacted))
     static = dt.static_parts(req)
     parts = appended_requests(dt, req)
     several = bool(static or parts)
@@ -249,6 +308,8 @@ def _render_checked(
             )
             pdfs.append((part.pdf, part_req.engine == "html"))
         out.pdf = _numbered(pdfs, meta, settings)
+    if settings.pdfa:  # last: merging and filling bring in what PDF/A has rules about
+        out.pdf = archival(out.pdf, meta, req.case)
     return Rendered(
         doc_type=dt.id,
         engine=req.engine,
@@ -257,7 +318,7 @@ def _render_checked(
         input_hash=i_hash,
         template_hash=t_hash,
         engine_versions=eng.versions(),
-        document_key=dt.document_key(req),
+        document_key=document_key(dt, req, redacted),
         title=meta.title,
         options=dict(req.options),
         as_of=req.as_of,

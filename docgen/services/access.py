@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from docgen.documents.batch import is_batch_ref
+from docgen.domain.redaction import is_redacted_key
 from docgen.errors import Forbidden, NotFound
 from docgen.register.models import Document, Role
 from docgen.register.repositories import cases, documents
@@ -56,4 +57,26 @@ def visible_document(session: Session, who: Principal, document_id: str) -> Docu
     document = documents.get(session, document_id)
     if document is None or not can_see_case(session, who, document.case_ref):
         raise NotFound(f"no document {document_id!r}", code="document_not_found")
+    if not may_see_variant(session, who, document):
+        raise NotFound(f"no document {document_id!r}", code="document_not_found")
     return document
+
+
+def sees_redacted_only(session: Session, who: Principal, case_ref: str) -> bool:
+    """A partner whose share of the case is a redacted one sees only redacted papers."""
+    if who.sees_every_case:
+        return False
+    share = cases.active_share(session, case_ref, who.organisation)
+    return share is not None and share.redacted
+
+
+def may_see_variant(session: Session, who: Principal, document: Document) -> bool:
+    return not sees_redacted_only(session, who, document.case_ref) or is_redacted_key(document.variant)
+
+
+def visible_documents(session: Session, who: Principal, case_ref: str) -> list[Document]:
+    """The case's documents ``who`` may see (its case already checked visible)."""
+    redacted_only = sees_redacted_only(session, who, case_ref)
+    return [
+        d for d in documents.for_case(session, case_ref) if not redacted_only or is_redacted_key(d.variant)
+    ]

@@ -17,12 +17,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from docgen.bundles.builder import SourceFile, build_bundle
+from docgen.bundles.builder import Finishing, SourceFile, build_bundle
 from docgen.bundles.index import template_hash
 from docgen.bundles.layout import Manifest
 from docgen.bundles.spec import BundleSpec, parse_spec
 from docgen.documents import inputs
 from docgen.documents.inputs import StoredInput
+from docgen.domain.redaction import is_redacted_key, redacted_key
 from docgen.errors import InvalidInput, NotFound, Problem
 from docgen.pdf.inputs import InputLimits
 from docgen.register import versions
@@ -32,6 +33,7 @@ from docgen.register.versions import Made, unchanged
 from docgen.services.access import require_visible_case, require_writer
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
+from docgen.services.signing import sign_bytes
 from docgen.storage import ObjectStore
 
 DOC_TYPE = "court_bundle"
@@ -71,11 +73,19 @@ def plan(
         require_visible_case(session, request.actor, request.case_ref)
         require_writer(request.actor, "make bundles")
     files, stored = _read_inputs(session, backend.store, request)
-    previous = stored_manifest(session, backend.store, request.case_ref) if request.late else request.previous
+    redacted = request.spec.options.redact
+    previous = (
+        stored_manifest(session, backend.store, request.case_ref, redacted)
+        if request.late
+        else request.previous
+    )
     settings = backend.settings
+    finishing = Finishing.from_settings(settings)
     t_hash = template_hash(settings.templates_dir)
     spec_json = json.dumps(request.spec.model_dump(mode="json"), sort_keys=True)
     extras = {"volume_pages": str(settings.bundle_volume_pages)}
+    # OCR and PDF/A change the volumes' bytes, so they are inputs too
+    finish = "+".join(x for x in ("pdf/a-2b" if finishing.pdfa else "", "ocr" if finishing.ocr else "") if x)
     if previous is not None:
         extras["previous"] = hashlib.sha256(previous.model_dump_json().encode()).hexdigest()
     input_hash = inputs.input_hash(
@@ -87,8 +97,9 @@ def plan(
         template_hash=t_hash,
         extras=extras,
         stored=stored,
+        finish=finish,
     )
-    found = _unchanged_volumes(session, request.case_ref, (input_hash, t_hash, "pdf"))
+    found = _unchanged_volumes(session, request.case_ref, (input_hash, t_hash, "pdf"), redacted)
 
     def build() -> list[Made]:
         built = build_bundle(
@@ -98,18 +109,23 @@ def plan(
             volume_pages=settings.bundle_volume_pages,
             templates_dir=settings.templates_dir,
             previous=previous,
+            finish=finishing,
         )
         manifest = json.dumps(built.manifest.model_dump(mode="json"), indent=2).encode()
         used = {
             s.name: {"document_id": s.document_id, "version": s.number, "sha256": s.sha256}
             for s in stored.values()
         }
+        # signed with the council's key when one is configured, so that partners download it signed
+        signed = [
+            sign_bytes(v.pdf, settings) if settings.signing_enabled else (v.pdf, None) for v in built.volumes
+        ]
         return [
             Made(
                 case_ref=request.case_ref,
                 doc_type=DOC_TYPE,
-                variant=f"volume-{volume.number}" if volume.number > 1 else "",
-                pdf=volume.pdf,
+                variant=_variant(volume.number, redacted),
+                pdf=pdf,
                 input_hash=input_hash,
                 template_hash=t_hash,
                 title=built.manifest.title,
@@ -117,21 +133,27 @@ def plan(
                 attachments={"json": manifest},
                 inputs=used,
                 figures={"pages": str(volume.pages)},
+                warnings=built.warnings,
+                signature=signature,
             )
-            for volume in built.volumes
+            for volume, (pdf, signature) in zip(built.volumes, signed, strict=True)
         ]
 
     return found, build
 
 
-def _unchanged_volumes(session: Session, case_ref: str, made_from: tuple[str, str, str]) -> tuple[int, ...]:
-    first = unchanged(session, case_ref, DOC_TYPE, "", made_from)
+def _unchanged_volumes(
+    session: Session, case_ref: str, made_from: tuple[str, str, str], redacted: bool = False
+) -> tuple[int, ...]:
+    first = unchanged(session, case_ref, DOC_TYPE, _variant(1, redacted), made_from)
     if first is None:
         return ()
     rest = [
         unchanged(session, case_ref, DOC_TYPE, d.variant, made_from)
         for d in documents.for_case(session, case_ref)
-        if d.doc_type == DOC_TYPE and d.variant.startswith("volume-")
+        if d.doc_type == DOC_TYPE
+        and d.variant.startswith("volume-")
+        and is_redacted_key(d.variant) == redacted
     ]
     return (first.id, *(v.id for v in rest if v is not None))
 
@@ -166,6 +188,16 @@ def _read_inputs(
                 if document is None or version is None or document.case_ref != case_ref:
                     problems.append(Problem(path, f"no document {src.version.document_id!r} in this case"))
                     continue
+                if request.spec.options.redact and not is_redacted_key(document.variant):
+                    problems.append(
+                        Problem(
+                            path,
+                            "a redacted bundle takes the redacted copies of papers: make this paper's "
+                            "redacted copy and name that",
+                            hint="docgen generate TYPE --case CASE.json --as-of DATE --redacted",
+                        )
+                    )
+                    continue
                 body = versions.read_exact(store, version)
                 files[src.key] = SourceFile(src.key, item.description, body, item.password)
                 stored[src.key] = StoredInput(src.key, version.document_id, version.number, version.sha256)
@@ -189,8 +221,15 @@ def _upload_bytes(store: ObjectStore, upload: Upload) -> bytes:
     return body
 
 
-def stored_manifest(session: Session, store: ObjectStore, case_ref: str) -> Manifest:
-    version = documents.latest_version(session, versions.document_id_for(case_ref, DOC_TYPE))
+def _variant(volume: int, redacted: bool) -> str:
+    key = f"volume-{volume}" if volume > 1 else ""
+    return redacted_key(key) if redacted else key
+
+
+def stored_manifest(session: Session, store: ObjectStore, case_ref: str, redacted: bool = False) -> Manifest:
+    version = documents.latest_version(
+        session, versions.document_id_for(case_ref, DOC_TYPE, _variant(1, redacted))
+    )
     record = version.attachments.get("json") if version is not None else None
     if version is None or not record:
         raise NotFound(

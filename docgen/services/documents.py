@@ -9,17 +9,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from docgen.config import Settings
 from docgen.register import versions
 from docgen.register.models import Document, Version
-from docgen.register.repositories import documents
-from docgen.services.access import require_visible_case, require_writer, visible_document
+from docgen.services.access import require_visible_case, require_writer, visible_document, visible_documents
 from docgen.services.auth import Principal
 from docgen.storage import ObjectStore
 
 
 def for_case(session: Session, who: Principal, case_ref: str) -> list[Document]:
+    """The case's documents ``who`` may see: a partner on a redacted share sees redacted copies only."""
     require_visible_case(session, who, case_ref)
-    return documents.for_case(session, case_ref)
+    return visible_documents(session, who, case_ref)
 
 
 def get(session: Session, who: Principal, document_id: str) -> Document:
@@ -71,8 +72,21 @@ def download(
     return Download(document, held, etag, chunks)
 
 
-def issue(session: Session, store: ObjectStore, who: Principal, document_id: str, number: int) -> Version:
-    """Mark a version filed or served: from now on it can never be changed or deleted."""
+def issue(
+    session: Session,
+    store: ObjectStore,
+    who: Principal,
+    document_id: str,
+    number: int,
+    settings: Settings | None = None,
+) -> Version:
+    """Mark a version filed or served: from now on it can never be changed or deleted. With the
+    council's signing key in ``settings``, the draft is signed and the signed copy, the next
+    version, is the one issued (docgen.services.signing)."""
     visible_document(session, who, document_id)
     require_writer(who, "issue documents")
+    if settings is not None:
+        from docgen.services import signing
+
+        return signing.issue(session, store, settings, document_id, number, who.name)
     return versions.issue(session, store, document_id, number, who.name)

@@ -183,12 +183,14 @@ def generate_case(
     who: Principal,
     options: Mapping[str, str] | None = None,
     engine: str | None = None,
+    redacted: bool = False,
 ) -> Generated:
     """A paper of a case read from a file (a command, the demo): the case is first held as the
     service's current content of that case, so that the API and the pages see what the paper was
     made from, then the paper goes through the corridor like any other."""
     hold_cases(backend, who, [case])
-    return generate(backend, PaperRequest(doc_type, case.case_ref, as_of, who, options or {}, engine))
+    request = PaperRequest(doc_type, case.case_ref, as_of, who, options or {}, engine, redacted=redacted)
+    return generate(backend, request)
 
 
 def hold_cases(backend: Backend, who: Principal, cases: Sequence[Case]) -> None:

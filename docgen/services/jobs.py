@@ -60,6 +60,7 @@ class Item:
     doc_type: str
     options: Mapping[str, str]
     engine: str | None = None
+    redacted: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Item:
             "doc_type": self.doc_type,
             "options": dict(self.options),
             "engine": self.engine,
+            "redacted": self.redacted,
         }
 
 
@@ -192,7 +194,9 @@ def run_generate_job(
         start, actor = job.progress, job.created_by
     try:
         items = [
-            Item(i["case_ref"], i["doc_type"], i.get("options") or {}, i.get("engine"))
+            Item(
+                i["case_ref"], i["doc_type"], i.get("options") or {}, i.get("engine"), bool(i.get("redacted"))
+            )
             for i in request["items"]
         ]
         as_of = date.fromisoformat(request["as_of"])
@@ -217,7 +221,14 @@ def run_generate_job(
 
 def _run_item(backend: Backend, job_id: str, n: int, item: Item, as_of: date, who: Principal) -> None:
     request = PaperRequest(
-        item.doc_type, item.case_ref, as_of, who, item.options, item.engine, access_checked=True
+        item.doc_type,
+        item.case_ref,
+        as_of,
+        who,
+        item.options,
+        item.engine,
+        access_checked=True,
+        redacted=item.redacted,
     )
 
     def advance(session: Session, made: Generated) -> None:

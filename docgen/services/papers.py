@@ -42,7 +42,16 @@ from docgen.register.repositories import documents as documents_repo
 from docgen.register.versions import Made, read_exact, unchanged
 from docgen.render.base import Engine, PdfMeta
 from docgen.render.engines import get_engine
-from docgen.render.pipeline import paper_template_hash, prepare, render_request, request_input_hash
+from docgen.render.pipeline import (
+    archival,
+    document_key,
+    finish_profile,
+    paper_template_hash,
+    prepare,
+    redacted_request,
+    render_request,
+    request_input_hash,
+)
 from docgen.services import bundles
 from docgen.services.access import can_see_case, case_not_found, require_visible_case, require_writer
 from docgen.services.auth import Principal
@@ -67,6 +76,8 @@ class PaperRequest:
     #: the door checked that ``actor`` may see the case and make papers when the request was made
     #: (a queued job is checked when it is submitted, and runs later with nobody to ask)
     access_checked: bool = False
+    #: the paper's redacted copy: personal data a partner or the court does not need left out
+    redacted: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,11 +154,14 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
     if wanted:
         req = req.with_stored({w.name: _stored_input(backend, session, case.case_ref, w) for w in wanted})
     engine = _engine(backend, session, req.engine, [document_type.templates[req.engine]])
-    made_from = _made_from(engine, document_type, req, backend.settings)
+    redacted = request.redacted
+    made_from = _made_from(
+        engine, document_type, redacted_request(req) if redacted else req, backend.settings, redacted
+    )
     found = None
     if made_from is not None:
         found = unchanged(
-            session, case.case_ref, document_type.id, document_type.document_key(req), made_from
+            session, case.case_ref, document_type.id, document_key(document_type, req, redacted), made_from
         )
 
     replaced = _replacements(backend, session, req.engine, [document_type.templates[req.engine]])
@@ -163,6 +177,7 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
         backend.settings,
         fallback=request.engine is None,
         replaced=replaced,
+        redacted=redacted,
     )
     return Plan(
         (found.id,) if found is not None else (),
@@ -191,6 +206,7 @@ class PaperRender:
     fallback: bool = False
     #: template name -> the bytes of an admin's replacement in force
     replaced: dict[str, bytes] = field(default_factory=dict)
+    redacted: bool = False
 
     def __call__(self) -> list[Made]:
         document_type = registry.get(self.doc_type)
@@ -200,7 +216,9 @@ class PaperRender:
         req.__dict__["facts"] = self.facts  # worked out once, in the probe: the same facts hash and print
         case, snapshot_id = self.case, self.snapshot_id
         engine = with_replacements(get_engine(self.engine, self.settings), self.replaced)
-        rendered = render_request(document_type, req, self.settings, engine=engine, fallback=self.fallback)
+        rendered = render_request(
+            document_type, req, self.settings, engine=engine, fallback=self.fallback, redacted=self.redacted
+        )
         pdf = rendered.pdf
         attached = [s.pdf for s in req.stored.values() if s.attach]
         if attached:
@@ -208,6 +226,16 @@ class PaperRender:
             pdf = merge_pdfs(
                 [pdf, *attached], title=rendered.title, subject=document_type.title, author=case.creditor.name
             )
+            if self.settings.pdfa:  # the merge keeps the pages only: archival again, over the whole
+                meta = PdfMeta(
+                    title=rendered.title,
+                    document_id=rendered.input_hash[:32],
+                    created=rendered.as_of,
+                    author=case.creditor.name,
+                    subject=document_type.title,
+                    keywords=(case.case_ref, document_type.id),
+                )
+                pdf = archival(pdf, meta, case)
         return [
             Made(
                 case_ref=case.case_ref,
@@ -254,7 +282,11 @@ def _engine(backend: Backend, session: Session, name: str, templates: Sequence[s
 
 
 def _made_from(
-    engine: Engine | None, document_type: DocumentType, req: DocumentRequest, settings: Settings
+    engine: Engine | None,
+    document_type: DocumentType,
+    req: DocumentRequest,
+    settings: Settings,
+    redacted: bool = False,
 ) -> tuple[str, str, str] | None:
     """(input hash, template hash, engine) as a render would record them, worked out without
     rendering; None when it cannot be known here (the render then reports why)."""
@@ -264,7 +296,8 @@ def _made_from(
         template_hash = paper_template_hash(document_type, req, settings, engine)
     except DocgenError:
         return None
-    return request_input_hash(document_type, req, template_hash), template_hash, req.engine
+    finish = finish_profile(settings, redacted)
+    return request_input_hash(document_type, req, template_hash, finish), template_hash, req.engine
 
 
 def _figures(document_type: DocumentType, req: DocumentRequest) -> dict[str, str]:

@@ -13,8 +13,11 @@ from docgen.services.access import require_visible_case, require_writer
 from docgen.services.auth import Principal
 
 
-def share_case(session: Session, who: Principal, case_ref: str, organisation: str) -> tuple[Share, bool]:
-    """(share, created): sharing twice with the same organisation keeps the first share."""
+def share_case(
+    session: Session, who: Principal, case_ref: str, organisation: str, redacted: bool = False
+) -> tuple[Share, bool]:
+    """(share, created): sharing twice with the same organisation keeps the first share, with
+    whether the partner sees only redacted papers set as asked now."""
     require_visible_case(session, who, case_ref)
     require_writer(who, "share cases")
     organisation = organisation.strip()
@@ -22,9 +25,23 @@ def share_case(session: Session, who: Principal, case_ref: str, organisation: st
         raise InvalidInput("name the organisation to share with", [Problem("organisation", "required")])
     found = cases.active_share(session, case_ref, organisation)
     if found is not None:
+        if found.redacted != redacted:
+            found.redacted = redacted
+            session.flush()
+            audit.add(
+                session,
+                who.name,
+                "share",
+                f"case:{case_ref}",
+                {"organisation": organisation, "redacted": redacted},
+            )
         return found, False
     share = cases.add_share(session, case_ref, organisation, who.name)
-    audit.add(session, who.name, "share", f"case:{case_ref}", {"organisation": organisation})
+    share.redacted = redacted
+    session.flush()
+    audit.add(
+        session, who.name, "share", f"case:{case_ref}", {"organisation": organisation, "redacted": redacted}
+    )
     return share, True
 
 
