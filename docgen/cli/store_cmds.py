@@ -342,8 +342,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sign", help="sign an issued version again (e.g. a renewed certificate): makes a new issued version"
     )
-    p.add_argument("document_id")
-    p.add_argument("--version", type=int, required=True)
+    p.add_argument("document_id", help="the document's id (see docgen versions CASE_REF)")
+    p.add_argument("--version", type=int, required=True, help="the issued version to sign again")
     actor(p)
     p.set_defaults(func=_sign)
 
