@@ -12,9 +12,11 @@ from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.guard import FailureCounter
 from docgen.config import Settings
 from docgen.register import unit_of_work
 from docgen.render.pool import PoolLimits, RenderPool, warm_engines
+from docgen.services.access import audit_refusal
 from docgen.services.auth import Principal, authenticate
 from docgen.services.backend import Backend
 from docgen.services.generation import Gates
@@ -47,12 +49,15 @@ class Services:
     #: single papers render here: warm worker processes, one per core, each render limited in time
     #: and memory by killing its worker, with bounded admission (docgen.render.pool)
     render_pool: RenderPool = field(init=False)
+    #: failed sign-ins and unrecognised keys per client address (see api.guard)
+    auth_failures: FailureCounter = field(init=False)
 
     def __post_init__(self) -> None:
         self.db_slots = _db_slots(self.settings)
         self.render_pool = RenderPool(
             PoolLimits.from_settings(self.settings), warm=warm_engines, warm_args=(self.settings,)
         )
+        self.auth_failures = FailureCounter(self.settings.auth_failures_per_minute)
 
     @property
     def backend(self) -> Backend:
@@ -92,12 +97,16 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-async def get_session(services: ServicesDep) -> AsyncIterator[Session]:
-    """One request, one transaction, committed before the response is sent."""
+async def get_session(request: Request, services: ServicesDep) -> AsyncIterator[Session]:
+    """One request, one transaction, committed before the response is sent. A page that answered
+    a refusal of access with an error page leaves its audit events in ``request.state.denied``;
+    they are written with the transaction."""
     async with services.db_slots:
         session = services.sessions()
         try:
             yield session
+            for actor, subject, detail in getattr(request.state, "denied", ()):
+                audit_refusal(session, actor, subject, detail)
             await run_in_threadpool(session.commit)
         except BaseException:
             await run_in_threadpool(session.rollback)
@@ -131,25 +140,38 @@ def _key(authorization: str | None, x_api_key: str | None) -> str | None:
     return x_api_key
 
 
+def _checked_at_the_door(request: Request) -> Principal | None:
+    """The caller api.guard authenticated before the body was read."""
+    found = getattr(request.state, "principal", None)
+    return found if isinstance(found, Principal) else None
+
+
 def get_current_user(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> Principal:
-    return authenticate(session, _key(authorization, x_api_key), settings.secret_key)
+    return _checked_at_the_door(request) or authenticate(
+        session, _key(authorization, x_api_key), settings.secret_key
+    )
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]
 
 
 async def get_current_user_own_transaction(
+    request: Request,
     services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> Principal:
     """For routes that run their own short transactions around slow work instead of holding
     the request's one transaction (and its slot) throughout."""
+    found = _checked_at_the_door(request)
+    if found is not None:
+        return found
     key = _key(authorization, x_api_key)
     return await services.in_transaction(lambda s: authenticate(s, key, services.settings.secret_key))
 

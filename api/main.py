@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import errors, openapi
 from api.deps import Services
+from api.guard import Guard
 from api.routes import (
     approvals,
     bundles,
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     errors.install(app)
+    # outermost: headers, body caps and credentials before any route reads a body
+    app.add_middleware(Guard, services=services)
     app.include_router(health.router)
     v1 = APIRouter(prefix=API_PREFIX)
     # routes with a suffix after a case reference must come before /cases/{ref} itself

@@ -315,7 +315,7 @@ class SharePublic(_Out):
 
 
 class UploadPublic(_Out):
-    id: int
+    id: str = Field(description="the upload's id in addresses (random)")
     case_ref: str
     sha256: str
     filename: str
@@ -323,6 +323,19 @@ class UploadPublic(_Out):
     content_type: str
     created_by: str
     created_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        return cls(
+            id=row.public_id,
+            case_ref=row.case_ref,
+            sha256=row.sha256,
+            filename=row.filename,
+            size=row.size,
+            content_type=row.content_type,
+            created_by=row.created_by,
+            created_at=row.created_at,
+        )
 
 
 class UserCreate(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +14,31 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev-secret-not-for-production"}
+#: where a secret generated on first start is kept, inside the data folder
+SECRET_FILE = "secret.key"
+
+
+def _data_dir_secret(data_dir: Path) -> str:
+    """The data folder's own random secret, made on first use and kept (mode 0600) so that API
+    keys and sessions survive a restart. Two processes starting at once agree on one secret: the
+    file appears whole or not at all (written aside, then linked into place)."""
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        aside = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another process was first: its secret stands
+        finally:
+            aside.unlink()
+    value = path.read_text().strip()
+    if len(value) < 32:
+        raise ValueError(f"{path} holds no usable secret; remove it to make a new one")
+    return value
 
 
 class Settings(BaseSettings):
@@ -41,9 +68,18 @@ class Settings(BaseSettings):
     broker_url: str | None = None  # default: filesystem broker under data_dir
     result_backend: str | None = None
     worker_max_tasks_per_child: int = 200
+    #: a running job's worker says it is alive every quarter lease; a job not heard of for a whole
+    #: lease is taken up by another worker from its first item without a version, at most
+    #: ``job_max_resumes`` times before it ends failed with the reason
+    job_lease_s: int = 60
+    job_max_resumes: int = 3
+    #: a job meeting an unavailable store or database is tried again with backoff this many times
+    job_max_retries: int = 12
     worker_max_memory_per_child_kb: int = 400_000
 
-    secret_key: str = "dev-secret-not-for-production"
+    #: signs sessions and peppers API-key hashes. Required in production; elsewhere, when unset, a
+    #: random one is generated into the data folder on first start.
+    secret_key: str = ""
     council: str = "default"
 
     # The render pool: worker processes that render one document at a time each, every render
@@ -59,6 +95,9 @@ class Settings(BaseSettings):
     libreoffice_path: str = "soffice"
     libreoffice_timeout_s: float = 60.0
     libreoffice_restart_after: int = 200
+    #: LibreOffice runs with no network and sees only its own folder: "bwrap" requires the sandbox,
+    #: "auto" uses it wherever bubblewrap works (and logs a warning where it does not), "off" never
+    libreoffice_sandbox: Literal["auto", "bwrap", "off"] = "auto"
 
     # Archival finishing. PDF/A-3b (case data attached) for every paper and PDF/A-2b for bundles;
     # OCR adds a text layer to scanned bundle pages (Tesseract, languages joined by "+").
@@ -85,6 +124,12 @@ class Settings(BaseSettings):
     trust_roots: list[Path] = Field(default_factory=list)
 
     max_upload_bytes: int = 50 * 1024 * 1024
+    #: an import's files together, and the most case rows one import may hold
+    max_import_bytes: int = 50 * 1024 * 1024
+    max_import_rows: int = 20_000
+    #: failed sign-ins or unrecognised API keys from one client address in a minute before it is
+    #: refused (429) until the minute has passed
+    auth_failures_per_minute: int = 10
     max_upload_pages: int = 2000
     bundle_volume_pages: int = 300
 
@@ -112,8 +157,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
-        if self.environment == "production" and self.secret_key in _PLACEHOLDER_SECRETS:
-            raise ValueError("DOCGEN_SECRET_KEY must be set to a real secret in production")
+        if self.secret_key in _PLACEHOLDER_SECRETS:
+            if self.environment == "production":
+                raise ValueError("DOCGEN_SECRET_KEY must be set to a real secret in production")
+            # never a secret anyone else knows: the data folder's own random one
+            self.secret_key = _data_dir_secret(self.data_dir)
         return self
 
     @property

@@ -70,6 +70,9 @@ class DocgenError(Exception):
     status: int = 400
     exit_code: int = 1
     problems: list[Problem] = field(default_factory=list)
+    #: set on a refusal of access (hidden or forbidden): who asked for what, and why it was refused,
+    #: for the audit trail; never shown to the caller
+    denied: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint; without the subsetter each PDF costs ~0.2 s more
   fonts-dejavu-core fonts-liberation2                      # fonts, installed not fetched
   libreoffice-writer-nogui                                 # DOCX -> PDF, kept warm per worker
+  bubblewrap                                               # LibreOffice runs with no network and only its own folder
   python3-uno                                              # UNO bridge for the warm LibreOffice worker (runs under /usr/bin/python3)
   redis-server                                             # Celery broker in tests and production
   chromium chromium-driver                                 # the web pages, tested in a real browser

@@ -21,6 +21,7 @@ pytest_plugins = [
     "tests.fixtures.enforcement_cases",
     "tests.fixtures.redis",
     "tests.fixtures.api",
+    "tests.fixtures.readonly",
 ]
 
 SHARED_DIR = (PROJECT_ROOT.parent / "shared").resolve()

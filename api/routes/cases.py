@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from api.deps import CurrentUser, SessionDep
 from api.schemas import (
@@ -20,13 +20,29 @@ from api.schemas import (
     NextStepsPublic,
     ProblemPublic,
 )
+from docgen.domain.case import loads_json
 from docgen.domain.facts import case_facts
 from docgen.services import case_events, cases, steps
 
 router = APIRouter(tags=["cases"])
 case_root = APIRouter(tags=["cases"])
 
-CaseBody = Annotated[dict[str, Any], Body(description="a docgen.case/1 case")]
+
+async def _case_json(request: Request) -> Any:
+    """The body read as the command line reads a case file (docgen.domain.case.loads_json), so that
+    both accept and refuse exactly the same documents. Its size was capped by api.guard."""
+    return loads_json(await request.body(), "case")
+
+
+CaseBody = Annotated[Any, Depends(_case_json)]
+#: the body as the OpenAPI document describes it (read by _case_json, not by the framework)
+CASE_REQUEST = {
+    "requestBody": {
+        "required": True,
+        "description": "a docgen.case/1 case",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
 
 
 @router.get("/cases", response_model=list[CaseSummaryPublic])
@@ -40,7 +56,7 @@ def list_cases(
     return [CaseSummaryPublic.of(r) for r in cases.list_cases(session, user, q, limit, offset)]
 
 
-@router.post("/cases", status_code=201, response_model=CasePublic)
+@router.post("/cases", status_code=201, response_model=CasePublic, openapi_extra=CASE_REQUEST)
 def create_case(session: SessionDep, user: CurrentUser, body: CaseBody, response: Response) -> CasePublic:
     record, _case = cases.create_case(session, user, body)
     response.headers["Location"] = f"/api/v1/cases/{record.case_ref}"
@@ -130,7 +146,7 @@ def get_case(session: SessionDep, user: CurrentUser, case_ref: str) -> CasePubli
     return CasePublic.of(record)
 
 
-@case_root.put("/cases/{case_ref:path}", response_model=CasePublic)
+@case_root.put("/cases/{case_ref:path}", response_model=CasePublic, openapi_extra=CASE_REQUEST)
 def replace_case(session: SessionDep, user: CurrentUser, case_ref: str, body: CaseBody) -> CasePublic:
     record, _case = cases.replace_case(session, user, case_ref, body)
     return CasePublic.of(record)

@@ -1,4 +1,7 @@
-"""Liveness (the process answers) and readiness (the database and the store answer)."""
+"""Liveness (the process answers) and readiness (the database answers and the store takes a write).
+
+``/healthz`` runs on the event loop itself, never in the worker-thread pool, so that it answers
+even when every thread is busy."""
 
 from __future__ import annotations
 
@@ -9,13 +12,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.deps import ServicesDep
+from docgen.storage import check_writable
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger("docgen.api")
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
@@ -30,7 +34,7 @@ def readyz(services: ServicesDep) -> JSONResponse:
         log.warning("readiness: database: %s", exc)
         checks["database"] = "unavailable"
     try:
-        next(iter(services.store.iter_objects("readyz/")), None)
+        check_writable(services.store)
         checks["storage"] = "ok"
     except Exception as exc:
         log.warning("readiness: storage: %s", exc)

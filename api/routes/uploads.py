@@ -1,8 +1,11 @@
-"""Evidence uploads: the raw file as the request body, counted as it arrives and refused with 413
-as soon as it passes the limit, so an oversized upload is never held whole."""
+"""Evidence uploads: the raw file as the request body. The caller is authenticated and the size
+capped before a byte is read (api.guard); the body is counted as it arrives and refused with 413 as
+soon as it passes the limit, spooled to a temporary file past the first megabyte, and checked by
+its content (a PDF or a PNG/JPEG image) before it is stored."""
 
 from __future__ import annotations
 
+import tempfile
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,6 +16,8 @@ from docgen.errors import DocgenError
 from docgen.services import evidence
 
 router = APIRouter(tags=["uploads"])
+
+SPOOL_IN_MEMORY = 1024 * 1024
 
 
 class TooLarge(DocgenError):
@@ -30,27 +35,30 @@ async def capped_body(request: Request, settings: SettingsDep) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise TooLarge(limit)
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > limit:
-            raise TooLarge(limit)
-    return bytes(received)
+    size = 0
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(limit)
+            spool.write(chunk)
+        spool.seek(0)
+        return spool.read()
 
 
 @router.post("/cases/{case_ref:path}/uploads", status_code=201, response_model=UploadPublic)
 def upload(
     session: SessionDep,
     store: StoreDep,
+    settings: SettingsDep,
     user: CurrentUser,
-    request: Request,
     case_ref: str,
     data: Annotated[bytes, Depends(capped_body)],
     filename: Annotated[str, Query(min_length=1, max_length=300)],
 ) -> UploadPublic:
-    """Send the file itself as the body (Content-Type as the file's type) and its name as ?filename=."""
-    content_type = request.headers.get("content-type", "application/octet-stream")
-    return UploadPublic.of(evidence.store(session, store, user, case_ref, filename, data, content_type))
+    """Send the file itself as the body and its name as ?filename=. A PDF, PNG or JPEG file, by
+    its content; it is served back with the type its content shows."""
+    return UploadPublic.of(evidence.store(session, store, user, case_ref, filename, data, settings=settings))
 
 
 @router.get("/cases/{case_ref:path}/uploads", response_model=list[UploadPublic])

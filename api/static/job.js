@@ -1,4 +1,5 @@
-// Polls a generation job and updates the page until it finishes; without this script the page
+// Polls a job and updates the page until it finishes (or, for an import, reloads the page to show
+// its report); without this script the page
 // refreshes itself (see the noscript tag), so the page still works.
 (function () {
   "use strict";
@@ -14,6 +15,10 @@
     bar.max = job.total || 1;
     bar.value = job.progress;
     bar.textContent = job.progress + " of " + job.total;
+    if (job.finished && box.dataset.reload === "true") {
+      window.location.reload();  // the page itself shows the outcome (an import's report)
+      return true;
+    }
     if (!job.finished) {
       statusEl.textContent = "Working: " + job.progress + " of " + job.total + " done.";
       return false;

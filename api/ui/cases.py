@@ -8,7 +8,6 @@ before the plain ``/cases/{ref}`` page. Every rule about who may see or change w
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import ServicesDep, SessionDep
 from api.ui.web import AsyncFormViewerDep, FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
+from docgen.domain.case import loads_json
 from docgen.domain.facts import case_facts
 from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Document
@@ -87,11 +87,9 @@ async def add_case(
                     "too large", [Problem("case_file", "The case file must be smaller than 2 MB")]
                 )
             try:
-                body = json.loads(data.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InvalidInput(
-                    "not JSON", [Problem("case_file", f"The file is not valid JSON: {exc}")]
-                ) from exc
+                body = loads_json(data.removeprefix(b"\xef\xbb\xbf"), "The case file")
+            except InvalidInput as exc:
+                raise InvalidInput("not JSON", [Problem("case_file", exc.message)]) from exc
             record, _case = cases.create_case(session, viewer.who, body)
         except DocgenError as exc:
             session.rollback()

@@ -73,7 +73,9 @@ async def upload_evidence(
                 raise InvalidInput(
                     "too large", [Problem("evidence", f"The file must be smaller than {limit:,} bytes")]
                 )
-            evidence.store(session, services.store, viewer.who, case_ref, filename, data, content_type)
+            evidence.store(
+                session, services.store, viewer.who, case_ref, filename, data, content_type, services.settings
+            )
         except DocgenError as exc:
             session.rollback()
             message = exc.problems[0].message if exc.problems else exc.message
@@ -87,14 +89,19 @@ async def upload_evidence(
 
 @router.get("/uploads/{upload_id}/download")
 def download_upload(
-    session: SessionDep, services: ServicesDep, viewer: ViewerDep, upload_id: int
+    session: SessionDep, services: ServicesDep, viewer: ViewerDep, upload_id: str
 ) -> Response:
-    upload, data = evidence.read(session, services.store, viewer.who, upload_id)
+    """The file as it was uploaded, with the content type its content was checked to be."""
+    upload, chunks = evidence.stream(session, services.store, viewer.who, upload_id)
     name = _UNSAFE_FILENAME.sub("-", upload.filename).strip("-") or "evidence"
-    return Response(
-        data,
-        media_type=upload.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    return StreamingResponse(
+        chunks,
+        media_type=evidence.served_type(upload),
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Length": str(upload.size),
+            "Cache-Control": "private, no-cache",
+        },
     )
 
 

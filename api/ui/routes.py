@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import ServicesDep, SessionDep
+from api.guard import client_address
 from api.ui import admin, bundles, cases, documents, imports, manage
 from api.ui import session as ui_session
 from api.ui.web import PREFIX, UiRoute, UiSessionDep, Viewer, ViewerDep, page, see_other
@@ -69,6 +70,7 @@ def sign_in(
     try:
         who = authenticate(session, api_key, settings.secret_key)
     except DocgenError:
+        services.auth_failures.failed(client_address(request.scope))
         return page(
             request,
             "sign_in.html",
@@ -78,15 +80,15 @@ def sign_in(
             errors={"api_key": "That key is not recognised. Check it and try again"},
         )
     response = see_other(_safe_next(next) or HOME[who.role])
-    ui_session.start(response, settings.secret_key, who.name, secure=settings.environment == "production")
+    ui_session.start(session, request, response, who.name, secure=settings.environment == "production")
     return response
 
 
 @router.post("/sign-out")
-def sign_out(ui: UiSessionDep, csrf_token: Annotated[str, Form()] = "") -> Response:
+def sign_out(session: SessionDep, ui: UiSessionDep, csrf_token: Annotated[str, Form()] = "") -> Response:
     ui_session.check_csrf(ui, csrf_token)
     response = see_other(f"{PREFIX}/sign-in")
-    ui_session.end(response)
+    ui_session.end(session, ui, response)
     return response
 
 

@@ -1,25 +1,27 @@
-"""The browser session: a signed cookie naming the user, and a CSRF token bound to it.
+"""The browser session: a cookie holding a random token for a session kept in the register
+(docgen.services.web_sessions), and a CSRF token bound to that session.
 
-The cookie carries the user's name and a random token, signed with the server's secret; the API
-key itself is never kept in the browser after sign-in. Every POST form repeats the token in a
-hidden field, which a page on another site cannot read, so it cannot forge the form."""
+The API key itself is never kept in the browser after sign-in. Every POST form repeats the CSRF
+token in a hidden field, which a page on another site cannot read, so it cannot forge the form.
+Signing out, or a new key for the user, ends the session in the register: the old cookie is then
+worth nothing."""
 
 from __future__ import annotations
 
 import hmac
-import secrets
-from dataclasses import dataclass
 
 from fastapi import Request, Response
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from docgen.errors import DocgenError
-from docgen.services.auth import Principal, principal_named
+from docgen.services import web_sessions
+from docgen.services.auth import Principal
 
 COOKIE = "docgen_session"
-MAX_AGE = 8 * 60 * 60  # a working day
-_SALT = "docgen.ui.session"
+MAX_AGE = int(web_sessions.LIFETIME.total_seconds())
+
+#: the session as the pages know it: its id, user and CSRF token
+UiSession = web_sessions.Active
 
 
 class SignInRequired(DocgenError):
@@ -37,45 +39,39 @@ class BadCsrf(DocgenError):
         )
 
 
-@dataclass(frozen=True)
-class UiSession:
-    user: str
-    csrf: str
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=_SALT)
-
-
-def start(response: Response, secret: str, user: str, secure: bool) -> None:
-    token = _serializer(secret).dumps({"u": user, "c": secrets.token_urlsafe(24)})
+def start(session: Session, request: Request, response: Response, user: str, secure: bool) -> None:
+    """Begin a session for ``user``; its cookie is Secure whenever the page came over https."""
+    token = web_sessions.begin(session, user)
     response.set_cookie(
-        COOKIE, token, max_age=MAX_AGE, httponly=True, samesite="lax", secure=secure, path="/"
+        COOKIE,
+        token,
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure or is_https(request),
+        path="/",
     )
 
 
-def end(response: Response) -> None:
+def end(session: Session, ui: UiSession | None, response: Response) -> None:
+    web_sessions.end(session, ui)
     response.delete_cookie(COOKIE, path="/")
 
 
-def read(request: Request, secret: str) -> UiSession | None:
-    raw = request.cookies.get(COOKIE)
-    if not raw:
-        return None
-    try:
-        data = _serializer(secret).loads(raw, max_age=MAX_AGE)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), str) or not isinstance(data.get("c"), str):
-        return None
-    return UiSession(data["u"], data["c"])
+def read(request: Request, session: Session) -> UiSession | None:
+    return web_sessions.find(session, request.cookies.get(COOKIE))
 
 
 def principal(session: Session, ui: UiSession | None) -> Principal:
-    """The signed-in user as the API's access rules know them; a removed user is signed out."""
+    """The signed-in user as the API's access rules know them; a removed user, or one with a new
+    key since signing in, is signed out."""
     if ui is None:
         raise SignInRequired()
-    who = principal_named(session, ui.user)
+    who = web_sessions.principal(session, ui)
     if who is None:
         raise SignInRequired()
     return who

@@ -3,6 +3,7 @@ as pages instead of JSON."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
 
 from api.deps import ServicesDep, SessionDep
 from api.ui import session as ui_session
@@ -102,8 +105,8 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _ui_session(request: Request, services: ServicesDep) -> ui_session.UiSession | None:
-    return ui_session.read(request, services.settings.secret_key)
+def _ui_session(request: Request, session: SessionDep) -> ui_session.UiSession | None:
+    return ui_session.read(request, session)
 
 
 UiSessionDep = Annotated[ui_session.UiSession | None, Depends(_ui_session)]
@@ -121,7 +124,8 @@ ViewerDep = Annotated[Viewer, Depends(_viewer)]
 
 
 def _checked_viewer(viewer: ViewerDep, csrf_token: Annotated[str | None, Form()] = None) -> Viewer:
-    ui_session.check_csrf(ui_session.UiSession(viewer.who.name, viewer.csrf), csrf_token)
+    if not csrf_token or not hmac.compare_digest(viewer.csrf, csrf_token):
+        raise ui_session.BadCsrf()
     return viewer
 
 
@@ -129,12 +133,18 @@ def _checked_viewer(viewer: ViewerDep, csrf_token: Annotated[str | None, Form()]
 FormViewerDep = Annotated[Viewer, Depends(_checked_viewer)]
 
 
-async def _viewer_own_transaction(request: Request, services: ServicesDep, ui: UiSessionDep) -> Viewer:
+async def _viewer_own_transaction(request: Request, services: ServicesDep) -> Viewer:
     """For ``async`` pages: the signed-in user found in a short transaction of its own, in a worker
     thread, so that the event loop never waits on the database and no transaction is held open
     while the page reads an upload."""
-    who = await services.in_transaction(lambda session: ui_session.principal(session, ui))
-    assert ui is not None  # principal() raises without a session
+
+    def find(session: Session) -> tuple[ui_session.UiSession, Principal]:
+        ui = ui_session.read(request, session)
+        who = ui_session.principal(session, ui)
+        assert ui is not None  # principal() raises without a session
+        return ui, who
+
+    ui, who = await services.in_transaction(find)
     viewer = Viewer(who, ui.csrf)
     request.state.viewer = viewer
     return viewer
@@ -144,7 +154,8 @@ def _checked_viewer_own_transaction(
     viewer: Annotated[Viewer, Depends(_viewer_own_transaction)],
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Viewer:
-    ui_session.check_csrf(ui_session.UiSession(viewer.who.name, viewer.csrf), csrf_token)
+    if not csrf_token or not hmac.compare_digest(viewer.csrf, csrf_token):
+        raise ui_session.BadCsrf()
     return viewer
 
 
@@ -188,7 +199,21 @@ class UiRoute(APIRoute):
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return see_other(f"{PREFIX}/sign-in?next={quote(target, safe='')}")
             except DocgenError as exc:
+                if exc.denied:
+                    detail = {
+                        "reason": exc.denied["reason"],
+                        "path": request.url.path[:300],
+                        "status": exc.status,
+                    }
+                    event = (exc.denied["actor"], exc.denied["subject"], detail)
+                    request.state.denied = [*getattr(request.state, "denied", ()), event]
                 return error_page(request, exc.status, exc.message, exc.problems)
+            except HTTPException as exc:  # the body was cut off at its cap, or could not be parsed
+                text = exc.detail if isinstance(exc.detail, str) else "the form could not be read"
+                response = error_page(request, exc.status_code, text, [])
+                if exc.status_code == 413:
+                    response.headers["Connection"] = "close"
+                return response
             except RequestValidationError as exc:
                 problems = [
                     Problem(".".join(str(x) for x in e.get("loc", ())[1:]), str(e.get("msg", "")))
@@ -198,6 +223,8 @@ class UiRoute(APIRoute):
             except Exception:
                 # the cause goes to the log; the page says only that it was logged
                 log.exception("unexpected error on %s %s", request.method, request.url.path)
-                return error_page(request, 500, "an unexpected error occurred; it has been logged", [])
+                response = error_page(request, 500, "an unexpected error occurred; it has been logged", [])
+                response.headers["Connection"] = "close"
+                return response
 
         return guarded

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from docgen.tabular import safe_row
+
 if TYPE_CHECKING:
     from docgen.bulk.runner import BulkItem
 
@@ -38,15 +40,17 @@ class BulkOutput:
 
     def add(self, item: BulkItem, pdf: bytes | None) -> None:
         self._writer.writerow(
-            [
-                item.case_ref,
-                item.doc_type,
-                item.document_id,
-                item.version or "",
-                item.sha256,
-                item.status,
-                item.problem,
-            ]
+            safe_row(
+                [
+                    item.case_ref,
+                    item.doc_type,
+                    item.document_id,
+                    item.version or "",
+                    item.sha256,
+                    item.status,
+                    item.problem,
+                ]
+            )
         )
         if pdf is not None:
             info = zipfile.ZipInfo(entry_name(item.case_ref, item.doc_type), date_time=_EPOCH)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docgen.cli.common import add_as_of, parse_options
+from docgen.cli.common import add_as_of, output_file, parse_options
 from docgen.config import get_settings
 from docgen.domain.case import Case, parse_case_json
 from docgen.errors import DocgenError, InvalidInput, Problem
@@ -29,7 +29,7 @@ def _print_json(data: Any) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     source = Path(args.file)
-    result = read_cases(source, args.debts, args.mapping)
+    result = read_cases(source, args.debts, args.mapping, max_rows=get_settings().max_import_rows)
     if args.report:
         write_report(result, Path(args.report))
     cases = result.accepted(valid_only=args.valid_only)  # raises (exit 2) when all-or-nothing fails
@@ -235,7 +235,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sdt-xml", help="write a Money Claim Online bulk request (SDT XML) for a batch")
     _add_case_sources(p)
     add_as_of(p, required=True)
-    p.add_argument("-o", "--output", required=True, help="XML file to write")
+    p.add_argument("-o", "--output", required=True, type=output_file, help="XML file to write")
     p.add_argument("--customer-id", required=True, help="the council's 8-digit SDT customer id")
     p.add_argument("--reference", help="customer reference for the batch (default: from date and content)")
     p.add_argument("--schema-dir", help="HMCTS SDT schema folder: validate the file before writing it")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 from docgen.errors import InvalidInput
 
@@ -52,3 +53,17 @@ def add_as_of(parser: argparse.ArgumentParser, required: bool = False) -> None:
         default=None if required else date.today(),
         help="the date the figures and deadlines are worked out to (YYYY-MM-DD)",
     )
+
+
+def output_file(value: str) -> Path:
+    """An argument naming a file to write: its folder must exist, checked before any work is done
+    (argparse reports the problem and exits 2)."""
+    path = Path(value)
+    folder = path.parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"no folder {str(folder)!r} to write {path.name!r} in; make it first"
+        )
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is a folder; name a file in it")
+    return path

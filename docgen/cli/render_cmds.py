@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from docgen.cli.common import add_as_of, parse_options
+from docgen.cli.common import add_as_of, output_file, parse_options
 from docgen.config import get_settings
 from docgen.documents import registry
 from docgen.domain.case import load_case
@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("type", help="document type id (see docgen doctypes)")
     p.add_argument("--case", required=True, help="case JSON file")
     add_as_of(p, required=True)
-    p.add_argument("-o", "--output", required=True, help="PDF file to write")
+    p.add_argument("-o", "--output", required=True, type=output_file, help="PDF file to write")
     p.add_argument(
         "--engine",
         choices=["html", "official", "docx"],

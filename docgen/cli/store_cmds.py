@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from docgen.cli.common import parse_date, parse_options
+from docgen.cli.common import output_file, parse_date, parse_options
 from docgen.cli.tables import Column, print_json, print_table, render
 from docgen.config import Settings, get_settings
 from docgen.demo import DEMO_AS_OF
@@ -325,7 +325,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("get", help="write a stored version to a file (checked against its sha256)")
     p.add_argument("document_id", help="the document's id (see docgen versions CASE_REF)")
     p.add_argument("--version", type=int, default=None, help="version number (default: the newest)")
-    p.add_argument("-o", "--output", required=True, help="file to write")
+    p.add_argument("-o", "--output", required=True, type=output_file, help="file to write")
     actor(p)
     p.set_defaults(func=_get)
 

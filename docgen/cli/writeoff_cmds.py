@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen.cli.common import add_as_of, parse_date
+from docgen.cli.common import add_as_of, output_file, parse_date
 from docgen.config import get_settings
 from docgen.domain.case import Case, load_case
 from docgen.errors import InvalidInput
@@ -209,7 +209,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--case-dir", help="folder of case JSON files for a CSV/XLSX list")
     p.add_argument("--meeting", type=parse_date, required=True, help="meeting date (YYYY-MM-DD)")
     add_as_of(p)
-    p.add_argument("-o", "--output", required=True, help="PDF file to write")
+    p.add_argument("-o", "--output", required=True, type=output_file, help="PDF file to write")
     p.add_argument(
         "--mail-to", nargs="*", default=[], help="e-mail the pack to these addresses (SMTP settings)"
     )

@@ -9,7 +9,6 @@ they can still be listed, checked and rendered for a single case like any other 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -30,6 +29,7 @@ from docgen.domain.limitation import limitation
 from docgen.domain.money import ZERO, fmt_plain, money
 from docgen.domain.writeoff_policy import Policy, load_policy, vat_journal
 from docgen.errors import InvalidInput, Problem
+from docgen.tabular import csv_rows, decode_text, safe_row
 
 FAMILY = "writeoff"
 POLICY = OptionSpec("policy", "Write-off policy", help="By default the council's own policy.")
@@ -443,6 +443,10 @@ def load_batch(list_path: Path, case_dir: Path | None = None, require_reason: bo
     return items
 
 
+#: the most accounts one write-off list may name
+MAX_LIST_ROWS = 20_000
+
+
 def _read_list(path: Path, require_reason: bool = True) -> list[dict[str, str]]:
     if not path.is_file():
         raise InvalidInput(f"case list {path} not found")
@@ -458,16 +462,16 @@ def _read_list(path: Path, require_reason: bool = True) -> list[dict[str, str]]:
             return []
         header = [h.strip().lower() for h in values[0]]
         return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path.name}: not UTF-8 text") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+    text = decode_text(path.read_bytes(), path.name)
+    rows = [row for _line, row in csv_rows(text, path.name, max_rows=MAX_LIST_ROWS)]
+    if not rows:
+        fieldnames: list[str] = []
+    else:
+        fieldnames = [f.strip().lower() for f in rows[0]]
     needed = ("case_ref", "reason") if require_reason else ("case_ref",)
-    if any(name not in reader.fieldnames for name in needed):
+    if any(name not in fieldnames for name in needed):
         raise InvalidInput(f"{path.name}: the header must name {' and '.join(needed)}")
-    return [dict(row) for row in reader]
+    return [dict(zip(fieldnames, row, strict=False)) for row in rows[1:] if any(row)]
 
 
 # -- XLSX schedule ----------------------------------------------------------------------------
@@ -491,17 +495,19 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     )
     for r in schedule.rows:
         ws.append(
-            [
-                r.case_ref,
-                r.debtor_name,
-                r.debt_type,
-                r.reason_title,
-                r.year,
-                r.level_title,
-                "yes" if r.committee else "no",
-                r.amount,
-                r.vat,
-            ]
+            safe_row(
+                [
+                    r.case_ref,
+                    r.debtor_name,
+                    r.debt_type,
+                    r.reason_title,
+                    r.year,
+                    r.level_title,
+                    "yes" if r.committee else "no",
+                    r.amount,
+                    r.vat,
+                ]
+            )
         )
     for row in ws.iter_rows(min_row=2, min_col=8, max_col=9):
         for cell in row:
@@ -515,7 +521,7 @@ def schedule_xlsx(schedule: Schedule) -> bytes:
     ):
         summary.append([title, "Count", "Total"])
         for t in _totals(schedule.rows, key):
-            summary.append([t["label"], t["count"], t["total"]])
+            summary.append(safe_row([t["label"], t["count"], t["total"]]))
         summary.append([])
     summary.append(["All accounts", len(schedule.rows), schedule.total])
     for row in summary.iter_rows(min_col=3, max_col=3):

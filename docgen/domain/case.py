@@ -36,9 +36,70 @@ CASE_REF_RE = re.compile(r"^[A-Za-z0-9/_.-]{1,40}$")
 POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$", re.IGNORECASE)
 MAX_CASE_BYTES = 5 * 1024 * 1024
 
+# --- bounds ---------------------------------------------------------------------------------------
+# A case is a few debts of one debtor. These bounds are far above any real case and keep every
+# calculation and every paper small; anything beyond them is refused as a validation problem
+# naming the field, in the command line and the API alike (both read a case through parse_case).
+
+#: every amount (debts, payments, orders, rates) is below one billion pounds
+MONEY_LIMIT = Decimal("1000000000")
+#: the dates a case may hold: births, debts, orders and events
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+#: the longest text of one field; free-text notes and reasons may be longer
+TEXT_LIMIT = 500
+LONG_TEXT_LIMIT = 2000
+LONG_TEXT_FIELDS = frozenset({"notes", "note", "reason"})
+#: the most entries a list may hold, by field name (other lists: LIST_LIMIT)
+LIST_LIMIT = 20
+LIST_LIMITS = {
+    "invoices": 250,
+    "payments": 500,
+    "adjustments": 200,
+    "recovery_history": 200,
+    "liability_orders": 100,
+    "judgments": 50,
+    "other_creditors": 100,
+    "debtors": 10,
+    "lines": 8,
+}
+# control characters other than tab and line breaks never belong in case text
+# (a NUL cannot even be stored by PostgreSQL), nor do lone surrogates, which no file can encode
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _bounded(name: str, v: Any) -> Any:
+    if isinstance(v, str):
+        limit = LONG_TEXT_LIMIT if name in LONG_TEXT_FIELDS else TEXT_LIMIT
+        if len(v) > limit:
+            raise ValueError(f"longer than {limit:,} characters ({len(v):,})")
+        if _CONTROL.search(v):
+            raise ValueError("contains control characters or unpaired surrogates")
+    elif isinstance(v, list):
+        limit = LIST_LIMITS.get(name, LIST_LIMIT)
+        if len(v) > limit:
+            raise ValueError(f"more than {limit:,} entries ({len(v):,})")
+        for item in v:
+            if isinstance(item, str):
+                _bounded(name, item)
+    elif isinstance(v, date) and not EARLIEST_DATE <= v <= LATEST_DATE:
+        raise ValueError(f"not a plausible date (use one from {EARLIEST_DATE} to {LATEST_DATE})")
+    return v
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after", check_fields=False)
+    @classmethod
+    def _within_bounds(cls, v: Any, info: ValidationInfo) -> Any:
+        return _bounded(info.field_name or "", v)
+
+
+def short_repr(v: Any, limit: int = 40) -> str:
+    """A value as it may be quoted back in a message: never the whole of a huge input."""
+    text = repr(v) if not isinstance(v, int) or abs(v) < 10**40 else "a very long number"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _money_value(v: Any) -> Any:
@@ -46,14 +107,16 @@ def _money_value(v: Any) -> Any:
         raise ValueError('money must be a decimal string such as "1234.50", not a binary float')
     if isinstance(v, str | int | Decimal):
         try:
-            d = Decimal(str(v))
-        except ArithmeticError:
-            raise ValueError(f"not an amount of money: {v!r}") from None
+            d = Decimal(v if isinstance(v, Decimal) else str(v))
+        except (ArithmeticError, ValueError):
+            raise ValueError(f"not an amount of money: {short_repr(v)}") from None
         if not d.is_finite():
-            raise ValueError(f"not an amount of money: {v!r}")
+            raise ValueError(f"not an amount of money: {short_repr(v)}")
+        if abs(d) >= MONEY_LIMIT:
+            raise ValueError("must be under £1,000,000,000")
         exp = d.as_tuple().exponent
         if isinstance(exp, int) and exp < -2:
-            raise ValueError(f"more than two decimal places: {v!r}")
+            raise ValueError(f"more than two decimal places: {short_repr(v)}")
         return d
     return v
 
@@ -674,6 +737,9 @@ def _path(loc: tuple[int | str, ...]) -> str:
             part = "from"
         if part == "schema_":
             part = "schema"
+        # an unknown field's name comes from the input: quoted back short and encodable
+        part = part.encode("utf-8", "replace").decode("utf-8")
+        part = part if len(part) <= 60 else part[:57] + "..."
         out += ("." if out else "") + part
     return out
 
@@ -703,12 +769,62 @@ def problems_from(exc: ValidationError) -> list[Problem]:
     return problems
 
 
+#: the most characters a number in a case file may have; real amounts have a dozen
+MAX_NUMBER_CHARS = 40
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _json_constant(text: str) -> Any:
+    raise _NotANumber(text)
+
+
+def _json_number(text: str) -> Decimal | int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _NumberTooLong(text)
+    return int(text) if text.lstrip("-").isdigit() else Decimal(text)
+
+
+def loads_json(text: str | bytes, source: str = "case") -> Any:
+    """JSON as a case file or an API body is read, identically everywhere.
+
+    A number without quotes is read exactly (``1865.1`` is the Decimal 1865.1, never a float, and
+    ``1e308`` is a Decimal too, refused later as an amount), a number longer than forty characters
+    and nesting deeper than the parser's limit are refused as problems, never as a traceback."""
+    try:
+        return json.loads(
+            text, parse_float=_json_number, parse_int=_json_number, parse_constant=_json_constant
+        )
+    except _NotANumber as exc:
+        raise InvalidInput(f"{source}: {exc} is not a JSON number", code="not_json") from None
+    except _NumberTooLong:
+        raise InvalidInput(
+            f"{source}: a number is longer than {MAX_NUMBER_CHARS} characters", code="not_json"
+        ) from None
+    except RecursionError:
+        raise InvalidInput(f"{source}: nested too deeply to be a case", code="not_json") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            f"{source}: not valid JSON ({short_repr(str(exc), 120)})", code="not_json"
+        ) from None
+    except ValueError as exc:  # e.g. an integer beyond the interpreter's digit limit
+        raise InvalidInput(
+            f"{source}: not valid JSON ({short_repr(str(exc), 120)})", code="not_json"
+        ) from None
+
+
 def parse_case(data: Any, source: str = "case") -> Case:
     if not isinstance(data, dict):
         raise InvalidInput(f"{source}: expected a JSON object at the top level")
     if data.get("schema") not in (None, SCHEMA_ID):
         raise InvalidInput(
-            f"{source}: unsupported schema {data.get('schema')!r} (expected {SCHEMA_ID!r})",
+            f"{source}: unsupported schema {short_repr(data.get('schema'))} (expected {SCHEMA_ID!r})",
             [Problem("schema", f"expected {SCHEMA_ID!r}")],
         )
     try:
@@ -716,22 +832,21 @@ def parse_case(data: Any, source: str = "case") -> Case:
     except ValidationError as exc:
         problems = problems_from(exc)
         raise InvalidInput(f"{source}: {len(problems)} problem(s) in the case data", problems) from None
+    except RecursionError:
+        raise InvalidInput(f"{source}: nested too deeply to be a case") from None
 
 
 def parse_case_json(text: str | bytes, source: str = "case") -> Case:
     if len(text) > MAX_CASE_BYTES:
         raise InvalidInput(f"{source}: larger than {MAX_CASE_BYTES // (1024 * 1024)} MB; not a case file")
-    try:
-        # parse_float keeps money exact even when a number was written without quotes
-        data = json.loads(text, parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{source}: not valid JSON ({exc})", code="not_json") from None
-    return parse_case(data, source)
+    return parse_case(loads_json(text, source), source)
 
 
 def load_case(path: str | Path) -> Case:
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_CASE_BYTES:
+            raise InvalidInput(f"{p}: larger than {MAX_CASE_BYTES // (1024 * 1024)} MB; not a case file")
         raw = p.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{p}: cannot read ({exc.strerror or exc})", code="unreadable") from None

@@ -16,11 +16,12 @@ from docgen.errors import InvalidInput, Problem
 from docgen.imports.build import RowProblem, build_cases
 from docgen.imports.mapping import CASE_COLUMNS, DEBT_COLUMNS, ColumnMap, load_mapping, parse_mapping
 from docgen.imports.report import report_dict, write_report
-from docgen.imports.tables import read_tables
+from docgen.imports.tables import MAX_IMPORT_ROWS, read_tables
 
 __all__ = [
     "CASE_COLUMNS",
     "DEBT_COLUMNS",
+    "MAX_IMPORT_ROWS",
     "ColumnMap",
     "ImportResult",
     "RowProblem",
@@ -67,11 +68,13 @@ def read_cases(
     path: str | Path,
     debts: str | Path | None = None,
     mapping: ColumnMap | str | Path | None = None,
+    max_rows: int = MAX_IMPORT_ROWS,
 ) -> ImportResult:
-    """Read and check every row; raises InvalidInput only when a file itself cannot be read."""
+    """Read and check every row; raises InvalidInput only when a file itself cannot be read (or
+    holds more than ``max_rows`` cases)."""
     cmap = mapping if isinstance(mapping, ColumnMap) else load_mapping(mapping)
     cases_table, debts_table = read_tables(
-        Path(path), Path(debts) if debts else None, cmap.cases_sheet, cmap.debts_sheet
+        Path(path), Path(debts) if debts else None, cmap.cases_sheet, cmap.debts_sheet, max_rows
     )
     built = build_cases(cases_table, debts_table, cmap)
     return ImportResult([c for _, c in built.cases], built.problems, built.rows, built.rejected_rows)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docgen.tabular import safe_row
+
 if TYPE_CHECKING:
     from docgen.imports import ImportResult
 
@@ -39,7 +41,8 @@ def write_report(result: ImportResult, out: Path) -> Path:
         cell.font = Font(bold=True)
     for p in result.problems:
         d = p.as_dict()
-        sheet.append([d[c] for c in REPORT_COLUMNS])
+        # what a council's file held is quoted back: never as a formula the report would run
+        sheet.append(safe_row(d[c] for c in REPORT_COLUMNS))
     for letter, width in zip("ABCDEF", (40, 6, 24, 34, 70, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

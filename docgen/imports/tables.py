@@ -7,7 +7,6 @@ back with the shortest digits that round-trip (what Excel showed), a date as ISO
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -16,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import InvalidInput
+from docgen.tabular import csv_rows, decode_text
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+#: the most rows one sheet or file may hold (cases; debt lines may be ten to a case)
+MAX_IMPORT_ROWS = 20_000
 #: where a row keeps cells that sit beyond the last heading (a shifted row must not pass unnoticed)
 EXTRA_CELLS = "\x00extra"
 
@@ -46,7 +48,9 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _table(source: str, raw_rows: Iterable[list[Any]], first_row: int = 1) -> Table:
+def _table(
+    source: str, raw_rows: Iterable[list[Any]], first_row: int = 1, max_rows: int | None = None
+) -> Table:
     rows_iter = iter(raw_rows)
     header: list[str] | None = None
     number = first_row - 1
@@ -72,27 +76,24 @@ def _table(source: str, raw_rows: Iterable[list[Any]], first_row: int = 1) -> Ta
         if extra:
             row[EXTRA_CELLS] = ", ".join(extra)
         rows.append((number, row))
+        if max_rows is not None and len(rows) > max_rows:
+            raise InvalidInput(
+                f"{source}: more than {max_rows:,} rows; split it into smaller files", code="too_many_rows"
+            )
     return Table(source, [h for h in headings if h], rows)
 
 
-def read_csv(path: Path) -> Table:
-    raw = _read_bytes(path)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise InvalidInput(f"{path}: not UTF-8 or Windows-1252 text", code="bad_encoding")
+def read_csv(path: Path, max_rows: int | None = MAX_IMPORT_ROWS) -> Table:
+    text = decode_text(_read_bytes(path), str(path))
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return _table(str(path), csv.reader(io.StringIO(text), dialect))
+    records = (row for _line, row in csv_rows(text, str(path), dialect))
+    return _table(str(path), records, max_rows=max_rows)
 
 
-def read_xlsx(path: Path, sheets: list[str | None]) -> list[Table]:
+def read_xlsx(path: Path, sheets: list[str | None], max_rows: int | None = MAX_IMPORT_ROWS) -> list[Table]:
     """The named sheets (None: by position, the first for cases and the second for debts)."""
     import zipfile
 
@@ -119,7 +120,11 @@ def read_xlsx(path: Path, sheets: list[str | None]) -> list[Table]:
             else:
                 continue
             out.append(
-                _table(f"{path}[{ws.title}]", ([c for c in r] for r in ws.iter_rows(values_only=True)))
+                _table(
+                    f"{path}[{ws.title}]",
+                    ([c for c in r] for r in ws.iter_rows(values_only=True)),
+                    max_rows=max_rows,
+                )
             )
         return out
     finally:
@@ -138,25 +143,37 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def read_tables(
-    path: Path, debts: Path | None, cases_sheet: str | None, debts_sheet: str | None
+    path: Path,
+    debts: Path | None,
+    cases_sheet: str | None,
+    debts_sheet: str | None,
+    max_rows: int = MAX_IMPORT_ROWS,
 ) -> tuple[Table, Table | None]:
-    """The cases table and the debt lines table (a second sheet, or a second file)."""
+    """The cases table and the debt lines table (a second sheet, or a second file). At most
+    ``max_rows`` cases, and ten debt lines a case."""
     kind = path.suffix.lower()
     if kind == ".csv" or kind == ".txt":
-        cases = read_csv(path)
+        cases = read_csv(path, max_rows)
         debt_table = None
     elif kind in (".xlsx", ".xlsm"):
-        wanted: list[str | None] = [cases_sheet] if debts else [cases_sheet, debts_sheet]
-        tables = read_xlsx(path, wanted)
-        cases = tables[0]
-        debt_table = tables[1] if len(tables) > 1 else None
+        if debts:
+            cases = read_xlsx(path, [cases_sheet], max_rows)[0]
+            debt_table = None
+        else:
+            cases, *rest = read_xlsx(path, [cases_sheet, debts_sheet], max_rows * 10)
+            if len(cases.rows) > max_rows:
+                raise InvalidInput(
+                    f"{cases.source}: more than {max_rows:,} rows; split it into smaller files",
+                    code="too_many_rows",
+                )
+            debt_table = rest[0] if rest else None
     else:
         raise InvalidInput(
             f"{path}: import reads .csv or .xlsx files, not {kind or 'this file'}", code="bad_format"
         )
     if debts is not None:
         if debts.suffix.lower() in (".xlsx", ".xlsm"):
-            debt_table = read_xlsx(debts, [debts_sheet])[0]
+            debt_table = read_xlsx(debts, [debts_sheet], max_rows * 10)[0]
         else:
-            debt_table = read_csv(debts)
+            debt_table = read_csv(debts, max_rows * 10)
     return cases, debt_table

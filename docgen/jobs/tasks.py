@@ -1,19 +1,26 @@
 """Thin tasks: take an id, call a service, retry with backoff while storage or the database is
-unreachable. Everything else (per-case errors, progress) the service records on the job row."""
+unreachable. Everything else (per-case errors, progress) the service records on the job row.
+
+Each worker also runs ``jobs.reconcile`` from its main process every half lease (and once as it
+starts): a job whose worker was lost is queued again for whichever worker is free."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from functools import lru_cache
 from typing import Any
 
+from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from docgen.config import Settings, get_settings
 from docgen.jobs.app import make_celery
 from docgen.register import open_register
-from docgen.services import callbacks, jobs
+from docgen.register.db import make_engine
+from docgen.services import callbacks, imports, jobs
 from docgen.services.backend import Backend
 from docgen.storage import ObjectStore, make_store
 
@@ -23,7 +30,7 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 app = make_celery(get_settings())
 
-MAX_RETRIES = 12
+MAX_RETRIES = get_settings().job_max_retries
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 60.0
 
@@ -50,6 +57,10 @@ def generate_job(self: Any, job_id: str) -> str | None:
         status = jobs.run_generate_job(Backend(get_settings(), _register(), _store()), job_id)
         if status is None:
             log.warning("job %s is not in this register; message dropped", job_id)
+        elif status == jobs.RUNNING:
+            # another worker was heard running it within the lease: look again after a lease, when
+            # a lost worker has fallen silent (a live one has finished, or is still heard)
+            self.apply_async(args=[job_id], countdown=get_settings().job_lease_s)
         else:
             queue_callback(job_id)
         return status
@@ -96,3 +107,56 @@ def job_callback(self: Any, job_id: str) -> str | None:
         raise self.retry(countdown=callbacks.backoff(settings, self.request.retries)) from exc
     jobs.note_callback(_register(), job_id, "delivered", attempt)
     return "delivered"
+@app.task(bind=True, name=imports.TASK_IMPORT, max_retries=MAX_RETRIES, acks_late=True)
+def import_job(self: Any, job_id: str) -> str | None:
+    backend = Backend(get_settings(), _register(), _store())
+    try:
+        status = imports.run_import_job(backend, job_id)
+        if status == jobs.RUNNING:  # another worker's, heard within the lease: look again later
+            self.apply_async(args=[job_id], countdown=get_settings().job_lease_s)
+        return status
+    except jobs.RETRYABLE as exc:
+        if self.request.retries + 1 > MAX_RETRIES:
+            jobs.give_up(_register(), job_id, f"gave up after {MAX_RETRIES} retries: {exc}")
+            return jobs.FAILED
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    except Exception:
+        log.exception("import %s stopped by an unexpected error", job_id)
+        jobs.give_up(_register(), job_id, "the import stopped by an unexpected error; it has been logged")
+        return jobs.FAILED
+
+
+_reconciling = threading.Event()
+
+
+def reconcile_once() -> list[str]:
+    """One pass of ``jobs.reconcile`` over a connection of its own, closed at once after it: the
+    worker's main process forks pool processes, and no open connection may cross a fork."""
+    settings = get_settings()
+    engine = make_engine(settings.sqlalchemy_url, poolclass=NullPool)
+    try:
+        backend = Backend(settings, sessionmaker(engine, expire_on_commit=False), _store())
+        return jobs.reconcile(backend, app.send_task)
+    finally:
+        engine.dispose()
+
+
+@worker_ready.connect
+def _start_reconciling(**_kwargs: Any) -> None:
+    every = max(1.0, get_settings().job_lease_s / 2)
+
+    def loop() -> None:
+        while True:
+            try:
+                reconcile_once()
+            except Exception:  # the database may be down: the next pass tries again
+                log.warning("could not look for jobs of lost workers", exc_info=True)
+            if _reconciling.wait(every):
+                return
+
+    threading.Thread(target=loop, name="docgen-reconcile", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _stop_reconciling(**_kwargs: Any) -> None:
+    _reconciling.set()

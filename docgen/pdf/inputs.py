@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from PIL import Image, ImageOps
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
 from docgen.errors import BadPdf
 
@@ -74,6 +75,91 @@ def as_pdf_bytes(data: bytes, name: str) -> bytes:
     raise BadPdf(f"{name}: not a PDF, PNG or JPEG file", code="not_pdf")
 
 
+#: what an evidence upload may be, by its content (never by the name or the type the client sent)
+CONTENT_TYPES: dict[Kind, str] = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+def check_upload(data: bytes, name: str, limits: InputLimits | None = None) -> str:
+    """The content type of an upload, from its content: a PDF that opens with every page readable,
+    or a PNG or JPEG image that decodes. Anything else is refused naming the file."""
+    kind = sniff(data)
+    if kind == "pdf":
+        try:
+            open_pdf(data, name, limits=limits)
+        except BadPdf as exc:
+            if exc.code != "encrypted":  # its password is given when it goes into a bundle
+                raise
+    elif kind in ("png", "jpeg"):
+        image_to_pdf(data, name)
+    else:
+        raise BadPdf(f"{name}: not a PDF, PNG or JPEG file", code="not_pdf")
+    return CONTENT_TYPES[kind]
+
+
+# -- actions ---------------------------------------------------------------------------------------
+# A bundle is read by judges and advocates in whatever viewer they use: nothing in it may run
+# script, open files, launch programs or call out. Of the actions an input PDF brings, only
+# internal links (GoTo an explicit or named destination) are kept.
+
+#: annotations that carry media or files rather than marks on the page
+_DROPPED_ANNOTATIONS = frozenset({"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"})
+
+
+def _internal_goto(action: object) -> bool:
+    return (
+        isinstance(action, DictionaryObject)
+        and action.get("/S") == "/GoTo"
+        and "/Next" not in action
+        and "/D" in action
+    )
+
+
+def _strip_field(annot: DictionaryObject) -> int:
+    """Remove every action but an internal GoTo from an annotation and the form fields above it."""
+    removed = 0
+    node: DictionaryObject | None = annot
+    for _depth in range(32):  # a form field's parents; a loop in a broken file ends here
+        if node is None:
+            break
+        if "/AA" in node:
+            del node["/AA"]
+            removed += 1
+        action = node.get("/A")
+        if action is not None and not _internal_goto(action.get_object()):
+            del node["/A"]
+            removed += 1
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+        if not isinstance(node, DictionaryObject):
+            break
+    return removed
+
+
+def strip_actions(page: PageObject) -> int:
+    """Remove from one page every action except internal links, and annotations that embed media
+    or files; returns how many were removed."""
+    removed = 0
+    if "/AA" in page:
+        del page["/AA"]
+        removed += 1
+    annots = page.get("/Annots")
+    if annots is None:
+        return removed
+    kept = ArrayObject()
+    for ref in annots.get_object() or []:
+        annot = ref.get_object()
+        if not isinstance(annot, DictionaryObject) or annot.get("/Subtype") in _DROPPED_ANNOTATIONS:
+            removed += 1
+            continue
+        removed += _strip_field(annot)
+        if annot.get("/Subtype") == "/Link" and "/A" not in annot and "/Dest" not in annot:
+            removed += 1  # a link that no longer goes anywhere
+            continue
+        kept.append(ref)
+    page[NameObject("/Annots")] = kept
+    return removed
+
+
 def _decrypt(reader: PdfReader, name: str, password: str | None) -> None:
     if not reader.is_encrypted:
         return
@@ -115,9 +201,13 @@ def open_pdf(
             raise BadPdf(
                 f"{name}: {count} pages is over the limit of {limits.max_pages}", code="too_many_pages"
             )
+        stripped = 0
         for page in reader.pages:
             # Touch what the bundle needs from each page now, so a broken page fails here by name.
             _ = page.cropbox, page.rotation, page.get("/Contents")
+            stripped += strip_actions(page)
+        if stripped:
+            log.info("%s: %d actions and embedded objects removed", name, stripped)
     except BadPdf:
         raise
     except RecursionError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -213,13 +214,24 @@ class Job(Base):
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    #: the worker process running the job (host:pid) and when it last said it was alive; a job
+    #: whose worker has not said so for a lease is taken up again by another worker
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    #: how many times the job was taken up again after its worker was lost
+    resumes: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Upload(Base):
     __tablename__ = "uploads"
-    __table_args__ = (UniqueConstraint("case_ref", "sha256", name="uq_uploads_case_sha"),)
+    __table_args__ = (
+        UniqueConstraint("case_ref", "sha256", name="uq_uploads_case_sha"),
+        UniqueConstraint("public_id", name="uq_uploads_public_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the id in addresses (the integer id is the register's own and never leaves it)
+    public_id: Mapped[str] = mapped_column(String(32), default=public_id)
     sha256: Mapped[str] = mapped_column(String(64))
     case_ref: Mapped[str] = mapped_column(String(40), index=True)
     filename: Mapped[str] = mapped_column(String(300))
@@ -267,6 +279,22 @@ class Approval(Base):
     actor: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; the register keeps only its hash.
+
+    Signing out deletes the row; a new API key for the user ends every session begun with the old
+    one (``key_hash`` no longer matches); an expired row is refused and cleared."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's token
+    user_name: Mapped[str] = mapped_column(String(120), index=True)
+    key_hash: Mapped[str] = mapped_column(String(128))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 # -- an issued version is final --------------------------------------------------------------------

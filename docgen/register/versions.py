@@ -381,7 +381,7 @@ def store_upload(
         storage_version_id=stored.version_id,
         created_by=actor,
     )
-    audit.add(session, actor, "upload", f"upload:{upload.id}", {"sha256": sha, "filename": filename})
+    audit.add(session, actor, "upload", f"upload:{upload.public_id}", {"sha256": sha, "filename": filename})
     return upload
 
 

@@ -146,6 +146,106 @@ def lint_docx_template(data: bytes, known_variables: Iterable[str]) -> list[Prob
             if attr.attr.startswith("_"):
                 where = _where(part, source, attr.lineno)
                 problems.append(Problem(where, f"attribute '{attr.attr}' is not allowed", "unsafe_attribute"))
+        problems.extend(_unsafe_nodes(ast, part, source))
+    return [*_package_problems(data), *problems]
+
+
+def _unsafe_nodes(ast: nodes.Template, part: str, source: str) -> list[Problem]:
+    """What the sandbox would refuse only when the paper is made: other templates pulled in, the
+    ``attr`` filter, and private names reached by index or by a filter's attribute argument."""
+    problems: list[Problem] = []
+    for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        kind = type(node).__name__.lower().replace("fromimport", "import")
+        problems.append(
+            Problem(
+                _where(part, source, node.lineno),
+                f"a Word template cannot {kind} another template; put the text in this one",
+                "template_include",
+            )
+        )
+    for flt in ast.find_all(nodes.Filter):
+        if flt.name == "attr":
+            problems.append(
+                Problem(
+                    _where(part, source, flt.lineno), "the 'attr' filter is not allowed", "unsafe_attribute"
+                )
+            )
+        for arg in [*flt.args, *(kw.value for kw in flt.kwargs)]:
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, str) and arg.value.startswith("_"):
+                problems.append(
+                    Problem(
+                        _where(part, source, flt.lineno),
+                        f"attribute '{arg.value}' is not allowed",
+                        "unsafe_attribute",
+                    )
+                )
+    for item in ast.find_all(nodes.Getitem):
+        key = item.arg
+        if isinstance(key, nodes.Const) and isinstance(key.value, str) and key.value.startswith("_"):
+            problems.append(
+                Problem(
+                    _where(part, source, item.lineno),
+                    f"attribute '{key.value}' is not allowed",
+                    "unsafe_attribute",
+                )
+            )
+    return problems
+
+
+#: a template's parts unpacked may not be larger than this (a zip bomb is refused, not unpacked)
+MAX_TEMPLATE_UNPACKED = 64 * 1024 * 1024
+_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'([A-Za-z]+)\s*=\s*"([^"]*)"')
+#: Word fields that fetch a file or an address when the document is laid out
+_FETCHING_FIELD = re.compile(rb"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT|RD)\b")
+_FIELD_CODE = re.compile(rb"<w:instrText\b[^>]*>([^<]*)</w:instrText>|\bw:instr=\"([^\"]*)\"")
+_SAFE_HYPERLINK = (b"http://", b"https://", b"mailto:")
+
+
+def _package_problems(data: bytes) -> list[Problem]:
+    """A template may reach nothing outside itself: no relationship to an outside file or address
+    (images, attached templates, frames, objects), only web and e-mail hyperlinks, and no field
+    that includes a picture, text or link from elsewhere."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return []  # reported as "not a Word document" by the lint
+    problems: list[Problem] = []
+    with package:
+        if sum(info.file_size for info in package.infolist()) > MAX_TEMPLATE_UNPACKED:
+            return [Problem("template", "the document is too large once unpacked", "template_too_large")]
+        for name in package.namelist():
+            if name.endswith(".rels"):
+                for rel in _RELATIONSHIP.findall(package.read(name)):
+                    attrs = {k.decode(): v for k, v in _ATTRIBUTE.findall(rel)}
+                    if attrs.get("TargetMode", b"").lower() != b"external":
+                        continue
+                    target = attrs.get("Target", b"")
+                    kind = attrs.get("Type", b"").rsplit(b"/", 1)[-1].decode("ascii", "replace")
+                    if kind == "hyperlink" and target.lower().startswith(_SAFE_HYPERLINK):
+                        continue
+                    shown = target.decode("utf-8", "replace")[:80]
+                    problems.append(
+                        Problem(
+                            name,
+                            f"the document links to an outside {kind or 'file'} ({shown}); a template "
+                            "may only use what is inside it",
+                            "external_relationship",
+                        )
+                    )
+            elif name.startswith("word/") and name.endswith(".xml"):
+                for match in _FIELD_CODE.finditer(package.read(name)):
+                    code = match.group(1) or match.group(2) or b""
+                    found = _FETCHING_FIELD.search(code.upper())
+                    if found:
+                        problems.append(
+                            Problem(
+                                name,
+                                f"the document has a {found.group(1).decode()} field, which fetches "
+                                "from outside the document; remove it",
+                                "external_field",
+                            )
+                        )
     return problems
 
 
@@ -334,12 +434,16 @@ class DocxEngine:
             ) from exc
         props = tpl.docx.core_properties  # not get_docx(): it reloads the unfilled template
         stamp = datetime(pdf_meta.created.year, pdf_meta.created.month, pdf_meta.created.day)
-        props.title, props.author, props.subject = pdf_meta.title, pdf_meta.author, pdf_meta.subject
-        props.keywords = ", ".join(pdf_meta.keywords)
+        # Word's document properties hold at most 255 characters: a longer name is shortened
+        # there, never on the paper itself
+        props.title = _property(pdf_meta.title)
+        props.author = _property(pdf_meta.author)
+        props.subject = _property(pdf_meta.subject)
+        props.keywords = _property(", ".join(pdf_meta.keywords))
         props.created = props.modified = stamp
         props.last_printed = stamp
         props.revision = 1
-        props.last_modified_by = pdf_meta.author
+        props.last_modified_by = _property(pdf_meta.author)
         out = io.BytesIO()
         tpl.save(out)
         return normalise_zip(out.getvalue())
@@ -359,6 +463,13 @@ class DocxEngine:
 
     def render_static(self, template: str, context: Mapping[str, Any], title: str, created: date) -> bytes:
         raise NotSupported("the Word engine renders no static parts; give them an html template")
+
+
+PROPERTY_LIMIT = 255
+
+
+def _property(text: str) -> str:
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1] + "…"
 
 
 def _picture(tpl: DocxTemplate, value: Picture) -> InlineImage:

@@ -8,6 +8,12 @@ and killed and restarted when a conversion takes longer than ``timeout_s``.
 
 Both child processes run in their own session so that a hang is ended by killing their process
 groups, never by name. Every conversion gets its own scratch folder, removed whatever happens.
+
+Both also run sandboxed (bubblewrap): in a network namespace of their own with no interface but
+a loopback that leads nowhere, with the system's programs and fonts read-only and, of the rest of
+the machine, only this LibreOffice's own folder (its profile and the one conversion's scratch
+folder) visible. A document that links to a picture on a web server or in a local file gets
+neither: nothing is fetched and nothing outside the scratch folder is read.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import logging
 import os
 import select
 import shutil
@@ -25,15 +32,60 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from docgen.config import Settings
 from docgen.errors import EngineUnavailable, InvalidInput
+
+logger = logging.getLogger(__name__)
 
 BRIDGE_SCRIPT = Path(__file__).with_name("uno_bridge.py")
 # The UNO module is built for the Python LibreOffice was packaged with (Debian: python3-uno).
 DEFAULT_UNO_PYTHON = "/usr/bin/python3"
 START_TIMEOUT_S = 60.0
+
+Sandbox = Literal["auto", "bwrap", "off"]
+#: read-only parts of the system LibreOffice and the UNO bridge need (programs, libraries, fonts)
+_SYSTEM_PATHS = ("/usr", "/etc/fonts", "/etc/libreoffice", "/etc/ld.so.cache", "/var/cache/fontconfig")
+
+
+def bwrap_available() -> bool:
+    """Whether bubblewrap is installed and may make namespaces here (it may not in some containers)."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return False
+    try:
+        probe = subprocess.run(
+            [bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+             "--symlink", "usr/lib64", "/lib64", "--unshare-net", "--die-with-parent", "/bin/true"],
+            capture_output=True, timeout=20,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+def sandboxed(command: list[str], home: Path) -> list[str]:
+    """``command`` run by bubblewrap with no network and, besides the system's read-only programs
+    and fonts, only ``home`` (read-write; also mounted as /tmp, where LibreOffice keeps its pipe)."""
+    bwrap = shutil.which("bwrap")
+    assert bwrap is not None
+    args = [bwrap, "--die-with-parent", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
+    for path in _SYSTEM_PATHS:
+        args += ["--ro-bind-try", path, path]
+    for link, target in (
+        ("/bin", "usr/bin"),
+        ("/sbin", "usr/sbin"),
+        ("/lib", "usr/lib"),
+        ("/lib64", "usr/lib64"),
+    ):
+        args += ["--symlink", target, link]
+    pipes = home / "tmp"
+    pipes.mkdir(parents=True, exist_ok=True)
+    # /tmp first: the home folder may itself lie under /tmp, and must be mounted over it
+    args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(pipes), "/tmp", "--bind", str(home), str(home)]
+    args += ["--setenv", "HOME", str(home), "--setenv", "TMPDIR", "/tmp", "--chdir", str(home), "--"]
+    return args + command
 
 
 class LibreOffice:
@@ -45,11 +97,15 @@ class LibreOffice:
         timeout_s: float = 60.0,
         restart_after: int = 200,
         uno_python: str = DEFAULT_UNO_PYTHON,
+        sandbox: Sandbox = "auto",
     ) -> None:
         self.soffice = soffice
         self.timeout_s = timeout_s
         self.restart_after = max(1, restart_after)
         self.uno_python = uno_python
+        self.sandbox = sandbox
+        #: whether the running soffice is sandboxed (decided at each start)
+        self.sandboxed = False
         self.version = ""
         self.conversions = 0  # since the last start
         self.starts = 0
@@ -65,6 +121,7 @@ class LibreOffice:
             soffice=settings.libreoffice_path,
             timeout_s=settings.libreoffice_timeout_s,
             restart_after=settings.libreoffice_restart_after,
+            sandbox=settings.libreoffice_sandbox,
         )
 
     # -- public -----------------------------------------------------------------------------
@@ -191,8 +248,13 @@ class LibreOffice:
             raise EngineUnavailable(f"{self.uno_python} not found; the DOCX engine needs python3-uno")
         pipe = f"docgen-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         profile = self._workdir / "profile"  # kept across restarts: a fresh profile costs seconds
+        wrap = self._wrapper()
+        # the bridge runs from this LibreOffice's own folder: the sandbox shows nothing else
+        bridge = self._workdir / BRIDGE_SCRIPT.name
+        shutil.copyfile(BRIDGE_SCRIPT, bridge)
         self._office = subprocess.Popen(
             [
+                *wrap,
                 soffice,
                 "--headless",
                 "--invisible",
@@ -213,8 +275,9 @@ class LibreOffice:
         with self._bridge_log.open("wb") as log:
             self._bridge = subprocess.Popen(
                 [
+                    *wrap,
                     self.uno_python,
-                    str(BRIDGE_SCRIPT),
+                    str(bridge),
                     "--pipe",
                     pipe,
                     "--connect-timeout",
@@ -240,6 +303,23 @@ class LibreOffice:
         self.version = str(hello.get("version", ""))
         self.conversions = 0
         self.starts += 1
+
+    def _wrapper(self) -> list[str]:
+        """The sandbox both children run in: empty when it is off, or unavailable under "auto"."""
+        if self.sandbox == "off":
+            self.sandboxed = False
+            return []
+        if not _bwrap_usable():
+            if self.sandbox == "bwrap":
+                raise EngineUnavailable(
+                    "LibreOffice must run sandboxed, but bubblewrap (bwrap) is not installed or may not "
+                    "make namespaces here; install Debian's bubblewrap"
+                )
+            logger.warning("bubblewrap is not available: LibreOffice runs without its sandbox")
+            self.sandboxed = False
+            return []
+        self.sandboxed = True
+        return sandboxed([], self._workdir)
 
     @property
     def _bridge_log(self) -> Path:
@@ -270,11 +350,20 @@ class LibreOffice:
         self._bridge = self._office = None
 
 
+_bwrap_checked: list[bool] = []
+
+
+def _bwrap_usable() -> bool:
+    if not _bwrap_checked:
+        _bwrap_checked.append(bwrap_available())
+    return _bwrap_checked[0]
+
+
 class _BridgeGone(Exception):
     """The bridge closed its output: soffice or the bridge died."""
 
 
-_warm: dict[tuple[str, float, int, int], LibreOffice] = {}
+_warm: dict[tuple[str, float, int, str, int], LibreOffice] = {}
 _warm_lock = threading.Lock()
 
 
@@ -284,6 +373,7 @@ def warm_libreoffice(settings: Settings) -> LibreOffice:
         settings.libreoffice_path,
         settings.libreoffice_timeout_s,
         settings.libreoffice_restart_after,
+        settings.libreoffice_sandbox,
         os.getpid(),
     )
     with _warm_lock:

@@ -12,10 +12,11 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from docgen.errors import Conflict, DocgenError, InvalidInput, NotFound, Problem
-from docgen.register.models import Role, User, utcnow
+from docgen.register.models import Role, User, WebSession, utcnow
 from docgen.register.repositories import audit, users
 
 KEY_PREFIX = "dg_"
@@ -86,12 +87,14 @@ def create_user(
 
 
 def rotate_key(session: Session, user: User, pepper: str, actor: str) -> str:
+    """A new key for ``user``; the old one stops working and every session begun with it ends."""
     if user.disabled_at is not None:
         raise Conflict(
             f"the user {user.name!r} is disabled; enable it before giving it a new key", "user_disabled"
         )
     key = new_key()
     user.api_key_hash = hash_key(key, pepper)
+    session.execute(delete(WebSession).where(WebSession.user_name == user.name))
     session.flush()
     audit.add(session, actor, "key_rotate", f"user:{user.name}", {})
     return key
@@ -102,6 +105,7 @@ def disable_user(session: Session, user: User, actor: str) -> User:
     if user.disabled_at is None:
         user.disabled_at = utcnow()
         user.api_key_hash = None
+        session.execute(delete(WebSession).where(WebSession.user_name == user.name))
         session.flush()
         audit.add(session, actor, "user_disable", f"user:{user.name}", {})
     return user

@@ -10,17 +10,30 @@ check returns the existing version instead of adding one.
 One error policy (``generation.attempt``): an item refused for a reason records that reason; an
 item that meets a fault records an ``internal`` error, logged with its traceback; either way the
 next item is made, and a job always ends succeeded, partial or failed.
+
+A lost worker (killed whole, its machine gone) cannot say so. While a job runs, its worker says it
+is alive on the job's row every quarter of a lease; ``reconcile``, run by every worker, finds jobs
+not heard of for a whole lease and queues them again, and the next worker to take one carries on
+from the first item without a version. A job taken up again more than ``job_max_resumes`` times,
+or found running on a worker that is gone, ends ``failed`` with the reason, never ``running``
+forever. Taking up a job that another worker is still running is refused, so a message delivered
+twice never runs a job twice at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import socket
+import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,7 +44,7 @@ from docgen.register.models import Job, Role
 from docgen.register.repositories import cases as cases_repo
 from docgen.register.repositories import jobs as repo
 from docgen.services import generation
-from docgen.services.access import can_see_case, require_writer
+from docgen.services.access import can_see_case, denied, require_writer
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
 from docgen.services.generation import Generated, ItemError, PaperRequest
@@ -42,6 +55,8 @@ log = logging.getLogger(__name__)
 RETRYABLE: tuple[type[BaseException], ...] = (StorageUnavailable, OperationalError)
 MAX_ITEMS = 5000
 TASK_GENERATE = "docgen.generate"
+#: the task that runs each kind of job (imports: docgen.services.imports)
+TASKS = {"generate": TASK_GENERATE, "import": "docgen.import"}
 
 QUEUED, RUNNING, RETRYING, SUCCEEDED, PARTIAL, FAILED = (
     "queued",
@@ -166,9 +181,11 @@ def _check_items(session: Session, who: Principal, items: Sequence[Item]) -> Non
 
 
 def get_job(session: Session, who: Principal, job_id: str) -> Job:
-    job = repo.get(session, job_id)
-    if job is None or (job.created_by != who.name and not who.sees_every_case):
-        raise NotFound(f"no job {job_id!r}", code="job_not_found")
+    job = repo.get(session, job_id) if len(job_id) <= 64 else None
+    if job is None:
+        raise NotFound("no such job", code="job_not_found")
+    if job.created_by != who.name and not who.sees_every_case:
+        raise denied(NotFound("no such job", code="job_not_found"), who, f"job:{job_id}", "not theirs")
     return job
 
 
@@ -183,15 +200,31 @@ def run_generate_job(
     Raises a RETRYABLE error when storage or the database is unreachable; anything else that
     goes wrong outside an item ends the job ``failed`` with an ``internal`` error, never leaves
     it running."""
+    me = worker_name()
+    lease = timedelta(seconds=backend.settings.job_lease_s)
     with unit_of_work(backend.sessions) as session:
         job = repo.get(session, job_id)
         if job is None:
             return None
         if job.status in FINISHED:
             return job.status
-        job.status = RUNNING
+        taken = take(job, me, lease, backend.settings.job_max_resumes)
+        if taken is not None:
+            return taken
         request = dict(job.request or {})
         start, actor = job.progress, job.created_by
+    with heartbeat(backend.sessions, job_id, me, lease / 4):
+        return _run_items(backend, job_id, request, start, actor, before_item)
+
+
+def _run_items(
+    backend: Backend,
+    job_id: str,
+    request: dict[str, Any],
+    start: int,
+    actor: str,
+    before_item: Callable[[int], None] | None,
+) -> str:
     try:
         items = [
             Item(
@@ -253,6 +286,140 @@ def _run_item(backend: Backend, job_id: str, n: int, item: Item, as_of: date, wh
         generation.retrying(lambda: _in_transaction(backend, record))
 
 
+# -- workers that are lost ---------------------------------------------------------------------
+
+
+def worker_name() -> str:
+    """This process, as a job's row names its worker."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_gone(name: str | None) -> bool:
+    """Whether the worker process ``name`` is known to have stopped: it ran on this machine and its
+    process is no more. A worker on another machine is known gone only by its silence (a lease)."""
+    host, _, pid = (name or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC
+    return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def take(job: Job, me: str, lease: timedelta, max_resumes: int) -> str | None:
+    """Claim ``job`` for this worker; None when it may run here, else the status to report (the
+    job is another live worker's, or it has been taken up too often and now ends failed)."""
+    now = _now()
+    heard = _aware(job.heartbeat_at)
+    if job.status == RUNNING and job.worker not in (None, me):
+        if heard is not None and heard > now - lease and not worker_gone(job.worker):
+            log.info("job %s is running on %s; this delivery leaves it there", job.id, job.worker)
+            return RUNNING
+        # it was running on a worker that stopped without a word: this delivery resumes it
+        job.resumes = (job.resumes or 0) + 1
+    if (job.resumes or 0) > max_resumes:
+        _give_up_lost(job)
+        return FAILED
+    job.status, job.worker, job.heartbeat_at = RUNNING, me, now
+    return None
+
+
+def _give_up_lost(job: Job) -> None:
+    reason = (
+        f"the worker running this job stopped {job.resumes} times before finishing it "
+        f"(last on {job.worker}); the job was given up"
+    )
+    job.status = FAILED
+    job.errors = [*job.errors, {"index": None, "code": "worker_lost", "message": reason, "problems": []}]
+
+
+@contextlib.contextmanager
+def heartbeat(sessions: sessionmaker[Session], job_id: str, me: str, every: timedelta) -> Iterator[None]:
+    """While the block runs, say on the job's row that this worker is alive, from a thread of its
+    own (a long render does not silence it; a dead process does)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every.total_seconds()):
+            # the database may be what is down: the task meets it too, and retries
+            with contextlib.suppress(Exception), unit_of_work(sessions) as session:
+                session.execute(
+                    update(Job).where(Job.id == job_id, Job.worker == me).values(heartbeat_at=_now())
+                )
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id[:8]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def reconcile(backend: Backend, send: Queue, now: datetime | None = None) -> list[str]:
+    """Queue again every job whose worker has not been heard of for a lease (running), whose retry
+    is long overdue, or which was queued again and not taken up; returns their ids. A job queued
+    again more than ``job_max_resumes`` times ends failed with the reason instead. Safe to run in
+    every worker at once: each job is claimed by one conditional update, so it is queued once."""
+    now = now or _now()
+    settings = backend.settings
+    lease = timedelta(seconds=settings.job_lease_s)
+    # a retry waits up to a minute by its backoff, and says so when it starts waiting
+    overdue_retry = lease + timedelta(seconds=60)
+    with unit_of_work(backend.sessions) as session:
+        silent = session.execute(
+            select(Job.id, Job.status, Job.heartbeat_at, Job.kind).where(
+                or_(
+                    (Job.status.in_((RUNNING, QUEUED))) & (Job.heartbeat_at < now - lease),
+                    (Job.status == RETRYING) & (Job.heartbeat_at < now - overdue_retry),
+                )
+            )
+        ).all()
+        # a worker on this machine whose process has gone need not be waited for
+        running = session.execute(
+            select(Job.id, Job.status, Job.heartbeat_at, Job.kind, Job.worker).where(
+                Job.status == RUNNING, Job.heartbeat_at >= now - lease
+            )
+        ).all()
+    found = [*silent, *((i, st, h, k) for i, st, h, k, w in running if worker_gone(w))]
+    requeued: list[str] = []
+    for job_id, status, heard, kind in found:
+        with unit_of_work(backend.sessions) as session:
+            claimed = session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == status, Job.heartbeat_at == heard)
+                .values(status=QUEUED, heartbeat_at=now, resumes=Job.resumes + 1)
+            )
+            if getattr(claimed, "rowcount", 0) != 1:
+                continue  # another worker's reconciler took it, or it moved on meanwhile
+            job = repo.get(session, job_id)
+            if job is None:
+                continue
+            if job.resumes > settings.job_max_resumes:
+                _give_up_lost(job)
+                log.warning("job %s: its worker was lost %d times; given up", job_id, job.resumes)
+                continue
+        log.warning("job %s: its worker was not heard of since %s; queued again", job_id, heard)
+        try:
+            send(TASKS.get(kind, TASK_GENERATE), args=[job_id])
+            requeued.append(job_id)
+        except Exception:
+            log.exception("could not queue job %s again", job_id)
+    return requeued
+
+
 def _in_transaction(backend: Backend, work: Callable[[Session], None]) -> None:
     with unit_of_work(backend.sessions) as session:
         work(session)
@@ -284,6 +451,7 @@ def note_retry(sessions: sessionmaker[Session], job_id: str, reason: str, attemp
             job = repo.get(session, job_id)
             if job is not None and job.status not in FINISHED:
                 job.status = RETRYING
+                job.heartbeat_at = _now()
                 job.result = {**job.result, "retries": attempt, "last_retry_reason": reason}
     except Exception:
         return

@@ -16,6 +16,7 @@ __all__ = [
     "StoredObject",
     "case_prefix",
     "check_key",
+    "check_writable",
     "document_key",
     "hash_stream",
     "make_store",
@@ -37,3 +38,13 @@ def make_store(settings: Settings) -> ObjectStore:
             region=settings.s3_region,
         )
     return FilesystemStore(settings.storage_dir)
+
+
+PROBE_KEY = "readyz/probe"
+
+
+def check_writable(store: ObjectStore) -> None:
+    """Write a small object and remove it again: raises StorageUnavailable (or another store
+    error) when the store cannot take a new version now."""
+    stored = store.put(PROBE_KEY, b"ready\n", {"purpose": "readiness"})
+    store.delete(stored.key, stored.version_id)

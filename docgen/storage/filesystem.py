@@ -9,16 +9,17 @@ string order is their age.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ParamSpec, TypeVar
 
-from docgen.errors import Conflict, NotFound
+from docgen.errors import Conflict, NotFound, StorageUnavailable
 from docgen.storage.base import CHUNK_SIZE, Payload, StorageNotSupported, StoredObject
 from docgen.storage.keys import check_key
 
@@ -54,6 +55,26 @@ def _read_record(path: Path) -> dict[str, Any] | None:
     if not isinstance(record, dict) or not {"sha256", "size", "etag", "metadata"} <= record.keys():
         return None
     return record
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _unavailable_on_os_error(method: Callable[P, T]) -> Callable[P, T]:
+    """A disk that is full, read-only or failing is the store being unavailable (503, retried by
+    jobs), never an unexpected error; a file gone from under a version is that version not found."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except FileNotFoundError as exc:
+            raise NotFound(f"no stored object ({exc.filename})", code="object_not_found") from exc
+        except OSError as exc:
+            raise StorageUnavailable(f"the document store cannot be used: {exc.strerror or exc}") from exc
+
+    return guarded
 
 
 class FilesystemStore:
@@ -95,6 +116,7 @@ class FilesystemStore:
 
     # -- writing -----------------------------------------------------------------------------
 
+    @_unavailable_on_os_error
     def put(self, key: str, data: Payload, metadata: Mapping[str, str] | None = None) -> StoredObject:
         key_dir = self._key_dir(key)
         key_dir.mkdir(parents=True, exist_ok=True)
@@ -151,6 +173,7 @@ class FilesystemStore:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
 
+    @_unavailable_on_os_error
     def lock(self, key: str, version_id: str) -> None:
         key_dir, version_id = self._resolve(key, version_id)
         marker = key_dir / f"{version_id}{_LOCK}"
@@ -159,6 +182,7 @@ class FilesystemStore:
             self._write_atomic(marker, json.dumps(stamp).encode())
             _fsync_dir(key_dir)
 
+    @_unavailable_on_os_error
     def delete(self, key: str, version_id: str) -> None:
         key_dir, version_id = self._resolve(key, version_id)
         if (key_dir / f"{version_id}{_LOCK}").exists():
@@ -170,10 +194,12 @@ class FilesystemStore:
 
     # -- reading -----------------------------------------------------------------------------
 
+    @_unavailable_on_os_error
     def get(self, key: str, version_id: str | None = None) -> bytes:
         key_dir, version_id = self._resolve(key, version_id)
         return (key_dir / f"{version_id}{_DATA}").read_bytes()
 
+    @_unavailable_on_os_error
     def open_stream(
         self, key: str, version_id: str | None = None, chunk_size: int = CHUNK_SIZE
     ) -> Iterator[bytes]:
@@ -188,6 +214,7 @@ class FilesystemStore:
 
         return chunks()
 
+    @_unavailable_on_os_error
     def head(self, key: str, version_id: str | None = None) -> StoredObject:
         key_dir, version_id = self._resolve(key, version_id)
         data_path = key_dir / f"{version_id}{_DATA}"
@@ -213,9 +240,11 @@ class FilesystemStore:
             locked=(key_dir / f"{version_id}{_LOCK}").exists(),
         )
 
+    @_unavailable_on_os_error
     def list_versions(self, key: str) -> list[StoredObject]:
         return [self.head(key, v) for v in self._live_versions(self._key_dir(key))]
 
+    @_unavailable_on_os_error
     def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames.sort()

@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.conftest import KINGSTON, UiApp, shot, sign_in
 from tests.fixtures.api import PARTNER_ORG
+from tests.fixtures.pdfs import make_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +125,13 @@ def test_evidence_upload_and_sharing(page: Any, ui_app: UiApp, tmp_path: Any) ->
     note.write_text("Tracing report: debtor confirmed at address.\n")
     page.set_input_files("#evidence", str(note))
     page.get_by_role("button", name="Upload evidence").click()
-    assert page.locator("#uploads + ul a", has_text="tracing-report.txt").count() == 1
+    assert "not a PDF, PNG or JPEG file" in page.locator("#evidence-error").inner_text()
+
+    report = tmp_path / "tracing-report.pdf"
+    report.write_bytes(make_pdf(1))
+    page.set_input_files("#evidence", str(report))
+    page.get_by_role("button", name="Upload evidence").click()
+    assert page.locator("#uploads + ul a", has_text="tracing-report.pdf").count() == 1
 
     page.get_by_role("button", name="Share case").click()
     assert "Enter the name of the organisation" in page.locator("#organisation-error").inner_text()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.fixtures.api import PARTNER_ORG, Service, demo_case, unique_ref
+from tests.fixtures.pdfs import make_pdf
 
 pytestmark = [pytest.mark.redis]
 V1 = "/api/v1"
@@ -84,7 +85,7 @@ ROUTES = [
         True,
         body={"doc_type": "letter_before_claim", "as_of": AS_OF},
     ),
-    Route("upload", "POST", "/cases/{ref}/uploads?filename=evidence.txt", True, content=b"a note of a call"),
+    Route("upload", "POST", "/cases/{ref}/uploads?filename=evidence.pdf", True, content=make_pdf(1)),
     Route("share", "POST", "/cases/{ref}/shares", True, body={"organisation": "Matrix Chambers"}),
     Route("list shares", "GET", "/cases/{ref}/shares", True),
     Route("issue", "POST", "/documents/{doc}/versions/1/issue", True),
