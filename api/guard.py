@@ -8,7 +8,8 @@
 - Credentials before the body: an API request without a recognised key, or a page's form without a
   live session, is answered (401, or a redirect to sign-in) without reading what it sent.
 - Failed sign-ins and unrecognised keys are counted per client address; past the limit the client
-  gets 429 with Retry-After until the window has passed. Each refused key is audited.
+  gets 429 with Retry-After until the window has passed. Each refused key is audited (a request
+  with no key at all is answered 401, neither counted nor audited: it guesses nothing).
 
 Routes find the authenticated caller in ``request.state.principal``.
 """
@@ -54,6 +55,14 @@ CSP = "; ".join(
         "base-uri 'none'",
     )
 )
+#: the API's documentation pages (Swagger UI, ReDoc) set styles inline as they draw; their scripts
+#: are files like every other page's
+DOCS_CSP = (
+    CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    .replace("img-src 'self' data:", "img-src 'self' data: blob:")
+    .replace("default-src 'none'", "default-src 'none'; worker-src 'self' blob:")
+)
+DOCS_PATHS = frozenset({"/docs", "/redoc"})
 SECURITY_HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -273,8 +282,11 @@ class Guard:
                 lambda s: authenticate(s, key, settings.secret_key)
             )
         except DocgenError as exc:
-            self.failures.failed(client)
-            await self._audit_denied(client, scope["path"], "no key" if not key else "key not recognised")
+            if key:
+                # a key that was tried and is not recognised: counted (guessing is what the limit
+                # stops) and audited; a request with no key at all guesses nothing
+                self.failures.failed(client)
+                await self._audit_denied(client, scope["path"], "key not recognised")
             await _problem(
                 send, exc.status, exc.code, exc.message, headers=[(b"www-authenticate", b"Bearer")]
             )
@@ -318,6 +330,7 @@ class Guard:
     @staticmethod
     def _with_headers(scope: Scope, send: Send, started: _Started) -> Send:
         https = scope.get("scheme") == "https"
+        docs = scope.get("path") in DOCS_PATHS
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -326,7 +339,9 @@ class Guard:
                 present = {k.lower() for k, _ in headers}
                 for key, value in SECURITY_HEADERS:
                     if key not in present:
-                        headers.append((key, value))
+                        headers.append(
+                            (key, DOCS_CSP.encode() if docs and key == SECURITY_HEADERS[0][0] else value)
+                        )
                 if https and HSTS[0] not in present:
                     headers.append(HSTS)
                 message = {**message, "headers": headers}

@@ -30,6 +30,8 @@ from docgen.reference_docs import component_schemas
 
 ASSETS_URL = "/docs-assets"
 REDOC_JS_URL = "/docs-redoc.js"
+SWAGGER_INIT_URL = "/docs-swagger-init.js"
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 REDOC_OUTSIDE_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 ENGINES = ["html", "official", "docx"]
 OPTION_MONEY_PATTERN = r"^£?[0-9][0-9,]*(\.[0-9]{1,2})?$"
@@ -196,10 +198,10 @@ def install(app: FastAPI) -> None:
     static = resources.files("fastapi_offline") / "static"
     app.mount(ASSETS_URL, StaticFiles(directory=str(static)), name="docs-assets")
 
-    @app.get("/docs", include_in_schema=False)
-    async def swagger(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(
+    def swagger_page(root: str) -> tuple[str, str]:
+        """Swagger UI's page, and apart from it the script that starts it: the page carries no
+        inline script, so that the Content-Security-Policy can refuse every inline script."""
+        body = get_swagger_ui_html(
             openapi_url=f"{root}{app.openapi_url}",
             title=f"{app.title} API",
             swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
@@ -207,7 +209,24 @@ def install(app: FastAPI) -> None:
             swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
             # no validator badge: it would ask validator.swagger.io about the schema
             swagger_ui_parameters={"persistAuthorization": True, "validatorUrl": None},
+        ).body
+        html = bytes(body).decode()
+        found = _INLINE_SCRIPT.search(html)
+        if found is None:
+            return html, ""
+        page = (
+            html[: found.start()] + f'<script src="{root}{SWAGGER_INIT_URL}"></script>' + html[found.end() :]
         )
+        return page, found.group(1)
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger(request: Request) -> HTMLResponse:
+        return HTMLResponse(swagger_page(request.scope.get("root_path", ""))[0])
+
+    @app.get(SWAGGER_INIT_URL, include_in_schema=False)
+    async def swagger_init(request: Request) -> Response:
+        script = swagger_page(request.scope.get("root_path", ""))[1]
+        return Response(script, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
     @app.get(REDOC_JS_URL, include_in_schema=False)
     async def redoc_js() -> Response:

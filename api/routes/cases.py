@@ -35,14 +35,6 @@ async def _case_json(request: Request) -> Any:
 
 
 CaseBody = Annotated[Any, Depends(_case_json)]
-#: the body as the OpenAPI document describes it (read by _case_json, not by the framework)
-CASE_REQUEST = {
-    "requestBody": {
-        "required": True,
-        "description": "a docgen.case/1 case",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
-}
 
 
 @router.get("/cases", response_model=list[CaseSummaryPublic])
@@ -56,7 +48,7 @@ def list_cases(
     return [CaseSummaryPublic.of(r) for r in cases.list_cases(session, user, q, limit, offset)]
 
 
-@router.post("/cases", status_code=201, response_model=CasePublic, openapi_extra=CASE_REQUEST)
+@router.post("/cases", status_code=201, response_model=CasePublic)
 def create_case(session: SessionDep, user: CurrentUser, body: CaseBody, response: Response) -> CasePublic:
     record, _case = cases.create_case(session, user, body)
     response.headers["Location"] = f"/api/v1/cases/{record.case_ref}"
@@ -146,7 +138,7 @@ def get_case(session: SessionDep, user: CurrentUser, case_ref: str) -> CasePubli
     return CasePublic.of(record)
 
 
-@case_root.put("/cases/{case_ref:path}", response_model=CasePublic, openapi_extra=CASE_REQUEST)
+@case_root.put("/cases/{case_ref:path}", response_model=CasePublic)
 def replace_case(session: SessionDep, user: CurrentUser, case_ref: str, body: CaseBody) -> CasePublic:
     record, _case = cases.replace_case(session, user, case_ref, body)
     return CasePublic.of(record)

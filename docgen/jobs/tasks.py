@@ -107,6 +107,8 @@ def job_callback(self: Any, job_id: str) -> str | None:
         raise self.retry(countdown=callbacks.backoff(settings, self.request.retries)) from exc
     jobs.note_callback(_register(), job_id, "delivered", attempt)
     return "delivered"
+
+
 @app.task(bind=True, name=imports.TASK_IMPORT, max_retries=MAX_RETRIES, acks_late=True)
 def import_job(self: Any, job_id: str) -> str | None:
     backend = Backend(get_settings(), _register(), _store())

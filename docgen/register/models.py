@@ -222,6 +222,11 @@ class Job(Base):
     resumes: Mapped[int] = mapped_column(Integer, default=0)
 
 
+def public_id() -> str:
+    """An id for addresses: random, so that no one can guess another row's from their own."""
+    return secrets.token_hex(16)
+
+
 class Upload(Base):
     __tablename__ = "uploads"
     __table_args__ = (
