@@ -24,6 +24,7 @@ from api.routes import (
     signatures,
     uploads,
     users,
+    worklist,
     writeoff_batches,
 )
 from api.ui import routes as ui_routes
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         panels,
         writeoff_batches,
         bundles,
+        worklist,
     ):
         v1.include_router(module.router)
     v1.include_router(cases.router)

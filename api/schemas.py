@@ -136,6 +136,8 @@ class DeadlinePublic(BaseModel):
 class NextStepsPublic(BaseModel):
     case_ref: str
     as_of: date
+    #: the sum owing on ``as_of``
+    outstanding: str
     next_step: StepPublic | None
     possible: list[StepPublic]
     waiting: list[StepPublic]
@@ -298,10 +300,13 @@ class JobPublic(_Out):
 class ShareCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    #: a registered organisation's name (GET /organisations)
     organisation: str = Field(min_length=1, max_length=200)
     redacted: bool = Field(
         default=False, description="the partner sees only the redacted copies of the case's papers"
     )
+    #: the last day the organisation may see the case (none: until revoked)
+    expires_on: date | None = None
 
 
 class SharePublic(_Out):
@@ -312,6 +317,27 @@ class SharePublic(_Out):
     granted_at: datetime
     revoked_at: datetime | None
     redacted: bool = False
+    expires_on: date | None = None
+
+
+class ShareCreatedPublic(SharePublic):
+    #: the organisation's contact, told by e-mail when the share was made
+    emailed_to: str | None = None
+    #: why the e-mail could not be sent (the share stands)
+    email_problem: str = ""
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    contact_email: str = Field(min_length=3, max_length=254)
+
+
+class OrganisationPublic(_Out):
+    id: int
+    name: str
+    contact_email: str
 
 
 class UploadPublic(_Out):

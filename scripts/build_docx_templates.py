@@ -568,6 +568,9 @@ def panel_pack_cover() -> DocumentObject:
     para(doc, "{%p for c in cases %}")
     para(doc, "{{ c.item }}. {{ c.case_ref }}: {{ c.debtor_name }} ({{ c.outstanding|gbp }})")
     para(doc, "{%p endfor %}")
+    para(doc, "{%p for a in agenda %}")
+    para(doc, "{{ a.item }}. {{ a.text }}")
+    para(doc, "{%p endfor %}")
     para(doc, "{{ last_item }}. Any other business")
     heading(doc, "Index")
     loop_table(

@@ -19,7 +19,7 @@ from docgen.config import Settings
 from docgen.domain.writeoff_policy import load_policy, policy_names
 from docgen.errors import DocgenError, InvalidInput
 from docgen.register.models import Role
-from docgen.services import auth
+from docgen.services import auth, people, sharing
 from docgen.services import templates as word_templates
 from docgen.services.access import require_role
 
@@ -162,3 +162,65 @@ def roll_back_template(
     word_templates.roll_back(session, services.settings, viewer.who, doc_type)
     name = word_templates.find(session, services.settings, doc_type).name
     return _templates(request, session, services.settings, viewer, done=f"{name} rolled back.")
+
+
+@router.post("/admin/users/contact", response_class=HTMLResponse)
+def user_contact(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    user_name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form(max_length=300)] = "",
+    panel_member: Annotated[str, Form()] = "",
+) -> Response:
+    require_role(viewer.who, ADMINS, "manage users")
+    values = {"user_name": user_name, "email": email, "panel_member": panel_member}
+    try:
+        people.set_contact(session, viewer.who, user_name, email, panel_member == "yes")
+    except DocgenError as exc:
+        session.rollback()
+        errors = field_errors(exc.problems) or {"email": exc.message}
+        return _users(
+            request, session, viewer, status=exc.status, contact_errors=errors, contact_values=values
+        )
+    return _users(request, session, viewer, contact_saved=user_name)
+
+
+@router.get("/admin/organisations", response_class=HTMLResponse)
+def organisations_page(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLResponse:
+    require_role(viewer.who, ADMINS, "register organisations")
+    return _organisations(request, session, viewer)
+
+
+def _organisations(
+    request: Request, session: Session, viewer: Viewer, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    extra.setdefault("errors", {})
+    extra.setdefault("values", {})
+    return page(
+        request,
+        "admin_organisations.html",
+        viewer,
+        status=status,
+        organisations=sharing.list_organisations(session, viewer.who),
+        **extra,
+    )
+
+
+@router.post("/admin/organisations", response_class=HTMLResponse)
+def register_organisation(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    name: Annotated[str, Form(max_length=300)] = "",
+    contact_email: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    values = {"name": name, "contact_email": contact_email}
+    try:
+        made = sharing.register_organisation(session, viewer.who, name, contact_email)
+    except DocgenError as exc:
+        session.rollback()
+        return _organisations(
+            request, session, viewer, status=exc.status, errors=field_errors(exc.problems), values=values
+        )
+    return _organisations(request, session, viewer, registered=made.name)

@@ -16,12 +16,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from api.deps import ServicesDep, SessionDep
+from api.ui import record as record_forms
+from api.ui.forms import Field, errors_for, raw_values, to_data
 from api.ui.web import AsyncFormViewerDep, FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
+from docgen.documents.next_steps import next_steps
 from docgen.domain.case import loads_json
 from docgen.domain.facts import case_facts
 from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Document
-from docgen.services import cases, documents, evidence, jobs, sharing
+from docgen.services import case_events, cases, documents, evidence, notices, sharing
 from docgen.services.access import WRITERS
 from docgen.services.auth import Principal
 
@@ -102,56 +105,22 @@ async def add_case(
     return await services.in_transaction(work)
 
 
-@router.post("/cases/{case_ref:path}/generate")
-def generate(
-    session: SessionDep,
-    services: ServicesDep,
-    viewer: FormViewerDep,
-    case_ref: str,
-    doc_type: Annotated[str, Form()],
-    options: Annotated[str, Form()] = "",
-    redacted: Annotated[str, Form()] = "",
-) -> Response:
-    item = jobs.Item(case_ref, doc_type, _options(options), redacted=bool(redacted))
-    job, _created = jobs.submit_generate(session, viewer.who, [item], date.today())
-    jobs.enqueue(session, job, services.send)
-    return see_other(f"/ui/jobs/{job.id}")
-
-
-def _options(text: str) -> dict[str, str]:
-    """``key=value`` lines, as an officer types them."""
-    out: dict[str, str] = {}
-    problems = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            problems.append(Problem("options", f"line {n}: write each option as name=value"))
-            continue
-        out[key.strip()] = value.strip()
-    if problems:
-        raise InvalidInput("the options have problems", problems)
-    return out
-
-
-@router.post("/cases/{case_ref:path}/share", response_class=HTMLResponse)
-def share(
+@router.get("/cases/{case_ref:path}/share", response_class=HTMLResponse)
+def share_confirm(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
-    viewer: FormViewerDep,
+    viewer: ViewerDep,
     case_ref: str,
-    organisation: Annotated[str, Form()] = "",
-    redacted: Annotated[str, Form()] = "",
+    organisation: str = "",
+    redacted: str = "",
 ) -> Response:
+    """The check before sharing: who, until when, and that their contact will be told."""
     try:
-        sharing.share_case(session, viewer.who, case_ref, organisation, bool(redacted))
+        org = sharing.organisation_named(session, organisation)
+        sharing.list_shares(session, viewer.who, case_ref)
     except InvalidInput as exc:
-        session.rollback()
-        errors = {"organisation": "Enter the name of the organisation to share the case with"}
-        if exc.problems and exc.problems[0].message != "required":
-            errors["organisation"] = exc.problems[0].message
+        errors = {"organisation": exc.problems[0].message if exc.problems else exc.message}
         return case_page(
             request,
             session,
@@ -162,13 +131,118 @@ def share(
             errors=errors,
             values={"organisation": organisation},
         )
-    return see_other(case_url(case_ref) + "#sharing")
+    return _share_page(request, viewer, case_ref, org.name, org.contact_email, {}, {}, redacted=bool(redacted))
+
+
+EXPIRY = Field(
+    "expires_on",
+    "Last day they may see it",
+    "date",
+    "Leave empty to share until you stop sharing. For example, 31 3 2026",
+    optional=True,
+)
+
+
+def _share_page(
+    request: Request,
+    viewer: Viewer,
+    case_ref: str,
+    organisation: str,
+    contact: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    redacted: bool = False,
+) -> HTMLResponse:
+    sees = (
+        "see this case and download the redacted copies of its documents only"
+        if redacted
+        else "see this case and download its documents"
+    )
+    return page(
+        request,
+        "confirm.html",
+        viewer,
+        status=status,
+        title=f"Share this case with {organisation}?",
+        caption=f"Case {case_ref}",
+        lines=[
+            f"Everyone at {organisation} who signs in to docgen will {sees}.",
+            f"We will e-mail their contact, {contact}, to say so. The e-mail holds no case details.",
+        ],
+        warning="",
+        action=f"{case_url(case_ref)}/share",
+        hidden={"organisation": organisation, **({"redacted": "1"} if redacted else {})},
+        fields=(EXPIRY,),
+        values=values,
+        errors=errors,
+        confirm_words=f"Share with {organisation}",
+        back_url=case_url(case_ref) + "#sharing",
+        danger=False,
+    )
+
+
+@router.post("/cases/{case_ref:path}/share", response_class=HTMLResponse)
+async def share(
+    request: Request,
+    services: ServicesDep,
+    viewer: AsyncFormViewerDep,
+    case_ref: str,
+    organisation: Annotated[str, Form()] = "",
+    redacted: Annotated[str, Form()] = "",
+) -> Response:
+    raw = raw_values((EXPIRY,), await request.form())
+
+    def work(session: Session) -> Response:
+        data, problems = to_data((EXPIRY,), raw)
+        try:
+            org = sharing.organisation_named(session, organisation)
+        except InvalidInput as exc:
+            errors = {"organisation": exc.problems[0].message if exc.problems else exc.message}
+            return case_page(
+                request,
+                session,
+                services,
+                viewer,
+                case_ref,
+                status=422,
+                errors=errors,
+                values={"organisation": organisation},
+            )
+        expires = date.fromisoformat(data["expires_on"]) if "expires_on" in data else None
+        if not problems:
+            try:
+                found, created = sharing.share_case(
+                    session, viewer.who, case_ref, org.name, expires, redacted=bool(redacted)
+                )
+            except InvalidInput as exc:
+                session.rollback()
+                problems = exc.problems
+            else:
+                mailed = "2"
+                if created:
+                    told = sharing.tell_partner(session, services.settings, viewer.who, found)
+                    mailed = "1" if told.sent else "0"
+                return see_other(f"{case_url(case_ref)}?shared={found.id}&mailed={mailed}#sharing")
+        return _share_page(
+            request,
+            viewer,
+            case_ref,
+            org.name,
+            org.contact_email,
+            raw,
+            errors_for((EXPIRY,), problems),
+            status=422,
+            redacted=bool(redacted),
+        )
+
+    return await services.in_transaction(work)
 
 
 @router.post("/cases/{case_ref:path}/shares/{share_id}/revoke")
 def revoke(session: SessionDep, viewer: FormViewerDep, case_ref: str, share_id: int) -> Response:
     sharing.revoke_share(session, viewer.who, case_ref, share_id)
-    return see_other(case_url(case_ref) + "#sharing")
+    return see_other(f"{case_url(case_ref)}?revoked={share_id}#sharing")
 
 
 @router.get("/cases/{case_ref:path}", response_class=HTMLResponse)
@@ -180,7 +254,17 @@ def case_view(
     case_ref: str,
     as_of: date | None = None,
 ) -> HTMLResponse:
-    return case_page(request, session, services, viewer, case_ref, as_of=as_of)
+    day = as_of or _as_at(request) or date.today()
+    return case_page(request, session, services, viewer, case_ref, as_of=day)
+
+
+def _as_at(request: Request) -> date | None:
+    """The "as at" date from the case page's day, month and year boxes (None when absent or not a date)."""
+    q = request.query_params
+    try:
+        return date(int(q["as_of-year"]), int(q["as_of-month"]), int(q["as_of-day"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def case_page(
@@ -199,6 +283,7 @@ def case_page(
     day = as_of or date.today()
     writer = can_write(viewer.who)
     papers = documents.for_case(session, viewer.who, case_ref)
+    history = case_events.history(session, viewer.who, case_ref)
     return page(
         request,
         "case.html",
@@ -208,29 +293,29 @@ def case_page(
         case=case,
         as_of=day,
         facts=case_facts(case, day).as_json(),
-        eligibility=_eligibility(case, day) if writer else [],
+        steps=next_steps(case, day),
+        record_links=record_forms.LINKS,
         documents=[_document_view(d) for d in papers],
         uploads=evidence.for_case(session, viewer.who, case_ref),
         shares=sharing.list_shares(session, viewer.who, case_ref) if writer else [],
+        organisations=sharing.list_organisations(session, viewer.who) if writer else [],
+        history=[_change(e) for e in reversed(history[-12:])],
+        notice=notices.for_case(session, case_ref, request.query_params, history) if status == 200 else None,
+        evidence_types=evidence.allowed_words(),
+        evidence_size=evidence.size_words(services.settings.max_upload_bytes),
+        evidence_accept=evidence.ACCEPT,
         can_write=writer,
         errors=errors or {},
         values=values or {},
     )
 
 
-def _eligibility(case: Any, day: date) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": e.doc_type,
-            "title": e.title,
-            "family": e.family,
-            "eligible": e.eligible,
-            "problems": e.problems,
-            "warnings": e.warnings,
-            "options": e.options,
-        }
-        for e in sorted(cases.eligibility(case, day), key=lambda e: (e.family, e.title))
-    ]
+def _change(event: Any) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "actor": event.actor,
+        "summary": event.detail.get("summary") or case_events.CASE_CHANGES.get(event.action, event.action),
+    }
 
 
 def _document_view(document: Document) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import ServicesDep, SessionDep
 from api.guard import client_address
-from api.ui import admin, bundles, cases, documents, imports, manage
+from api.ui import admin, bundles, cases, documents, imports, make, manage, record, worklist
 from api.ui import session as ui_session
 from api.ui.web import PREFIX, UiRoute, UiSessionDep, Viewer, ViewerDep, page, see_other
 from docgen.config import PROJECT_ROOT
@@ -24,7 +24,7 @@ STATIC_DIR = PROJECT_ROOT / "api" / "static"
 router = APIRouter(prefix=PREFIX, route_class=UiRoute, include_in_schema=False)
 
 HOME = {
-    Role.officer: "/ui/cases",
+    Role.officer: "/ui/worklist",
     Role.legal_partner: "/ui/cases",
     Role.manager: "/ui/approvals",
     Role.admin: "/ui/admin/users",
@@ -93,7 +93,7 @@ def sign_out(session: SessionDep, ui: UiSessionDep, csrf_token: Annotated[str, F
 
 
 # bundles before cases: /cases/{ref}/bundle would otherwise be read as a case reference
-for module in (documents, bundles, imports, admin, manage, cases):
+for module in (documents, bundles, imports, admin, manage, worklist, record, make, cases):
     router.include_router(module.router)
 
 

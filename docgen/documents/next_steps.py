@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from docgen.documents import registry
@@ -130,6 +131,8 @@ class NextSteps:
     case_ref: str
     as_of: date
     steps: tuple[Step, ...]
+    #: the sum owing at ``as_of``, from the same facts the rules read
+    outstanding: Decimal = Decimal("0")
 
     def having(self, *statuses: Status) -> list[Step]:
         return [s for s in self.steps if s.status in statuses]
@@ -195,6 +198,7 @@ class NextSteps:
         return {
             "case_ref": self.case_ref,
             "as_of": self.as_of.isoformat(),
+            "outstanding": f"{self.outstanding:.2f}",
             "next_step": nxt.as_json() if nxt else None,
             "possible": [s.as_json() for s in self.possible if not s.done],
             "waiting": [s.as_json() for s in self.waiting if not s.done],
@@ -258,13 +262,22 @@ def _done_on(case: Case, event: str, as_of: date) -> date | None:
     return max(days, default=None)
 
 
+def case_types() -> list[DocumentType]:
+    """The types made for one case: every registered type but those that are papers over several
+    cases (a write-off schedule, a committee report), which a batch makes."""
+    from docgen.documents.batch import all_batch_types
+
+    batch = {t.id for t in all_batch_types()}
+    return [t for t in registry.all_types() if t.id not in batch]
+
+
 def next_steps(case: Case, as_of: date, types: Iterable[DocumentType] | None = None) -> NextSteps:
-    """Every document type's standing on ``case`` at ``as_of``. The case facts are worked out once
-    and shared by every type's rules."""
+    """Every one-case document type's standing on ``case`` at ``as_of``. The case facts are worked
+    out once and shared by every type's rules."""
     base = DocumentRequest.make(case, as_of)
     base.facts  # noqa: B018 - worked out once here, then shared by every type's request
     steps = []
-    for dt in types if types is not None else registry.all_types():
+    for dt in types if types is not None else case_types():
         req = base.for_engine(dt.default_engine)
         steps.append(step_of(dt, dt.eligibility(req), case, as_of))
-    return NextSteps(case.case_ref, as_of, tuple(steps))
+    return NextSteps(case.case_ref, as_of, tuple(steps), base.facts.outstanding)

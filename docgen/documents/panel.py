@@ -284,6 +284,11 @@ registry.register(PanelBriefing)
 # -- the pack ---------------------------------------------------------------------------------
 
 
+def agenda_items(req: BatchRequest) -> list[str]:
+    """The meeting's own agenda items (option ``agenda``, one per line)."""
+    return [line.strip() for line in req.option("agenda").splitlines() if line.strip()]
+
+
 @register_batch
 class PanelPack(BatchDocumentType):
     """The pack for a meeting: cover, agenda and index, then one briefing per case in the order
@@ -297,6 +302,12 @@ class PanelPack(BatchDocumentType):
     section_templates: ClassVar[dict[str, tuple[str, ...]]] = {"docx": (PanelBriefing.templates["docx"],)}
     options = (
         OptionSpec("meeting", "Date of the meeting", "date"),
+        OptionSpec(
+            "agenda",
+            "The meeting's own agenda items",
+            help="One per line; they follow the cases and come before any other business.",
+            max_length=4200,
+        ),
         *(o for o in PanelBriefing.options if o.name != "recommendation"),
     )
     own_bookmark: ClassVar[str] = "Cover, agenda and index"
@@ -359,7 +370,10 @@ class PanelPack(BatchDocumentType):
                 }
                 for n, (e, ctx) in enumerate(zip(req.entries, briefings, strict=True))
             ],
-            "last_item": len(req.entries) + 3,
+            "agenda": [
+                {"item": len(req.entries) + 3 + n, "text": text} for n, text in enumerate(agenda_items(req))
+            ],
+            "last_item": len(req.entries) + 3 + len(agenda_items(req)),
         }
 
     def figures(self, req: BatchRequest) -> dict[str, str]:

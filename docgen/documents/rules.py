@@ -166,6 +166,10 @@ def statute_barred(req: DocumentRequest) -> list[Problem]:
     return []
 
 
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def limitation_running(req: DocumentRequest) -> list[Problem]:
     """While some of the debt is not yet statute-barred, the last day a claim for it can be issued:
     the day before the earliest unbarred line's limitation period runs out (Limitation Act 1980
@@ -179,8 +183,8 @@ def limitation_running(req: DocumentRequest) -> list[Problem]:
     return [
         Problem(
             "limitation",
-            f"the limitation period for {first.ref} runs out on {first.expires_on.isoformat()}: "
-            f"a claim for it must be issued by {last_day.isoformat()}",
+            f"the limitation period for {first.ref} runs out on {_long(first.expires_on)}: "
+            f"a claim for it must be issued by {_long(last_day)}",
             code="limitation_running",
             blocking=False,
             closes_on=last_day,

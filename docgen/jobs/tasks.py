@@ -162,3 +162,15 @@ def _start_reconciling(**_kwargs: Any) -> None:
 @worker_shutdown.connect
 def _stop_reconciling(**_kwargs: Any) -> None:
     _reconciling.set()
+@app.task(bind=True, name="docgen.panel_pack", max_retries=MAX_RETRIES, acks_late=True)
+def panel_pack_job(self: Any, job_id: str) -> str | None:
+    from docgen.services import packs
+
+    try:
+        return packs.run_pack_job(Backend(get_settings(), _register(), _store()), job_id)
+    except jobs.RETRYABLE as exc:
+        attempt = self.request.retries + 1
+        if attempt > MAX_RETRIES:
+            jobs.give_up(_register(), job_id, f"gave up after {MAX_RETRIES} retries: {exc}")
+            return jobs.FAILED
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

@@ -180,6 +180,10 @@ class User(Base):
     #: a Decimal kept as its string so no database rounds it
     approval_limit: Mapped[str | None] = mapped_column(String(32), nullable=True)
     api_key_hash: Mapped[str | None] = mapped_column(String(128), nullable=True, unique=True)
+    #: where the service writes to them (a write-off waiting for their decision, a panel pack)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    #: a member of the debt panel: sent each meeting's pack
+    panel_member: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     #: set when an admin disables the user: the key is dropped and no new one can be made
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
@@ -196,6 +200,58 @@ class Share(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     #: the partner sees papers rendered without personal data it does not need
     redacted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: the last day the organisation may see the case (None: until revoked)
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class Organisation(Base):
+    """A legal partner's organisation, registered before any case is shared with it: the name its
+    users carry, and the contact told when a case is shared."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CaseList(Base):
+    """A saved list of cases (e.g. for a panel meeting), by name."""
+
+    __tablename__ = "case_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    case_refs: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class WorklistRow(Base):
+    """A case's next step as the rules gave it on ``computed_on`` for its current snapshot; read by
+    the worklist, worked out again when the case changes or the day does."""
+
+    __tablename__ = "worklist"
+
+    case_ref: Mapped[str] = mapped_column(ForeignKey("cases.case_ref"), primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(Integer)
+    computed_on: Mapped[date] = mapped_column(Date)
+    debtor_name: Mapped[str] = mapped_column(String(300), default="")
+    debt_type: Mapped[str] = mapped_column(String(40), default="", index=True)
+    officer: Mapped[str] = mapped_column(String(120), default="", index=True)
+    #: the sum owing, in pence (an integer, so that every database sorts and compares it exactly)
+    balance_pence: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    step_title: Mapped[str] = mapped_column(String(300), default="")
+    step_status: Mapped[str] = mapped_column(String(16), default="")
+    #: the day the next step opens or opened (None: possible, since an unknown day)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    #: the earliest last day a rule reported
+    deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    deadline_text: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class Job(Base):
@@ -246,6 +302,14 @@ class Upload(Base):
     storage_version_id: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    #: withdrawn uploads stay in the store and on the case, and go into no new bundle
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class TemplateVersion(Base):

@@ -106,6 +106,10 @@ class Waiting:
     def key(self) -> str:
         return f"{self.version.document_id}-{self.version.number}"
 
+    @property
+    def decided(self) -> bool:
+        return bool(self.decisions)
+
 
 def queue(session: Session, who: Principal) -> list[Waiting]:
     """The newest report of every write-off the manager may see, with its amount and verdict."""
@@ -138,3 +142,17 @@ def _waiting(session: Session, who: Principal, version: Version) -> Waiting:
     return Waiting(
         version, version.document, amount, within, reason, decisions, version.options.get("reason", "")
     )
+
+
+def queue_item(session: Session, who: Principal, version: Version) -> Waiting:
+    """One report as ``who`` would see it in the queue."""
+    return _waiting(session, who, version)
+
+
+def to_decide_and_decided(session: Session, who: Principal) -> tuple[list[Waiting], list[Waiting]]:
+    """(what ``who`` can still decide, what has been decided, newest decision first). A report above
+    the manager's delegation is not theirs to decide and is on neither list."""
+    waiting = queue(session, who)
+    open_items = [w for w in waiting if not w.decisions and w.within]
+    decided = sorted((w for w in waiting if w.decisions), key=lambda w: w.decisions[-1].at, reverse=True)
+    return open_items, decided

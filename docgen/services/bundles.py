@@ -206,6 +206,13 @@ def _read_inputs(
                 if upload is None:
                     problems.append(Problem(path, "no such upload for this case"))
                     continue
+                if upload.withdrawn:
+                    problems.append(
+                        Problem(
+                            path, f"{upload.filename} was withdrawn and goes into no new bundle", "withdrawn"
+                        )
+                    )
+                    continue
                 body = _upload_bytes(store, upload)
                 files[src.key] = SourceFile(src.key, upload.filename, body, item.password)
                 stored[src.key] = StoredInput(src.key, f"upload:{upload.id}", 0, upload.sha256)
@@ -250,4 +257,4 @@ def sources(
         for d in documents.for_case(session, case_ref)
         if d.doc_type != DOC_TYPE and d.versions
     ]
-    return papers, cases.uploads_for(session, case_ref)
+    return papers, cases.uploads_for(session, case_ref, withdrawn=False)

@@ -17,7 +17,7 @@ from docgen.documents import registry
 from docgen.domain.case import Case
 from docgen.register import unit_of_work
 from docgen.register.models import Role
-from docgen.register.repositories import cases, users
+from docgen.register.repositories import cases, organisations, users
 from docgen.services import generation, sharing
 from docgen.services.auth import Principal, create_user, principal_of, rotate_key
 from docgen.services.backend import Backend
@@ -26,6 +26,7 @@ from docgen.services.generation import ItemError, PaperRequest
 from docgen.storage import ObjectStore
 
 DEMO_PARTNER_ORG = "Demo Legal LLP"
+DEMO_PARTNER_CONTACT = "cases@demo-legal.example"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ def seed(session: Session, pepper: str) -> tuple[dict[str, str], list[str]]:
         if cases.get(session, case.case_ref) is None:
             create_case(session, officer, case.model_dump(mode="json", by_alias=True))
         refs.append(case.case_ref)
+    if organisations.by_name(session, DEMO_PARTNER_ORG) is None:
+        organisations.add(session, DEMO_PARTNER_ORG, DEMO_PARTNER_CONTACT, "demo")
     if refs:
         sharing.share_case(session, officer, refs[0], DEMO_PARTNER_ORG)
     return keys, refs

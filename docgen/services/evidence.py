@@ -1,25 +1,26 @@
 """Evidence uploaded for a case: checked by its content, kept once per content, listed, read back
-checked, found by a random public id.
+checked, found by a random public id; what the upload form accepts; withdrawing an upload.
 
 An upload is a PDF whose pages all open, or a PNG or JPEG image that decodes; its content type is
 the one its content shows, never the one the client declared, and that is the type it is served
 with. An upload the viewer may not see is "not found", exactly as an id that never existed, and
-the refusal is audited."""
+the refusal is audited. A withdrawn upload stays in the store and on the case (the bundles it went
+into keep it), is marked with who withdrew it, when and why, and goes into no new bundle."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docgen.config import Settings
-from docgen.errors import DocgenError, InvalidInput, NotFound, Problem
+from docgen.errors import Conflict, DocgenError, InvalidInput, NotFound, Problem
 from docgen.pdf.inputs import CONTENT_TYPES, InputLimits, check_upload
 from docgen.register import versions
 from docgen.register.models import Upload
-from docgen.register.repositories import cases
+from docgen.register.repositories import audit, cases
 from docgen.services.access import can_see_case, denied, require_visible_case, require_writer
 from docgen.services.auth import Principal
 from docgen.storage import ObjectStore
@@ -72,9 +73,7 @@ def not_found() -> NotFound:
 
 def visible(session: Session, who: Principal, public_id: str) -> Upload:
     """An upload by its public id; "not found" when it does not exist or its case is hidden."""
-    upload = (
-        session.scalar(select(Upload).where(Upload.public_id == public_id)) if len(public_id) <= 64 else None
-    )
+    upload = cases.upload_by_public_id(session, public_id) if len(public_id) <= 64 else None
     if upload is None:
         raise not_found()
     if not can_see_case(session, who, upload.case_ref):
@@ -101,3 +100,80 @@ def stream(
 
 def served_type(upload: Upload) -> str:
     return upload.content_type if upload.content_type in SERVED_TYPES else "application/octet-stream"
+#: what evidence may be, as the form states it (the content check at upload decides)
+ALLOWED = (("PDF", ".pdf"), ("PNG image", ".png"), ("JPEG image", ".jpg, .jpeg"))
+ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+
+def allowed_words() -> str:
+    names = [name for name, _ in ALLOWED]
+    return ", ".join(names[:-1]) + f" or {names[-1]}"
+
+
+def size_words(limit: int) -> str:
+    mb = limit / (1024 * 1024)
+    return f"{mb:.0f} MB" if mb >= 1 else f"{limit // 1024} KB"
+
+
+def withdraw(session: Session, who: Principal, upload: Upload, reason: str) -> Upload:
+    require_visible_case(session, who, upload.case_ref)
+    require_writer(who, "withdraw evidence")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            "say why it is withdrawn",
+            [Problem("reason", "Say why the evidence is withdrawn", code="required")],
+        )
+    if len(reason) > 2000:
+        raise InvalidInput("too long", [Problem("reason", "The reason must be 2,000 characters or fewer")])
+    if upload.withdrawn:
+        raise Conflict(f"{upload.filename} was already withdrawn", code="already_withdrawn")
+    upload.withdrawn_at = datetime.now(UTC)
+    upload.withdrawn_by = who.name
+    upload.withdrawn_reason = reason
+    session.flush()
+    audit.add(
+        session,
+        who.name,
+        "upload_withdraw",
+        f"case:{upload.case_ref}",
+        {"upload": upload.sha256, "filename": upload.filename, "reason": reason},
+    )
+    return upload
+
+
+#: the first bytes of each kind of file evidence may be
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def kind_of(filename: str, data: bytes) -> str:
+    """The content type the file's own bytes show, or InvalidInput saying what is accepted. (The
+    upload's full content check, which opens every page, runs when it is stored.)"""
+    head = data[:1024].lstrip(b"\x00\t\r\n ") if data[:5] != b"%PDF-" else data
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    raise InvalidInput(
+        "not a kind of file evidence may be",
+        [
+            Problem(
+                "evidence",
+                f"The file {filename} is not a {allowed_words()}: upload the evidence as one of those",
+                code="unsupported_type",
+            )
+        ],
+    )
+
+
+def on_case(session: Session, who: Principal, case_ref: str, public_id: str) -> Upload:
+    """An upload of this case by its public id, "not found" when it is not the case's or the case
+    is hidden."""
+    require_visible_case(session, who, case_ref)
+    upload = visible(session, who, public_id)
+    if upload.case_ref != case_ref:
+        raise not_found()
+    return upload

@@ -217,7 +217,17 @@ def generate(backend: Backend, request: Request, *, on_stored: OnStored | None =
             step = steps.send(_run(backend, step))
     except StopIteration as done:
         result: Generated = done.value
-        return result
+    _after(backend, request, result)
+    return result
+
+
+def _after(backend: Backend, request: Request, result: Generated) -> None:
+    """Notices that follow a stored paper (e.g. a write-off waiting for a manager), outside every
+    transaction; they never fail the paper."""
+    from docgen.services.notifications import after_generated
+
+    if isinstance(request, PaperRequest):
+        after_generated(backend, request.doc_type, result.version.id, result.stored)
 
 
 @dataclass(frozen=True)
@@ -260,7 +270,8 @@ async def generate_async(
             step = steps.send(value)
     except StopIteration as done:
         result: Generated = done.value
-        return result
+    await anyio.to_thread.run_sync(partial(_after, backend, request, result))
+    return result
 
 
 def _run(backend: Backend, step: _Step) -> Any:

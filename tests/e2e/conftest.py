@@ -20,6 +20,7 @@ import pytest
 
 from docgen.config import PROJECT_ROOT, Settings
 from tests.fixtures.api import PARTNER_ORG, Worker, demo_case, seed_users, service_settings
+from tests.fixtures.libreoffice import Inbox
 from tests.fixtures.redis import RedisServer
 from tests.fixtures.s3 import S3Server
 
@@ -40,6 +41,14 @@ KINGSTON = "KGN/SUN/2024/0101"
 UNSHARED = "SWK-COM-2024-2291"
 
 
+#: where the manager is written to; they sit on the debt panel
+MANAGER_EMAIL = "mina.manager@kingston.example.gov.uk"
+#: the widths every page is checked at: a desktop, and a phone (an iPhone SE or mini is 375 px)
+WIDTHS = (1100, 375)
+#: axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
 @dataclass
 class UiApp:
     base_url: str
@@ -47,6 +56,7 @@ class UiApp:
     keys: dict[str, str]
     shots: Path
     worker: Worker
+    inbox: Inbox
 
 
 def _free_port() -> int:
@@ -61,15 +71,17 @@ def _seed(settings: Settings) -> None:
     panel briefing for Kingston."""
     from docgen.register import unit_of_work
     from docgen.register.models import Role
-    from docgen.services import cases, generation, sharing
+    from docgen.services import cases, generation, people, sharing
     from docgen.services.auth import Principal
     from docgen.services.backend import Backend
 
     officer = Principal("olivia.officer", Role.officer)
+    admin = Principal("ada.admin", Role.admin)
     backend = Backend.open(settings)
     factory = backend.sessions
     made = []
     with unit_of_work(factory) as session:
+        people.set_contact(session, admin, "mina.manager", MANAGER_EMAIL, True)
         for name in (
             "bromley-judgment-with-property",
             "kingston-sundry-individual",
@@ -87,8 +99,26 @@ def _seed(settings: Settings) -> None:
 
 
 @pytest.fixture(scope="session")
+def ui_mail() -> Iterator[tuple[int, Inbox]]:
+    """A local SMTP server (aiosmtpd) receiving everything the service sends."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
 def ui_app(
-    tmp_path_factory: pytest.TempPathFactory, redis_server: RedisServer, s3_server: S3Server
+    tmp_path_factory: pytest.TempPathFactory,
+    redis_server: RedisServer,
+    s3_server: S3Server,
+    ui_mail: tuple[int, Inbox],
 ) -> Iterator[UiApp]:
     if not CHROMIUM.exists():
         pytest.skip(
@@ -102,12 +132,21 @@ def ui_app(
     # a copy of the templates, so that replacing a Word template in a test leaves the project's alone
     templates = tmp / "templates"
     shutil.copytree(PROJECT_ROOT / "templates", templates, ignore=shutil.ignore_patterns("ui"))
-    settings = service_settings(tmp, redis_server, s3_server).model_copy(update={"templates_dir": templates})
+    smtp_port, inbox = ui_mail
+    port = _free_port()
+    settings = service_settings(tmp, redis_server, s3_server).model_copy(
+        update={
+            "templates_dir": templates,
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp_port,
+            "smtp_sender": "docgen@kingston.example.gov.uk",
+            "api_base_url": f"http://127.0.0.1:{port}",
+        }
+    )
     app = create_app(settings)
     keys = seed_users(settings)
     _seed(settings)
     worker = Worker.start(settings, tmp / "worker.log")
-    port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
@@ -124,7 +163,7 @@ def ui_app(
     shots = tmp / "screenshots"
     shots.mkdir()
     try:
-        yield UiApp(f"http://127.0.0.1:{port}", settings, keys, shots, worker)
+        yield UiApp(f"http://127.0.0.1:{port}", settings, keys, shots, worker, inbox)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -182,3 +221,33 @@ def shot(page: Any, ui_app: UiApp, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 5000, f"screenshot {path} looks empty"
     return path
+
+
+def check_page(page: Any, ui_app: UiApp, name: str, widths: tuple[int, ...] = WIDTHS) -> None:
+    """The page as it stands, at each width: no WCAG 2.2 A/AA violation that axe-core finds, nothing
+    wider than the window (no sideways scrolling on a phone), and a screenshot to look at."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    original = page.viewport_size
+    try:
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 900})
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            assert results.violations_count == 0, f"{name} at {width}px:\n{results.generate_report()}"
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{name} at {width}px is {overflow}px wider than the window"
+            shot(page, ui_app, f"{name}-{width}")
+    finally:
+        page.set_viewport_size(original or {"width": WIDTHS[0], "height": 900})
+
+
+def wait_for_job(page: Any, ui_app: UiApp) -> None:
+    """The job page reloads itself when the job ends; wait for that, however the job went."""
+    try:
+        page.locator("#job-done").wait_for(state="visible", timeout=90_000)
+    except Exception as exc:
+        status = page.request.get(page.url.split("#")[0] + "/status").text()
+        raise AssertionError(f"job did not end: {status}\n{ui_app.worker.log()[-3000:]}") from exc

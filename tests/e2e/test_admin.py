@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import UiApp, shot, sign_in
+from tests.e2e.conftest import UiApp, check_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,14 +30,14 @@ def test_add_a_user_and_sign_in_with_the_new_key(page: Any, ui_app: UiApp) -> No
     page.get_by_role("button", name="New key for pat.partner").click()
     key = page.locator("#new-key").inner_text()
     assert key.startswith("dg_") and key != first_key
-    shot(page, ui_app, "admin-users")
+    check_page(page, ui_app, "admin-users")
 
     page.get_by_role("link", name="Policies").click()
     assert page.locator("section.policy").count() >= 1
-    shot(page, ui_app, "admin-policies")
+    check_page(page, ui_app, "admin-policies")
     page.get_by_role("link", name="Templates").click()
     assert page.locator("tbody tr", has_text="base.css").count() >= 1
-    shot(page, ui_app, "admin-templates")
+    check_page(page, ui_app, "admin-templates")
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_label("API key").fill(first_key)
@@ -93,7 +93,7 @@ def test_replace_a_word_template_after_its_check_and_roll_back(
     section = page.locator("#word-write_off_report")
     assert "undefined variable 'no_such_field'" in section.locator(".lint").inner_text()
     assert not override.exists()
-    shot(page, ui_app, "admin-template-lint")
+    check_page(page, ui_app, "admin-template-lint")
 
     section.get_by_label("Replacement for write_off_report.docx").set_input_files(str(shipped))
     section.get_by_role("button", name="Check and use").click()
@@ -118,3 +118,29 @@ def _in_force(ui_app: UiApp) -> str | None:
             "write_off_report.docx"
         )
         return row.sha256 if row is not None else None
+
+
+def test_register_an_organisation_and_set_a_user_s_e_mail(page: Any, ui_app: UiApp) -> None:
+    sign_in(page, ui_app, "admin")
+    page.get_by_role("link", name="Organisations").click()
+    page.get_by_role("button", name="Register").click()
+    summary = page.locator(".error-summary").inner_text()
+    assert "Enter the organisation's name" in summary and "Enter the contact's e-mail address" in summary
+    check_page(page, ui_app, "admin-organisations-errors")
+    page.get_by_label("Name").fill("Riverside Solicitors")
+    page.get_by_label("Contact e-mail address").fill("cases@riverside.example")
+    page.get_by_role("button", name="Register").click()
+    assert "Riverside Solicitors is registered" in page.locator("#notice").inner_text()
+    assert "cases@riverside.example" in page.locator("#organisations").inner_text()
+    check_page(page, ui_app, "admin-organisations")
+
+    page.get_by_role("link", name="Users and keys").click()
+    page.get_by_label("User", exact=True).select_option("olivia.officer")
+    page.get_by_label("On the debt panel").check()
+    page.get_by_role("button", name="Save contact details").click()
+    assert "the panel's packs are sent by e-mail" in page.locator("#email-error").inner_text()
+    page.get_by_label("E-mail address").fill("olivia.officer@kingston.example.gov.uk")
+    page.get_by_label("On the debt panel").uncheck()
+    page.get_by_role("button", name="Save contact details").click()
+    assert "Contact details saved for olivia.officer" in page.locator("#notice").inner_text()
+    assert "olivia.officer@kingston.example.gov.uk" in page.locator("table").inner_text()

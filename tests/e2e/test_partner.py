@@ -1,38 +1,98 @@
-"""A legal partner sees only the cases shared with their organisation."""
+"""A legal partner sees only the cases shared with their organisation; an officer shares a case
+with a registered organisation (confirmed, until a date), its contact is e-mailed, the partner
+reads the case; revoking says so and the case is gone for them."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import SHARED, UNSHARED, UiApp, shot, sign_in
+from tests.e2e.conftest import SHARED, UNSHARED, UiApp, check_page, sign_in
+from tests.fixtures.api import ORGANISATIONS, PARTNER_ORG, demo_case
 
 pytestmark = pytest.mark.browser
+
+SHARE_CASE = "KGN/SHR/2026/0002"
 
 
 def test_partner_sees_only_shared_cases_and_gets_404_for_others(page: Any, ui_app: UiApp) -> None:
     sign_in(page, ui_app, "legal_partner")
     assert page.url.endswith("/ui/cases")
-    rows = page.locator("tbody tr")
-    assert rows.count() == 1 and SHARED in rows.first.inner_text()
+    listed = page.locator("tbody").inner_text()
+    assert SHARED in listed and UNSHARED not in listed
     assert page.get_by_role("button", name="Add case").count() == 0
-    shot(page, ui_app, "partner-case-list")
+    check_page(page, ui_app, "partner-case-list")
 
-    rows.first.get_by_role("link").click()
+    page.get_by_role("link", name=SHARED).click()
     assert page.locator("h1").inner_text()
-    assert page.locator("table.eligibility").count() == 0  # nothing to make, nothing to share
-    assert page.get_by_role("button", name="Share case").count() == 0
-    # the write-off report made on the shared case is theirs to read
+    assert page.locator("#make").count() == 0 and page.locator("#record").count() == 0  # nothing to make
+    assert page.get_by_role("button", name="Continue").count() == 0  # nothing to share
     link = page.get_by_role("link", name="Version 1 (PDF", exact=False).first
     pdf = page.request.get(link.get_attribute("href"))
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
-    shot(page, ui_app, "partner-case")
+    check_page(page, ui_app, "partner-case")
 
     response = page.goto(f"/ui/cases/{UNSHARED}")
     assert response is not None and response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
-    assert UNSHARED in page.locator("main").inner_text()  # the address they typed, nothing more
-    shot(page, ui_app, "partner-unshared-404")
-    search = page.goto(f"/ui/cases?q={UNSHARED}")
-    assert search is not None and page.locator("tbody tr").count() == 0
+    check_page(page, ui_app, "partner-unshared-404")
+    page.goto(f"/ui/cases?q={UNSHARED}")
+    assert page.locator("tbody tr").count() == 0
+
+
+def test_a_partner_receives_a_share_until_a_date_and_loses_it_when_revoked(page: Any, ui_app: UiApp) -> None:
+    made = page.request.post(
+        "/api/v1/cases",
+        data=demo_case("kingston-sundry-individual", SHARE_CASE),
+        headers={"Authorization": f"Bearer {ui_app.keys['officer']}"},
+    )
+    assert made.status in (201, 409)
+    sign_in(page, ui_app, "officer")
+    page.goto(f"/ui/cases/{SHARE_CASE}#sharing")
+    # nothing chosen: the error names the field
+    page.get_by_role("button", name="Continue").click()
+    assert "Choose the organisation" in page.locator("#organisation-error").inner_text()
+    # a name that is not registered is refused, even typed into the address
+    page.goto(f"/ui/cases/{SHARE_CASE}/share?organisation=Nobody+and+Co")
+    assert "is not a registered organisation" in page.locator("#organisation-error").inner_text()
+    check_page(page, ui_app, "officer-share-unknown")
+
+    page.get_by_label("Share with").select_option(PARTNER_ORG)
+    page.get_by_role("button", name="Continue").click()
+    contact = ORGANISATIONS[PARTNER_ORG]
+    assert contact in page.locator("main").inner_text()
+    last_day = date.today() + timedelta(days=30)
+    page.locator("#expires-on-day").fill(str(last_day.day))
+    page.locator("#expires-on-month").fill(str(last_day.month))
+    page.locator("#expires-on-year").fill(str(last_day.year))
+    check_page(page, ui_app, "officer-share-confirm")
+    before = len(ui_app.inbox.messages)
+    page.get_by_role("button", name=f"Share with {PARTNER_ORG}").click()
+    notice = page.locator("#notice").inner_text()
+    assert f"Shared with {PARTNER_ORG}" in notice and f"{last_day.day} {last_day:%B %Y}" in notice
+    assert f"We e-mailed {contact}" in notice
+    check_page(page, ui_app, "officer-shared")
+
+    mail = ui_app.inbox.messages[before:]
+    assert [m["to"] for m in mail] == [[contact]]
+    message = mail[0]["message"]
+    assert message["Subject"] == f"Case {SHARE_CASE} shared with {PARTNER_ORG}"
+    body = message.get_payload(decode=True).decode()
+    assert f"/ui/cases/{SHARE_CASE}" in body and "£" not in body  # a link, and no case details
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, ui_app, "legal_partner")
+    page.get_by_role("link", name=SHARE_CASE).click()
+    assert page.locator("h1").inner_text() == "Mr Owen James Pritchard"
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, ui_app, "officer")
+    page.goto(f"/ui/cases/{SHARE_CASE}#sharing")
+    page.get_by_role("button", name=f"Stop sharing with {PARTNER_ORG}").click()
+    assert f"{PARTNER_ORG} can no longer see this case" in page.locator("#notice").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, ui_app, "legal_partner")
+    response = page.goto(f"/ui/cases/{SHARE_CASE}")
+    assert response is not None and response.status == 404

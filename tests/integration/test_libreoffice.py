@@ -147,6 +147,7 @@ def test_engine_output_is_identical_across_soffice_restarts(
         "count": 0,
         "total": Decimal("0"),
         "cases": [],
+        "agenda": [],
         "last_item": 3,
     }
     first, second = (e.render("panel_pack_cover.docx", cover, meta) for e in engines)

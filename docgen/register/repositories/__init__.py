@@ -3,6 +3,15 @@ their approvals), cases (snapshots, shares and evidence uploads), jobs, users, t
 replacement templates. Functions add and flush; none of them commits (the caller's unit of work
 does)."""
 
-from docgen.register.repositories import audit, cases, documents, jobs, templates, users
+from docgen.register.repositories import (
+    audit,
+    cases,
+    documents,
+    jobs,
+    organisations,
+    templates,
+    users,
+    worklist,
+)
 
-__all__ = ["audit", "cases", "documents", "jobs", "templates", "users"]
+__all__ = ["audit", "cases", "documents", "jobs", "organisations", "templates", "users", "worklist"]

@@ -24,3 +24,11 @@ def add(session: Session, user: User) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def managers(session: Session) -> list[User]:
+    return list(session.scalars(select(User).where(User.role == "manager").order_by(User.name)))
+
+
+def panel_members(session: Session) -> list[User]:
+    return list(session.scalars(select(User).where(User.panel_member.is_(True)).order_by(User.name)))

@@ -454,6 +454,7 @@ def test_shipped_templates_use_only_names_their_contexts_provide() -> None:
             "count": 0,
             "total": Decimal(0),
             "cases": [],
+            "agenda": [],
             "last_item": 3,
         },
     }
