@@ -138,7 +138,7 @@ def test_record_payments_and_service_and_watch_the_next_steps(page: Any, ui_app:
     assert page.locator("#opt-pay-by-day").count() == 1
     page.get_by_role("button", name="Make the document").click()
     page.wait_for_function("document.activeElement.classList.contains('error-summary')")
-    assert "judgment in default may be requested after" in page.locator("#reasons").inner_text()
+    assert _long(opens) in page.locator("#reasons").inner_text()
     check_page(page, ui_app, "officer-make-n225-refused")
 
 
