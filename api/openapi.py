@@ -113,9 +113,29 @@ ROUTE_DOCS: dict[str, tuple[str, str]] = {
     "list_uploads": ("List a case's uploads", "Evidence files stored for the case, with their sha256."),
     "share": (
         "Share a case",
-        "Let a legal partner's organisation see the case and its documents (200 if already shared).",
+        "Officers and admins. The organisation must be registered (see GET /organisations); an optional "
+        "expires_on is the last day it may see the case. Its contact is e-mailed (emailed_to, or "
+        "email_problem when the mail server could not take it: the share stands). Sharing again with an "
+        "organisation that already sees the case answers 200 with that share.",
     ),
-    "list_shares": ("List a case's shares", "Who the case is shared with, including revoked shares."),
+    "list_organisations": ("List organisations", "The registered legal partners a case may be shared with."),
+    "register_organisation": (
+        "Register an organisation",
+        "Admins only. A legal partner's name (as its users' accounts carry it) and the contact e-mailed "
+        "when a case is shared.",
+    ),
+    "get_worklist": (
+        "Worklist",
+        "Each visible case with its next step (from the document rules' own dates), when it falls due, the "
+        "earliest last day a rule reports and the sum owing; filtered by due (overdue, today, week), debt "
+        "type, officer, step and balance range; sorted and paged. Rows are worked out again when a case "
+        "changes or the day does.",
+    ),
+    "make_next_steps": (
+        "Make the next step for many cases",
+        "One generation job: each chosen case's next step through the corridor. The job's result lists "
+        "each case as made (its version), unchanged (the version kept) or refused (the reasons).",
+    ),
     "revoke": ("Revoke a share", "The organisation no longer sees the case."),
     "decide": (
         "Approve or reject a write-off",
