@@ -131,7 +131,9 @@ def share_confirm(
             errors=errors,
             values={"organisation": organisation},
         )
-    return _share_page(request, viewer, case_ref, org.name, org.contact_email, {}, {}, redacted=bool(redacted))
+    return _share_page(
+        request, viewer, case_ref, org.name, org.contact_email, {}, {}, redacted=bool(redacted)
+    )
 
 
 EXPIRY = Field(

@@ -162,6 +162,8 @@ def _start_reconciling(**_kwargs: Any) -> None:
 @worker_shutdown.connect
 def _stop_reconciling(**_kwargs: Any) -> None:
     _reconciling.set()
+
+
 @app.task(bind=True, name="docgen.panel_pack", max_retries=MAX_RETRIES, acks_late=True)
 def panel_pack_job(self: Any, job_id: str) -> str | None:
     from docgen.services import packs

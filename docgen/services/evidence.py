@@ -100,6 +100,8 @@ def stream(
 
 def served_type(upload: Upload) -> str:
     return upload.content_type if upload.content_type in SERVED_TYPES else "application/octet-stream"
+
+
 #: what evidence may be, as the form states it (the content check at upload decides)
 ALLOWED = (("PDF", ".pdf"), ("PNG image", ".png"), ("JPEG image", ".jpg, .jpeg"))
 ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
