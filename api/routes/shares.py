@@ -58,6 +58,7 @@ def share(
 
 @router.get("/cases/{case_ref:path}/shares", response_model=list[SharePublic])
 def list_shares(session: SessionDep, user: CurrentUser, case_ref: str) -> list[SharePublic]:
+    """The case's shares with legal partners' organisations, current and stopped."""
     return [SharePublic.of(s) for s in sharing.list_shares(session, user, case_ref)]
 
 

@@ -110,8 +110,10 @@ def test_get_to_an_unwritable_place_names_the_file(
     code, out = _run(capsys, "generate", doc_type, "--case", str(CASE), "--as-of", "2025-06-02")
     assert code == 0
     target = tmp_path / "no" / "such" / "folder" / "x.pdf"
-    assert main(["get", json.loads(out)["document_id"], "-o", str(target)]) == 2
-    assert str(target) in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:  # refused while the arguments are read, before any work
+        main(["get", json.loads(out)["document_id"], "-o", str(target)])
+    assert stopped.value.code == 2
+    assert str(target.parent) in capsys.readouterr().err
 
 
 @pytest.mark.slow
