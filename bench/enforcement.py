@@ -2,9 +2,10 @@
 
 Run: .venv/bin/python bench/enforcement.py [--repeat 20]
 
-Uses the shared sample cases (../shared/cases); the petitions and the certificate of service use
-copies recording a statutory demand served on 1 April 2025. The certificate is timed with its demand
-appended (a second render plus the pypdf merge).
+Uses the shared sample cases (../shared/cases) and the company record in tests/data/cases; the
+petitions and the certificate of service use copies recording a statutory demand served on 1 April
+2025. The certificate is timed with its demand appended (a second render plus the pypdf merge). The
+courts come from settings mapping the sample addresses' postcode districts, as an installation would.
 """
 
 from __future__ import annotations
@@ -31,10 +32,22 @@ from docgen.render.pipeline import render_document  # noqa: E402
 
 AS_OF = date(2025, 6, 2)
 CASES = ROOT.parent / "shared" / "cases"
+TEST_CASES = ROOT / "tests" / "data" / "cases"
 
 
 def case(name: str, served: str | None = None) -> Case:
-    data: dict[str, Any] = json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
+    folder = CASES if (CASES / f"{name}.json").exists() else TEST_CASES
+    data: dict[str, Any] = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    for prop in data.get("properties", []):
+        # every co-owner and chargee is served, so each needs an address (PD 73 para 1.2)
+        here = prop["address"]
+        prop["co_owners"] = [
+            o if isinstance(o, dict) else {"name": o, "address": here} for o in prop["co_owners"]
+        ]
+        for charge in prop["charges"]:
+            charge.setdefault(
+                "address", {"lines": ["Charges Department"], "town": "Swindon", "postcode": "SN38 1NW"}
+            )
     if served:
         data["recovery_history"].append(
             {"date": "2025-04-01", "action": "statutory_demand_served", "method": served}
@@ -56,7 +69,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    settings = Settings(environment="test", data_dir=Path(tempfile.mkdtemp()) / "var")
+    settings = Settings(
+        environment="test",
+        data_dir=Path(tempfile.mkdtemp()) / "var",
+        insolvency_courts={"UB8": "County Court at Uxbridge", "SE25": "County Court at Croydon"},
+        hearing_centres={"UB8": "County Court at Uxbridge", "SE25": "County Court at Croydon"},
+    )
     jwp, ctx, co = (
         case("judgment-with-property"),
         case("council-tax-liability-orders"),
@@ -64,18 +82,21 @@ def main() -> int:
     )
     ctx_served, co_served = (
         case("council-tax-liability-orders", "personal"),
-        case("sundry-commercial-company", "left_at_address"),
+        case("company-record"),
     )
-    court = {"court": "County Court at Central London"}
     jobs: list[tuple[str, Case, dict[str, str]]] = [
         ("n379", jwp, {}),
         ("n379", ctx, {}),
         ("n337", jwp, {}),
-        ("n244", jwp, {"application": "permission_to_enforce"}),
+        (
+            "n244",
+            case("judgment-old"),
+            {"application": "permission_to_enforce", "delay_reason": "the debtor was traced only in 2025"},
+        ),
         ("statutory_demand_individual", ctx, {}),
         ("statutory_demand_company", co, {}),
-        ("bankruptcy_petition", ctx_served, court),
-        ("winding_up_petition", co_served, court),
+        ("bankruptcy_petition", ctx_served, {}),
+        ("winding_up_petition", co_served, {}),
     ]
     print(f"{'document':52} {'median ms':>10} {'max ms':>8}")
     for doc_type, c, opts in jobs:
@@ -88,7 +109,10 @@ def main() -> int:
     print(f"{'certificate_of_service_sd + demand (preview)':52} {med:10.1f} {worst:8.1f}")
     types = [t for t in registry.all_types() if t.family in ("enforcement", "insolvency")]
     med, worst = timed(
-        lambda: [t.eligibility_of(c, AS_OF, court) for t in types for c in (jwp, ctx, co)], args.repeat
+        lambda: [
+            t.eligibility(t.request(c, AS_OF, settings=settings)) for t in types for c in (jwp, ctx, co)
+        ],
+        args.repeat,
     )
     print(f"{'eligibility, 9 types x 3 cases':52} {med:10.1f} {worst:8.1f}")
     return 0

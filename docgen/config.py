@@ -155,6 +155,21 @@ class Settings(BaseSettings):
     callback_backoff_s: float = Field(default=2.0, gt=0)
     extra: dict[str, str] = Field(default_factory=dict)
 
+    # Write-off policies. Councils' own policy files (<id>.json) live in these folders, searched
+    # before the shipped examples. A council uses only the policies mapped to it here (by the
+    # creditor name its cases give), or, when it is not mapped, those whose file names it; a policy
+    # is always chosen by id from that set, never by path, and nothing falls back to an example.
+    policy_dirs: list[Path] = Field(default_factory=list)
+    write_off_policies: dict[str, list[str]] = Field(default_factory=dict)
+
+    # Courts by postcode, for cases that do not record their own: a key is an outward code ("SE25")
+    # or a postcode area ("CR"), the outward code winning. hearing_centres: the County Court hearing
+    # centre for an address (e.g. the dwelling of a council tax charging order); insolvency_courts:
+    # the court for bankruptcy proceedings of a debtor living there (a County Court hearing centre,
+    # or the High Court for the London insolvency district).
+    hearing_centres: dict[str, str] = Field(default_factory=dict)
+    insolvency_courts: dict[str, str] = Field(default_factory=dict)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.secret_key in _PLACEHOLDER_SECRETS:

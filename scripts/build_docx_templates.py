@@ -109,12 +109,16 @@ def heading(doc: DocumentObject, text: str, level: int = 1) -> None:
     doc.add_heading(text, level=level)
 
 
-def para(doc: DocumentObject, text: str, bold: bool = False, small: bool = False) -> Paragraph:
+def para(
+    doc: DocumentObject, text: str, bold: bool = False, small: bool = False, keep_with_next: bool = False
+) -> Paragraph:
     p = doc.add_paragraph()
     run = p.add_run(text)
     run.bold = bold
     if small:
         run.font.size = Pt(8.5)
+    if keep_with_next:
+        p.paragraph_format.keep_with_next = True
     return p
 
 
@@ -212,11 +216,7 @@ MONEY_COLS = "{{ l.amount|gbp }}", "{{ l.outstanding|gbp }}", "{{ l.vat|gbp }}"
 
 
 def balance_section(doc: DocumentObject) -> None:
-    para(
-        doc,
-        "Outstanding on {{ as_of|date_uk }}: {{ outstanding|gbp }} (charged {{ debits|gbp }}, "
-        "paid {{ payments|gbp }}, adjustments {{ adjustments|gbp }}).",
-    )
+    para(doc, "Outstanding on {{ as_of|date_uk }}: {{ outstanding|gbp }} ({{ balance_words }}).")
     loop_table(
         doc,
         ["Ref", "Description", "Due", "Amount", "Outstanding", "VAT element", "Days overdue"],
@@ -265,8 +265,14 @@ def write_off_report() -> DocumentObject:
         widths=(28, 40, 102),
     )
     heading(doc, "3. Reason and evidence")
-    para(doc, "Reason: {{ reason_title }} ({{ reason_code }}).")
+    para(doc, "Reason: {{ reason_title }}.")
     para(doc, "Evidence the policy asks for: {{ reason_evidence_needed }}.")
+    para(doc, "{%p if case_evidence %}")
+    para(doc, "What the case records for this reason:", keep_with_next=True)
+    para(doc, "{%p for e in case_evidence %}")
+    para(doc, "\u2022 {{ e }}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
     para(doc, "Evidence relied on: {{ evidence }}")
     para(doc, "{%p if notes %}")
     para(doc, "Case notes: {{ notes }}")
@@ -274,8 +280,8 @@ def write_off_report() -> DocumentObject:
     heading(doc, "4. Authority")
     para(
         doc,
-        "Under the {{ policy_council }} write-off policy, writing off {{ outstanding|gbp }} needs the "
-        "approval of the {{ level_title }} (limit {{ level_limit }}).",
+        "Under the {{ policy_council }} write-off policy ({{ policy_name }}), writing off "
+        "{{ outstanding|gbp }} is for the {{ level_title }} (limit {{ level_limit }}).",
     )
     para(doc, "{%p if committee %}")
     para(
@@ -318,18 +324,29 @@ def write_off_report() -> DocumentObject:
             ("Decision by", "{{ level_title }}"),
         ],
     )
-    para(doc, "Decision: approved / rejected (delete one). Reason for a rejection:")
+    para(
+        doc,
+        "The decision is recorded by the {{ level_title }}, or by a manager holding that delegation. Once "
+        "it is recorded, the decision, the name of the person who made it, the delegation relied on and "
+        "the date are added to this report as its last page.",
+    )
     return doc
 
 
 def totals_table(doc: DocumentObject, title: str, var: str) -> None:
     loop_table(
         doc,
-        [title, "Accounts", "Total"],
+        [title, "Accounts", "Total", "Billed", "Share of billed"],
         f"t in {var}",
-        ["{{ t.label }}", "{{ t.count }}", "{{ t.total|gbp }}"],
-        widths=(90, 25, 35),
-        right=(1, 2),
+        [
+            "{{ t.label }}",
+            "{{ t.count }}",
+            "{{ t.total|gbp }}",
+            "{{ t.billed|gbp }}",
+            "{{ t.percent_of_billed }}",
+        ],
+        widths=(62, 20, 30, 30, 28),
+        right=(1, 2, 3, 4),
     )
 
 
@@ -415,7 +432,7 @@ def committee_write_off_report() -> DocumentObject:
     heading(doc, "3. Legal basis")
     para(
         doc,
-        "The Chief Finance Officer is responsible for the proper administration of the council's financial "
+        "The {{ report_of }} is responsible for the proper administration of the council's financial "
         "affairs under section 151 of the Local Government Act 1972. The council's write-off policy "
         "({{ policy_council }}, {{ policy_name }}) delegates write-offs up to {{ delegated_limit|gbp }} to "
         "officers and reserves larger amounts to {{ decision_maker }}. Writing a debt off removes it from "
@@ -434,12 +451,37 @@ def committee_write_off_report() -> DocumentObject:
         "{{ total|gbp }} uses that provision; the further charge to revenue is "
         "{{ provision_shortfall|gbp }}. The VAT element of the debts is {{ vat_total|gbp }}.",
     )
-    heading(doc, "6. Recovery exhausted")
+    heading(doc, "6. Recovery taken")
     para(
         doc,
-        "For each account recovery has been pursued until further action is uneconomic or impossible; "
-        "where the debtor is insolvent a proof of debt has been lodged and a nil or final dividend "
-        "declared. The reason and evidence for each account are held on the case file.",
+        "The amount to be written off, {{ total|gbp }}, is {{ percent_of_billed }} of the {{ billed|gbp }} "
+        "billed on these accounts. The recovery steps recorded on them, from their case histories:",
+        keep_with_next=True,
+    )
+    para(doc, "{%p for s in recovery_steps %}")
+    para(doc, "\u2022 {{ s }}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p if no_recovery_step %}")
+    para(doc, "No recovery step is recorded on these accounts.", bold=True)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if letters_only_count %}")
+    para(
+        doc,
+        "For {{ letters_only_count }} of the accounts ({{ letters_only }}) no step beyond a reminder, notice "
+        "or letter is recorded.",
+        bold=True,
+    )
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if insolvent_count %}")
+    para(
+        doc,
+        "For the {{ insolvent_count }} accounts written off because of the debtor's insolvency, a proof of "
+        "debt is recorded as lodged.",
+    )
+    para(doc, "{%p endif %}")
+    para(
+        doc,
+        "The reason for each account, and what its case records for that reason, are in the exempt appendix.",
     )
     heading(doc, "7. Options considered")
     table = _table(doc, 2, (45, 125))
@@ -463,7 +505,7 @@ def committee_write_off_report() -> DocumentObject:
         _fill(table.add_row().cells, [option, text])
     doc.add_paragraph()
     heading(doc, "8. Decision")
-    signature_table(doc, [("Decision by", "{{ decision_maker }}"), ("Report of", "Chief Finance Officer")])
+    signature_table(doc, [("Decision by", "{{ decision_maker }}"), ("Report of", "{{ report_of }}")])
     page_break(doc)
     heading(doc, "Exempt appendix: accounts to be written off")
     para(
@@ -474,12 +516,19 @@ def committee_write_off_report() -> DocumentObject:
     )
     loop_table(
         doc,
-        ["Name", "Reference", "Amount", "Year", "Reason"],
+        ["Name", "Reference", "Amount", "Year", "Reason", "What the case records"],
         "a in accounts",
-        ["{{ a.debtor_name }}", "{{ a.case_ref }}", "{{ a.amount|gbp }}", "{{ a.year }}", "{{ a.reason }}"],
-        widths=(45, 38, 25, 17, 45),
+        [
+            "{{ a.debtor_name }}",
+            "{{ a.case_ref }}",
+            "{{ a.amount|gbp }}",
+            "{{ a.year }}",
+            "{{ a.reason }}",
+            "{{ a.evidence }}",
+        ],
+        widths=(28, 26, 22, 17, 29, 48),
         right=(2,),
-        total=["Total", "{{ count }} accounts", "{{ total|gbp }}", "", ""],
+        total=["Total", "{{ count }} accounts", "{{ total|gbp }}", "", "", ""],
     )
     return doc
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.schemas import ApprovalCreate, ApprovalPublic
 from docgen.services import approvals
 from docgen.services.access import visible_document
@@ -16,11 +16,17 @@ router = APIRouter(tags=["approvals"])
     "/documents/{document_id}/versions/{number}/approval", status_code=201, response_model=ApprovalPublic
 )
 def decide(
-    session: SessionDep, user: CurrentUser, document_id: str, number: int, body: ApprovalCreate
+    session: SessionDep,
+    services: ServicesDep,
+    user: CurrentUser,
+    document_id: str,
+    number: int,
+    body: ApprovalCreate,
 ) -> ApprovalPublic:
     visible_document(session, user, document_id)
-    made = approvals.decide(session, user, document_id, number, body.decision, body.note)
-    return ApprovalPublic.model_validate(made, from_attributes=True)
+    session.commit()  # the decision is its own transaction, with the report version that records it
+    decided = approvals.record_decision(services.backend, user, document_id, number, body.decision, body.note)
+    return ApprovalPublic.model_validate(decided.approval, from_attributes=True)
 
 
 @router.get("/documents/{document_id}/versions/{number}/approvals", response_model=list[ApprovalPublic])

@@ -1,7 +1,7 @@
 """An admin's pages: users and their keys, the write-off policies, and the templates in use.
 
-Policies are shown read-only: a council's policy is a file shipped with the service, changed through
-a release. Word templates can be replaced (after a lint) and rolled back; HTML templates, which
+Policies are shown read-only: a council's policy is a file in a folder the settings name, mapped to
+the council there. Word templates can be replaced (after a lint) and rolled back; HTML templates, which
 lay out court forms, are listed with their fingerprints only."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from api.deps import ServicesDep, SessionDep
 from api.ui.web import AsyncFormViewerDep, FormViewerDep, UiRoute, Viewer, ViewerDep, field_errors, page
 from docgen.config import Settings
-from docgen.domain.writeoff_policy import load_policy, policy_names
+from docgen.documents.writeoff import policy_book
 from docgen.errors import DocgenError, InvalidInput
 from docgen.register.models import Role
 from docgen.services import auth, people, sharing
@@ -91,9 +91,9 @@ def rotate(
 
 
 @router.get("/admin/policies", response_class=HTMLResponse)
-def policies(request: Request, viewer: ViewerDep) -> HTMLResponse:
+def policies(request: Request, services: ServicesDep, viewer: ViewerDep) -> HTMLResponse:
     require_role(viewer.who, ADMINS | {Role.manager}, "see the write-off policies")
-    return page(request, "admin_policies.html", viewer, policies=[load_policy(n) for n in policy_names()])
+    return page(request, "admin_policies.html", viewer, policies=policy_book(services.settings).all())
 
 
 @router.get("/admin/templates", response_class=HTMLResponse)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api.deps import ServicesDep, SessionDep
 from api.ui.forms import Field, errors_for, raw_values, to_data
 from api.ui.web import AsyncFormViewerDep, FormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
+from docgen.config import Settings
 from docgen.documents.panel import PanelBriefing
 from docgen.errors import DocgenError, InvalidInput
 from docgen.register.models import Role
@@ -28,14 +29,17 @@ READERS = frozenset({Role.manager, Role.admin, Role.officer})
 
 
 @router.get("/approvals", response_class=HTMLResponse)
-def queue(request: Request, session: SessionDep, viewer: ViewerDep, show: str = "") -> HTMLResponse:
+def queue(
+    request: Request, session: SessionDep, services: ServicesDep, viewer: ViewerDep, show: str = ""
+) -> HTMLResponse:
     require_role(viewer.who, APPROVERS, "approve write-offs")
-    return _queue(request, session, viewer, show=show)
+    return _queue(request, session, services.settings, viewer, show=show)
 
 
 def _queue(
     request: Request,
     session: Session,
+    settings: Settings,
     viewer: Viewer,
     status: int = 200,
     errors: dict[str, str] | None = None,
@@ -43,7 +47,7 @@ def _queue(
     chosen: dict[str, str] | None = None,
     show: str = "",
 ) -> HTMLResponse:
-    open_items, decided = approvals.to_decide_and_decided(session, viewer.who)
+    open_items, decided = approvals.to_decide_and_decided(session, viewer.who, settings)
     decided_now = ""
     just = request.query_params.get("decided", "")
     for item in decided:
@@ -71,6 +75,7 @@ def _queue(
 def decide(
     request: Request,
     session: SessionDep,
+    services: ServicesDep,
     viewer: FormViewerDep,
     document_id: str,
     number: int,
@@ -81,12 +86,14 @@ def decide(
     try:
         if decision not in approvals.DECISIONS:
             raise InvalidInput("Choose approve or reject")
-        approvals.decide(session, viewer.who, document_id, number, decision, note.strip())
+        session.commit()  # the decision is its own transaction, with the report version that records it
+        approvals.record_decision(services.backend, viewer.who, document_id, number, decision, note.strip())
     except DocgenError as exc:
         session.rollback()
         return _queue(
             request,
             session,
+            services.settings,
             viewer,
             status=exc.status,
             errors={key: exc.message},

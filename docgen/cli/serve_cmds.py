@@ -66,9 +66,16 @@ def worker_command(name: str, loglevel: str = "WARNING", heartbeat: bool = True)
 
 def worker_env(settings: Settings) -> dict[str, str]:
     """The worker reads its settings from the environment: hand it the ones this process uses."""
+    import json
+
     env = dict(os.environ)
     env["DOCGEN_DATA_DIR"] = str(settings.data_dir)
     env["DOCGEN_ENVIRONMENT"] = settings.environment
+    # the councils' write-off policies and courts by postcode shape the papers a worker makes
+    env["DOCGEN_POLICY_DIRS"] = json.dumps([str(p) for p in settings.policy_dirs])
+    env["DOCGEN_WRITE_OFF_POLICIES"] = json.dumps(settings.write_off_policies)
+    env["DOCGEN_HEARING_CENTRES"] = json.dumps(settings.hearing_centres)
+    env["DOCGEN_INSOLVENCY_COURTS"] = json.dumps(settings.insolvency_courts)
     return env
 
 
@@ -143,6 +150,10 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput(f"--port {port}: a port is a number from 1 to 65535")
     if args.demo and settings.environment == "production":
         raise InvalidInput("--demo makes users with printed keys: not in production")
+    if args.demo:
+        from docgen.demo import demo_settings
+
+        settings = demo_settings(settings)
     warning = _root_warning()
     if warning:
         print(warning, file=sys.stderr, flush=True)

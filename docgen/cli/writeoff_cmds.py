@@ -61,7 +61,7 @@ def _schedule(args: argparse.Namespace) -> int:
         ("committee_write_off_report", "committee-write-off-report"),
     ):
         request = generation.BatchPaperRequest.of(
-            batch_type, refs, args.as_of, who, {"policy": args.policy}, fields
+            batch_type, refs, args.as_of, who, ({"policy": args.policy} if args.policy else {}), fields
         )
         try:
             made = generation.generate(backend, request)
@@ -78,19 +78,25 @@ def _schedule(args: argparse.Namespace) -> int:
 
 def _approve(args: argparse.Namespace) -> int:
     from docgen.errors import NotFound
-    from docgen.register import open_register, unit_of_work
+    from docgen.register import unit_of_work
     from docgen.register.repositories import users
     from docgen.services import approvals
     from docgen.services.auth import principal_of
+    from docgen.services.backend import Backend
 
-    with unit_of_work(open_register(get_settings())) as session:
+    backend = Backend.open(get_settings())
+    with unit_of_work(backend.sessions) as session:
         user = users.by_name(session, args.user)
         if user is None:
             raise NotFound(f"no user named {args.user!r}", code="user_not_found")
-        made = approvals.decide(
-            session, principal_of(user), args.document_id, args.version, args.decision, args.note
-        )
-        print(f"{args.document_id} v{args.version}: {made.status} by {made.actor}")
+        who = principal_of(user)
+    decided = approvals.record_decision(
+        backend, who, args.document_id, args.version, args.decision, args.note
+    )
+    print(
+        f"{args.document_id} v{args.version}: {decided.approval.status} by {decided.approval.actor}; "
+        f"the decision is recorded on version {decided.version.number}"
+    )
     return 0
 
 
@@ -138,31 +144,35 @@ def _panel_pack(args: argparse.Namespace) -> int:
 
 
 def _policies(args: argparse.Namespace) -> int:
-    from docgen.domain.writeoff_policy import load_policy, policy_names
+    from docgen.documents.writeoff import policy_book
 
-    policies = [(name, load_policy(name)) for name in policy_names()]
+    book = policy_book(get_settings())
+    policies = book.all()
     if args.json:
         from docgen.cli.tables import print_json
 
         print_json(
             [
                 {
-                    "name": name,
+                    "name": policy.name,
                     "council": policy.council,
+                    "valid_from": policy.valid_from.isoformat(),
                     "levels": [
                         {"code": lv.code, "limit": None if lv.limit is None else str(lv.limit)}
                         for lv in policy.levels
                     ],
                 }
-                for name, policy in policies
+                for policy in policies
             ]
         )
         return 0
-    for name, policy in policies:
+    for policy in policies:
         ladder = ", ".join(
             f"{lv.code} {'no limit' if lv.limit is None else f'£{lv.limit:,}'}" for lv in policy.levels
         )
-        print(f"{name:20} {policy.council}: {ladder}")
+        print(f"{policy.name:20} {policy.council} (from {policy.valid_from.isoformat()}): {ladder}")
+    for council, ids in sorted(book.councils.items()):
+        print(f"{council}: {', '.join(ids)}")
     return 0
 
 
@@ -188,7 +198,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--cases", required=True, help="CSV or XLSX list with columns case_ref, reason[, evidence]"
     )
     p.add_argument("--case-dir", help="folder of case JSON files (default: the list's folder)")
-    p.add_argument("--policy", default="district_example", help="write-off policy name or JSON file")
+    p.add_argument(
+        "--policy",
+        default="",
+        help="id of one of the council's write-off policies (default: its policy in force on --as-of)",
+    )
     add_as_of(p)
     p.add_argument("-o", "--output", required=True, help="folder to write the files to")
     p.add_argument("--actor", default="cli", help="who does this, for the audit trail")

@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from docgen.config import Settings
 from docgen.domain.case import Case, load_case
 
 DEMO_DIR = Path(__file__).parent
+#: write-off policies for the demo cases' councils, used only when the demo runs
+DEMO_POLICIES = DEMO_DIR / "policies"
 #: the sample cases' histories are written up to spring 2025; a fixed date keeps the demo's
 #: figures and PDFs the same on every machine
 DEMO_AS_OF = date(2025, 6, 2)
@@ -21,3 +24,11 @@ DEMO_OPTIONS: dict[tuple[str, str], dict[str, str]] = {
 
 def demo_cases() -> list[Case]:
     return [load_case(path) for path in sorted(DEMO_DIR.glob("*.json"))]
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """``settings`` with the demo councils' write-off policies installed (after the council's own
+    folders, so a real policy of the same id wins)."""
+    if DEMO_POLICIES in settings.policy_dirs:
+        return settings
+    return settings.model_copy(update={"policy_dirs": [*settings.policy_dirs, DEMO_POLICIES]})

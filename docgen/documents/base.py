@@ -21,6 +21,7 @@ from docgen.documents.inputs import StoredInput, StoredWanted
 from docgen.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
+    from docgen.config import Settings
     from docgen.domain.case import Case
     from docgen.domain.facts import CaseFacts
 
@@ -111,13 +112,30 @@ class DocumentRequest:
     #: stored versions the paper is made from (see ``DocumentType.stored_inputs``), by name, with
     #: their exact bytes: filled in by the generation corridor from the register
     stored: Mapping[str, StoredInput] = field(default_factory=lambda: MappingProxyType({}))
+    #: the installation's settings the paper is made under (courts by postcode, councils' write-off
+    #: policies); None: the process's own (``config``)
+    settings: Settings | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def make(
-        cls, case: Case, as_of: date, options: Options | None = None, engine: str | None = None
+        cls,
+        case: Case,
+        as_of: date,
+        options: Options | None = None,
+        engine: str | None = None,
+        settings: Settings | None = None,
     ) -> DocumentRequest:
         opts = {str(k): str(v) for k, v in (options or {}).items()}
-        return cls(case, as_of, MappingProxyType(dict(sorted(opts.items()))), engine or "")
+        return cls(case, as_of, MappingProxyType(dict(sorted(opts.items()))), engine or "", settings=settings)
+
+    @property
+    def config(self) -> Settings:
+        """The settings this request is made under."""
+        if self.settings is not None:
+            return self.settings
+        from docgen.config import get_settings
+
+        return get_settings()
 
     @cached_property
     def facts(self) -> CaseFacts:
@@ -134,7 +152,7 @@ class DocumentRequest:
 
     def with_options(self, options: Options) -> DocumentRequest:
         """The same case and date with other options; the facts already computed are kept."""
-        other = DocumentRequest.make(self.case, self.as_of, options, self.engine)
+        other = DocumentRequest.make(self.case, self.as_of, options, self.engine, self.settings)
         if "facts" in self.__dict__:
             other.__dict__["facts"] = self.__dict__["facts"]
         return other
@@ -142,7 +160,7 @@ class DocumentRequest:
     def at(self, as_of: date, options: Options | None = None) -> DocumentRequest:
         """The same case at another date (facts computed afresh for it)."""
         return DocumentRequest.make(
-            self.case, as_of, self.options if options is None else options, self.engine
+            self.case, as_of, self.options if options is None else options, self.engine, self.settings
         )
 
     def for_engine(self, engine: str) -> DocumentRequest:
@@ -154,6 +172,13 @@ class DocumentRequest:
     def with_stored(self, stored: Mapping[str, StoredInput]) -> DocumentRequest:
         """The same request made from these stored versions; the facts already computed are kept."""
         other = dataclasses.replace(self, stored=MappingProxyType(dict(stored)))
+        if "facts" in self.__dict__:
+            other.__dict__["facts"] = self.__dict__["facts"]
+        return other
+
+    def with_settings(self, settings: Settings) -> DocumentRequest:
+        """The same request made under ``settings``; the facts already computed are kept."""
+        other = dataclasses.replace(self, settings=settings)
         if "facts" in self.__dict__:
             other.__dict__["facts"] = self.__dict__["facts"]
         return other
@@ -215,9 +240,14 @@ class DocumentType:
             raise InvalidInput(f"{self.title}: {what}", problems)
 
     def request(
-        self, case: Case, as_of: date, options: Options | None = None, engine: str | None = None
+        self,
+        case: Case,
+        as_of: date,
+        options: Options | None = None,
+        engine: str | None = None,
+        settings: Settings | None = None,
     ) -> DocumentRequest:
-        return DocumentRequest.make(case, as_of, options, engine or self.default_engine)
+        return DocumentRequest.make(case, as_of, options, engine or self.default_engine, settings)
 
     def eligibility_of(self, case: Case, as_of: date, options: Options | None = None) -> list[Problem]:
         """``eligibility`` for a case, date and options (a request made for the call)."""

@@ -27,6 +27,7 @@ from docgen.documents.inputs import entry_hash
 from docgen.errors import InvalidInput, NotFound, Problem
 
 if TYPE_CHECKING:
+    from docgen.config import Settings
     from docgen.domain.case import Case
 
 T = TypeVar("T")
@@ -67,6 +68,9 @@ class BatchRequest:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     engine: str = ""
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the installation's settings the paper is made under (write-off policies, courts); None: the
+    #: process's own
+    settings: Settings | None = field(default=None, compare=False, repr=False)
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """A value worked out once for this request and shared by its hooks (a pack's briefings)."""
@@ -81,9 +85,20 @@ class BatchRequest:
         as_of: date,
         options: Mapping[str, str] | None = None,
         engine: str = "",
+        settings: Settings | None = None,
     ) -> BatchRequest:
         opts = {str(k): str(v) for k, v in (options or {}).items()}
-        return cls(tuple(entries), as_of, MappingProxyType(dict(sorted(opts.items()))), engine)
+        return cls(
+            tuple(entries), as_of, MappingProxyType(dict(sorted(opts.items()))), engine, settings=settings
+        )
+
+    @property
+    def config(self) -> Settings:
+        if self.settings is not None:
+            return self.settings
+        from docgen.config import get_settings
+
+        return get_settings()
 
     @property
     def cases(self) -> list[Case]:
@@ -100,7 +115,7 @@ class BatchRequest:
     def requests(self) -> tuple[DocumentRequest, ...]:
         """One request per case at the batch's date, each with its facts worked out once."""
         return tuple(
-            DocumentRequest.make(e.case, self.as_of, {**self.options, **e.fields}, self.engine)
+            DocumentRequest.make(e.case, self.as_of, {**self.options, **e.fields}, self.engine, self.settings)
             for e in self.entries
         )
 

@@ -21,12 +21,12 @@ from docgen.documents import registry
 from docgen.documents.base import DocumentRequest, DocumentType, OptionSpec
 from docgen.documents.batch import BatchDocumentType, BatchRequest, Section, register_batch
 from docgen.documents.charts import ageing_chart
-from docgen.documents.writeoff import balance_context, case_header, history_context
+from docgen.documents.councils import policy_of
+from docgen.documents.reports import action_label, balance_context, case_header, history_context
 from docgen.domain.balance import Balance
 from docgen.domain.case import Case
 from docgen.domain.fees import enforcement_fee, insolvency_figure
 from docgen.domain.money import ZERO, fmt_gbp, fmt_plain
-from docgen.domain.writeoff_policy import load_policy
 from docgen.errors import DocgenError, NotFound, Problem
 
 FAMILY = "panel"
@@ -53,31 +53,52 @@ class OptionAssessment:
         }
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
+
+
 def _eligibility(doc_type: str, req: DocumentRequest, options: Mapping[str, str]) -> tuple[str, str]:
     """("yes" | "no" | "not assessed", why) from the registered document type's own rules, on the
-    briefing's own case facts."""
+    briefing's own case facts. The why is the rule's plain-English message (never its command-line
+    hint); an option that is possible says so, with the points the officer must still check."""
     try:
         dt = registry.get(doc_type)
     except NotFound:
-        return "not assessed", f"{doc_type} is not available in this installation"
-    missing = [name for name in dt.inputs if not getattr(req.case, name, None)]
-    if missing:
-        return "no", f"needs {', '.join(missing).replace('_', ' ')}"
+        return "not assessed", "This option cannot be assessed here."
     known = {k: v for k, v in options.items() if k in dt.option_specs}
     try:
         problems = dt.eligibility(req.with_options(known))
     except DocgenError as err:
-        return "no", err.message
+        return "no", _sentence(err.message)
     blocking = [p for p in problems if p.blocking]
     if blocking:
-        return "no", blocking[0].message
-    return "yes", "; ".join(p.message for p in problems) or "eligible under the rules"
+        more = (
+            f" ({len(blocking) - 1} other reason{'s' if len(blocking) > 2 else ''} as well.)"
+            if len(blocking) > 1
+            else ""
+        )
+        return "no", _sentence(blocking[0].message) + more
+    checks = [p for p in problems if not p.blocking and p.code not in _NOT_FOR_THE_PANEL]
+    if checks:
+        return (
+            "yes",
+            f"Possible under the rules; {len(checks)} point{'s' if len(checks) != 1 else ''} to check first.",
+        )
+    return "yes", "Possible under the rules."
+
+
+#: warnings that are the officer's bookkeeping, not a point for the panel
+_NOT_FOR_THE_PANEL = frozenset(
+    {"unconfirmed_figure", "permission_window", "petition_window", "limitation_running"}
+)
 
 
 def assess_options(req: DocumentRequest) -> list[OptionAssessment]:
-    case, as_of, options, balance = req.case, req.as_of, req.options, req.facts.balance
+    case, as_of, options, facts = req.case, req.as_of, req.options, req.facts
+    balance = facts.balance
     debtor = case.primary_debtor
-    outstanding = balance.outstanding
+    outstanding = facts.outstanding
     out: list[OptionAssessment] = []
 
     plans = case.history("payment_plan") + case.history("broken_plan")
@@ -87,11 +108,42 @@ def assess_options(req: DocumentRequest) -> list[OptionAssessment]:
             "payment_plan",
             "Payment plan",
             "yes" if outstanding > 0 else "no",
-            f"previous plan broken on {broken.date.isoformat()}"
+            f"A previous plan was broken on {broken.date.day} {broken.date:%B %Y}."
             if broken
-            else ("a plan was agreed before" if plans else "no plan tried yet"),
+            else ("A plan was agreed before." if plans else "No plan has been tried yet."),
             ZERO,
             f"up to {fmt_gbp(outstanding)} by instalments, if kept",
+        )
+    )
+
+    # a claim is assessed on the claim date's own figures: the court fee and any fixed costs on issue
+    status, why = _eligibility("n1", req, options)
+    out.append(
+        OptionAssessment(
+            "county_court_claim",
+            "County Court claim",
+            status,
+            why,
+            facts.court_fee + facts.fixed_costs_on_issue,
+            f"judgment for {fmt_gbp(facts.claim_amount)} with the fee added, if not defended; enforcement "
+            "after that if it is not paid"
+            if not facts.judgment_entered
+            else "judgment already entered",
+        )
+    )
+
+    demand_type = "statutory_demand_company" if debtor.is_company else "statutory_demand_individual"
+    status, why = _eligibility(demand_type, req, options)
+    out.append(
+        OptionAssessment(
+            "statutory_demand",
+            "Statutory demand",
+            status,
+            why,
+            ZERO,
+            "payment within 21 days, or grounds for a winding-up petition"
+            if debtor.is_company
+            else "payment within 21 days, or grounds for a bankruptcy petition",
         )
     )
 
@@ -103,7 +155,8 @@ def assess_options(req: DocumentRequest) -> list[OptionAssessment]:
             status,
             why,
             enforcement_fee("charging_order", as_of),
-            f"secured on {len(case.properties)} property; paid on sale or refinance"
+            f"secured on {len(case.properties)} propert{'y' if len(case.properties) == 1 else 'ies'}; paid on "
+            "sale or refinance"
             if case.properties
             else "no property known",
         )
@@ -167,7 +220,15 @@ def assess_options(req: DocumentRequest) -> list[OptionAssessment]:
 
 
 # Which option the briefing suggests when the officer gives none: secured and low-cost routes first.
-PREFERENCE = ("charging_order", "attachment_of_earnings", "payment_plan", "bankruptcy", "write_off")
+PREFERENCE = (
+    "charging_order",
+    "attachment_of_earnings",
+    "payment_plan",
+    "county_court_claim",
+    "statutory_demand",
+    "bankruptcy",
+    "write_off",
+)
 
 
 def suggested(assessments: Sequence[OptionAssessment], case: Case, outstanding: Decimal) -> OptionAssessment:
@@ -181,9 +242,19 @@ def suggested(assessments: Sequence[OptionAssessment], case: Case, outstanding: 
     return by_key["write_off"]
 
 
-def _summary(case: Case, balance: Balance) -> str:
+def recommendation_words(pick: OptionAssessment) -> str:
+    """The suggested option in words for the panel: what it is, what it costs and what it may bring
+    in; never a rule's raw message."""
+    cost = f"costs {fmt_gbp(pick.cost)}" if pick.cost else "costs nothing in fees"
+    return (
+        f"{pick.title}. It {cost} and the likely return is {pick.likely_return}. Suggested from the options "
+        "assessed above; the officer confirms or replaces this recommendation."
+    )
+
+
+def _summary(case: Case, balance: Balance, outstanding: Decimal) -> str:
     open_lines = balance.open_lines
-    parts = [f"{case.primary_debtor.display_name} owes {fmt_gbp(balance.outstanding)}"]
+    parts = [f"{case.primary_debtor.display_name} owes {fmt_gbp(outstanding)}"]
     if open_lines:
         oldest = min(line.due for line in open_lines)
         parts.append(
@@ -193,9 +264,7 @@ def _summary(case: Case, balance: Balance) -> str:
     text = " ".join(parts) + "."
     if case.recovery_history:
         last = max(case.recovery_history, key=lambda h: h.date)
-        text += (
-            f" Last recovery action: {last.action.replace('_', ' ')} on {last.date.day} {last.date:%B %Y}."
-        )
+        text += f" Last recovery action: {action_label(last.action).lower()} on {last.date.day} {last.date:%B %Y}."
     return text
 
 
@@ -211,9 +280,11 @@ def _circumstances(case: Case, as_of: date) -> tuple[str, str]:
     if debtor.breathing_space and debtor.breathing_space.active_on(as_of):
         facts.append("In a Breathing Space moratorium: no enforcement while it lasts.")
     if case.properties:
-        facts.append(f"{len(case.properties)} property known.")
+        n = len(case.properties)
+        facts.append(f"{n} propert{'y' if n == 1 else 'ies'} known.")
     if case.judgments:
-        facts.append(f"{len(case.judgments)} judgment(s) obtained.")
+        n = len(case.judgments)
+        facts.append(f"{n} judgment{'' if n == 1 else 's'} obtained.")
     flags = debtor.vulnerability.flags
     vulnerability = ", ".join(f.replace("_", " ") for f in flags) if flags else "none recorded"
     if debtor.vulnerability.notes:
@@ -239,15 +310,24 @@ class PanelBriefing(DocumentType):
             default=WRITE_OFF_REASON_DEFAULT,
         ),
         OptionSpec("write_off_evidence", "Evidence used to assess a write-off"),
-        OptionSpec("policy", "Write-off policy", help="By default the council's own policy."),
+        OptionSpec(
+            "policy",
+            "Write-off policy",
+            help="The id of one of the council's write-off policies; by default its policy in force.",
+            max_length=64,
+        ),
     )
 
     def input_extras(self, req: DocumentRequest) -> dict[str, str]:
-        # the write-off assessment is made under the policy: a changed policy is a new briefing
-        return {"policy": load_policy(req.option("policy") or None).digest}
+        # the write-off assessment is made under the council's policy: a changed policy is a new
+        # briefing; a council with none has its write-off assessed as not possible
+        try:
+            return {"policy": policy_of(req).digest}
+        except DocgenError:
+            return {}
 
     def eligibility(self, req: DocumentRequest) -> list[Problem]:
-        if req.facts.balance.outstanding <= 0:
+        if req.facts.outstanding <= 0:
             return [
                 Problem("invoices", "nothing is outstanding: no panel decision needed", "nothing_outstanding")
             ]
@@ -255,20 +335,17 @@ class PanelBriefing(DocumentType):
 
     def context(self, req: DocumentRequest) -> dict[str, Any]:
         case, as_of, options = req.case, req.as_of, req.options
-        balance = req.facts.balance
+        balance, outstanding = req.facts.balance, req.facts.outstanding
         assessments = assess_options(req)
-        pick = suggested(assessments, case, balance.outstanding)
-        recommendation = options.get("recommendation") or (
-            f"{pick.title}: {pick.reason}. (Suggested from the assessment above; the officer confirms or "
-            "replaces it.)"
-        )
+        pick = suggested(assessments, case, outstanding)
+        recommendation = options.get("recommendation") or recommendation_words(pick)
         circumstances, vulnerability = _circumstances(case, as_of)
         return {
             **case_header(case, as_of),
-            **balance_context(balance),
-            "summary": _summary(case, balance),
+            **balance_context(req.facts),
+            "summary": _summary(case, balance, outstanding),
             "ageing_chart": ageing_chart(balance.ageing),
-            "history": history_context(case),
+            "history": history_context(case, as_of),
             "circumstances": circumstances,
             "vulnerability": vulnerability,
             "notes": case.notes,
@@ -322,7 +399,13 @@ class PanelPack(BatchDocumentType):
         return f"Debt panel {self.meeting(req).isoformat()} - {req.council}"
 
     def input_extras(self, req: BatchRequest) -> dict[str, str]:
-        return {"policy": load_policy(req.option("policy") or None).digest}
+        digests = set()
+        for r in self._requests(req):
+            try:
+                digests.add(policy_of(r).digest)
+            except DocgenError:
+                continue
+        return {"policy": ",".join(sorted(digests))} if digests else {}
 
     def _briefings(self, req: BatchRequest) -> list[dict[str, Any]]:
         briefing = PanelBriefing()

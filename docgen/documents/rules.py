@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 
 from docgen.documents.base import TRUE, DocumentRequest, OptionSpec
-from docgen.domain.case import Case
+from docgen.domain.case import Case, Judgment
 from docgen.errors import Problem
 
 OVERRIDE_LIMITATION = "override_limitation"
@@ -224,14 +225,57 @@ def nothing_owed(req: DocumentRequest) -> list[Problem]:
     return []
 
 
-def standard(req: DocumentRequest) -> list[Problem]:
-    """The blocks every claim, enforcement and insolvency document shares."""
+def standard(
+    req: DocumentRequest, *, on_judgment: Judgment | None = None, in_proceedings: bool = False
+) -> list[Problem]:
+    """The blocks every claim, enforcement and insolvency document shares. A paper that enforces a
+    judgment (``on_judgment``) is not barred by the age of the debts the judgment was given on: they
+    merged in it; a demand or petition on it is checked against the judgment's own age instead
+    (``judgment_limitation``). A step in proceedings already issued (``in_proceedings``) is not
+    either: time stopped running when the claim was issued."""
+    skip = on_judgment is not None or in_proceedings
     return [
         *breathing_space(req.case, req.as_of),
         *deceased(req.case, req.as_of),
         *insolvency(req.case, req.as_of),
-        *statute_barred(req),
+        *([] if skip else statute_barred(req)),
         *vulnerability(req),
+    ]
+
+
+def judgment_limitation(req: DocumentRequest, judgment: Judgment, what: str) -> list[Problem]:
+    """Limitation Act 1980 s.24(1): no action upon a judgment after six years from the date it became
+    enforceable; a bankruptcy or winding-up petition founded on a judgment is such an action (Re a
+    Debtor (No 50A-SD-1995) [1997] Ch 310). Enforcing the judgment by execution is not (Lowsley v
+    Forbes [1999] 1 AC 329), so this is for demands and petitions only."""
+    from docgen.domain.calendar import add_years
+    from docgen.domain.tables import lookup
+
+    years = int(lookup("limitation_periods", req.as_of)["years"]["judgment"])
+    if req.as_of < add_years(judgment.date, years):
+        return []
+    override = req.option(OVERRIDE_LIMITATION).strip()
+    words = (
+        f"the judgment of {judgment.date.day} {judgment.date:%B %Y} (claim {judgment.claim_number}) is "
+        f"{years} years old or more: {what} founded on it is an action upon a judgment, which section 24 of "
+        "the Limitation Act 1980 bars after six years"
+    )
+    if override:
+        return [
+            Problem(
+                "limitation",
+                f"{words}; going ahead on the recorded reason: {override}",
+                code="limitation_override",
+                blocking=False,
+            )
+        ]
+    return [
+        Problem(
+            "limitation",
+            f"{words}. To go ahead, record the reason for proceeding, which is kept with the document",
+            code="statute_barred",
+            hint=f"--option {OVERRIDE_LIMITATION}=<reason>",
+        )
     ]
 
 
@@ -255,3 +299,13 @@ def companies_only(case: Case, what: str) -> list[Problem]:
         for i, d in enumerate(case.debtors)
         if not d.is_company
     ]
+
+
+def unconfirmed_figure(table: str, as_of: date, what: str, amount: Decimal) -> list[Problem]:
+    """The officer's warning when a figure a paper prints comes from a table row that is not
+    confirmed (``docgen.domain.fees.unconfirmed_figure``); the paper never carries the note."""
+    from docgen.domain.fees import unconfirmed_figure as warning
+    from docgen.domain.tables import lookup
+
+    found = warning(f"fees.{table}", lookup(table, as_of), what, amount, as_of)
+    return [found] if found is not None else []

@@ -269,8 +269,9 @@ class IndividualDebtor(_Model):
     #: IR 2016 r.10.8: occupation, and business names and addresses
     occupation: str | None = None
     businesses: list[Business] = []
-    #: the court for insolvency proceedings where the debtor lives: the County Court hearing centre
-    #: for that insolvency district, or the High Court for the London insolvency district
+    #: the debtor's own hearing centre for bankruptcy (IR 2016 r.10.11(4)): the County Court hearing
+    #: centre for the insolvency district where the debtor traded, or else lived, longest in the last
+    #: six months; "London" for the London Insolvency District
     insolvency_court: str | None = None
     employment: Employment | None = None
     vulnerability: Vulnerability = Vulnerability()
@@ -340,8 +341,9 @@ class CompanyDebtor(_Model):
     incorporated_on: date | None = None
     share_capital: ShareCapital | None = None
     principal_business: str | None = None
-    #: the County Court hearing centre with winding-up jurisdiction for the registered office, where a
-    #: petition is to go there rather than to the High Court (Insolvency Act 1986 s.117)
+    #: the County Court hearing centre serving the area of the registered office (IR 2016 r.12.3),
+    #: where a winding-up petition may go instead of the High Court (Insolvency Act 1986 s.117);
+    #: "London" or "High Court" for the High Court
     insolvency_court: str | None = None
 
     #: what the address for service (the registered office) is, for a certificate of service
@@ -575,6 +577,9 @@ HistoryAction = Literal[
     "attachment_of_earnings",
     "warrant_of_control",
     "write_off_recommended",
+    # the council's part in a debtor's insolvency (the insolvency itself is in ``Case.insolvency``)
+    "proof_of_debt_lodged",
+    "dividend_declared",
 ]
 
 

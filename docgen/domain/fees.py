@@ -89,3 +89,8 @@ def unconfirmed_figure(path: str, row: Row, what: str, amount: Decimal, as_of: d
         code="unconfirmed_figure",
         blocking=False,
     )
+
+
+def fixed_costs_on_enforcement(kind: Literal["warrant_of_control"], as_of: date) -> Decimal:
+    """The legal representative's fixed costs included in an enforcement step (CPR 45 Table 5)."""
+    return lookup("fixed_costs_enforcement", as_of).dec(kind)

@@ -1,7 +1,9 @@
 """A council's write-off policy: who may write off how much, for which reasons, and the VAT entries.
 
-Delegated limits differ from council to council, so they are data: one JSON file per policy in
-docgen/domain/policies/ (or any path), each with its source and notes. A new council is a new file.
+Delegated limits differ from council to council, so they are data: one JSON file per policy, each
+with its source and notes. The shipped files in docgen/domain/policies/ are examples for example
+councils; a council's own policy is a file in a folder the settings name, mapped to the council
+(``PolicyBook``). A new council is a new file, never code.
 A document made under a policy carries the policy file's digest in its input hash, so a changed
 policy makes a new version rather than returning one made under the old limits.
 """
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -152,18 +156,10 @@ def _parse(data: dict[str, Any], origin: str) -> Policy:
     return policy
 
 
-def load_policy(name_or_path: str | Path | None = None) -> Policy:
-    """A shipped policy by name (``district_example``) or a policy file by path."""
-    name = str(name_or_path or DEFAULT_POLICY)
-    path = Path(name) if name.endswith(".json") else POLICIES_DIR / f"{name}.json"
-    if not name.endswith(".json") and not name.replace("_", "").replace("-", "").isalnum():
-        raise InvalidInput(
-            f"bad policy name {name!r}", [Problem("options.policy", "letters, digits, _ and - only")]
-        )
-    if not path.is_file():
-        raise NotFound(
-            f"write-off policy {name!r} not found (known: {', '.join(policy_names())})", code="unknown_policy"
-        )
+POLICY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def _read_policy(path: Path) -> Policy:
     raw = path.read_bytes()
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -172,8 +168,156 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
     return replace(_parse(data, path.name), digest=hashlib.sha256(raw).hexdigest())
 
 
+def _check_id(policy_id: str) -> None:
+    if not POLICY_ID_RE.match(policy_id):
+        raise InvalidInput(
+            f"{policy_id[:80]!r} is not a write-off policy",
+            [
+                Problem(
+                    "options.policy",
+                    "a write-off policy is named by its id (lower-case letters, digits, _ and -), "
+                    "never by a file",
+                    "bad_policy_id",
+                )
+            ],
+        )
+
+
+def load_policy(policy_id: str | None = None) -> Policy:
+    """One of the shipped example policies, by id. Councils' own policies are chosen through a
+    ``PolicyBook``; a path is never accepted."""
+    name = policy_id or DEFAULT_POLICY
+    _check_id(name)
+    path = POLICIES_DIR / f"{name}.json"
+    if not path.is_file():
+        raise NotFound(
+            f"write-off policy {name!r} not found (known: {', '.join(policy_names())})", code="unknown_policy"
+        )
+    return _read_policy(path)
+
+
 def policy_names() -> list[str]:
     return sorted(p.stem for p in POLICIES_DIR.glob("*.json"))
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    """The write-off policies one installation holds, and which council may use which.
+
+    ``folders`` hold policy files named ``<id>.json`` (an id found in two folders is the first
+    folder's). ``councils`` maps a council, named exactly as its cases name the creditor, to the ids
+    of its policies. A council that is not mapped may use the policies whose file names it as their
+    council; a council with neither has no policy, and nothing falls back to an example. A policy is
+    always chosen by id from the council's own set, never by path."""
+
+    folders: tuple[Path, ...] = (POLICIES_DIR,)
+    councils: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def _files(self) -> dict[str, Path]:
+        found: dict[str, Path] = {}
+        for folder in self.folders:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.json")):
+                if POLICY_ID_RE.match(path.stem):
+                    found.setdefault(path.stem, path)
+        return found
+
+    def ids(self) -> list[str]:
+        return sorted(self._files())
+
+    def get(self, policy_id: str) -> Policy:
+        _check_id(policy_id)
+        path = self._files().get(policy_id)
+        if path is None:
+            raise NotFound(f"no write-off policy {policy_id!r} is installed", code="unknown_policy")
+        return _read_policy(path)
+
+    def all(self) -> list[Policy]:
+        return [_read_policy(path) for _, path in sorted(self._files().items())]
+
+    def for_council(self, council: str) -> list[Policy]:
+        """The council's own policies, each checked to be written for that council."""
+        if council in self.councils:
+            policies = [self.get(pid) for pid in self.councils[council]]
+            strangers = [p for p in policies if p.council != council]
+            if strangers:
+                raise InvalidInput(
+                    f"the write-off policies configured for {council} include another council's",
+                    [
+                        Problem(
+                            "options.policy",
+                            f"the policy {p.name!r} is {p.council}'s, not {council}'s: an administrator "
+                            "must correct the council's write-off policy settings",
+                            "policy_of_another_council",
+                        )
+                        for p in strangers
+                    ],
+                )
+            return policies
+        return [p for p in self.all() if p.council == council]
+
+    def choose(self, council: str, policy_id: str, as_of: date) -> Policy:
+        """The policy a paper for ``council`` dated ``as_of`` is made under: ``policy_id`` when given
+        (and it must be one of the council's), else the council's policy in force on that date."""
+        if policy_id:
+            _check_id(policy_id)
+        own = self.for_council(council)
+        if not own:
+            raise InvalidInput(
+                f"no write-off policy is configured for {council}",
+                [
+                    Problem(
+                        "creditor.name",
+                        f"no write-off policy is configured for {council}. A write-off is made under "
+                        "the council's own approved policy: ask an administrator to install it.",
+                        "no_policy_for_council",
+                        hint="put the policy file in a folder named by DOCGEN_POLICY_DIRS and map the "
+                        "council to it in DOCGEN_WRITE_OFF_POLICIES",
+                    )
+                ],
+            )
+        if policy_id:
+            chosen = next((p for p in own if p.name == policy_id), None)
+            if chosen is None:
+                names = ", ".join(p.name for p in own)
+                raise InvalidInput(
+                    f"{council} has no write-off policy {policy_id!r}",
+                    [
+                        Problem(
+                            "options.policy",
+                            f"{council} has no write-off policy called {policy_id!r}; its policies "
+                            f"are: {names}",
+                            "unknown_policy",
+                        )
+                    ],
+                )
+            if chosen.valid_from > as_of:
+                raise InvalidInput(
+                    f"write-off policy {policy_id!r} is not yet in force",
+                    [
+                        Problem(
+                            "options.policy",
+                            f"{council}'s policy {policy_id!r} comes into force on "
+                            f"{chosen.valid_from:%-d %B %Y}, after the date of this paper",
+                            "policy_not_in_force",
+                        )
+                    ],
+                )
+            return chosen
+        in_force = [p for p in own if p.valid_from <= as_of]
+        if not in_force:
+            raise InvalidInput(
+                f"no write-off policy of {council} is in force on {as_of.isoformat()}",
+                [
+                    Problem(
+                        "creditor.name",
+                        f"none of {council}'s write-off policies is in force on {as_of:%-d %B %Y}",
+                        "policy_not_in_force",
+                    )
+                ],
+            )
+        return max(in_force, key=lambda p: (p.valid_from, p.name))
 
 
 # -- approval ---------------------------------------------------------------------------------
@@ -186,26 +330,43 @@ class Decision:
     level_needed: str
 
 
+def _gbp(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
 def can_approve(user_role: str, user_limit: Decimal | None, amount: Decimal, policy: Policy) -> Decision:
     """Whether a user may approve (or reject) a write-off of ``amount``.
 
     ``user_role`` is the user's level in the policy; ``user_limit`` is their personal delegation,
-    which can only narrow the level's limit (None: the level's limit applies)."""
+    which can only narrow the level's limit (None: the level's limit applies). The reason names the
+    authority the write-off needs, the same one the report names (``level_for(amount)``)."""
     needed = policy.level_for(amount)
+    authority = (
+        f"the delegation to the {needed.title}"
+        + (f" (up to {_gbp(needed.limit)})" if needed.limit is not None else "")
+        + f" in the {policy.council} write-off policy"
+    )
     if user_role not in {lv.code for lv in policy.levels}:
         return Decision(
-            False, f"role {user_role!r} holds no write-off delegation in {policy.name}", needed.code
+            False, f"the user holds no write-off delegation in the {policy.council} policy", needed.code
         )
     level = policy.level(user_role)
     limits = [lim for lim in (level.limit, user_limit) if lim is not None]
     effective = min(limits) if limits else None
     if effective is not None and amount > effective:
+        if policy.needs_committee(amount):
+            return Decision(
+                False,
+                f"{_gbp(amount)} is above every officer's delegated limit: it is the {needed.title}'s "
+                "decision, on a committee report",
+                needed.code,
+            )
         personal = user_limit is not None and (level.limit is None or user_limit < level.limit)
-        whose = "the user's personal delegation" if personal else f"the {level.title}'s limit"
+        whose = "the user's personal limit" if personal else "the limit of the user's delegation"
         return Decision(
-            False, f"£{amount:,} is above {whose} of £{effective:,}; it needs the {needed.title}", needed.code
+            False, f"{_gbp(amount)} needs {authority}; it is above {whose} of {_gbp(effective)}", needed.code
         )
-    return Decision(True, f"within the {level.title}'s limit", needed.code)
+    return Decision(True, f"{_gbp(amount)} is within {authority}", needed.code)
 
 
 # -- VAT journal ------------------------------------------------------------------------------
@@ -227,10 +388,13 @@ class VatJournal:
     relief_from: date | None  # when the deferred VAT becomes reclaimable
 
 
-def vat_journal(balance: Balance, policy: Policy, as_of: date, ref: str) -> VatJournal:
-    """Journal for writing off the whole outstanding balance. The VAT element of each open line
-    (apportioned from its invoice VAT by the share unpaid) goes to bad-debt relief once the line
-    is old enough under the VAT treatment; until then it stays in the debtors' control account."""
+def vat_journal(
+    balance: Balance, policy: Policy, as_of: date, ref: str, total: Decimal | None = None
+) -> VatJournal:
+    """Journal for writing off ``total`` (by default the whole outstanding balance; after judgment,
+    the judgment balance). The VAT element of each open line (apportioned from its invoice VAT by
+    the share unpaid) goes to bad-debt relief once the line is old enough under the VAT treatment;
+    until then it stays in the debtors' control account."""
     accounts = policy.vat.accounts
     relief, deferred = ZERO, ZERO
     relief_from: date | None = None
@@ -244,7 +408,7 @@ def vat_journal(balance: Balance, policy: Policy, as_of: date, ref: str) -> VatJ
         else:
             deferred += vat
             relief_from = eligible_on if relief_from is None else max(relief_from, eligible_on)
-    total = balance.outstanding
+    total = balance.outstanding if total is None else total
     lines = [
         JournalLine(
             accounts["bad_debt_expense"], money(total - relief), ZERO, f"Write-off {ref}, net of VAT relief"

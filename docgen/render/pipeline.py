@@ -53,10 +53,13 @@ def input_hash(
     engine: str,
     template_hash: str,
     finish: str = "",
+    settings: Settings | None = None,
 ) -> str:
-    """The input hash of a single-case paper (see ``request_input_hash``)."""
+    """The input hash of a single-case paper (see ``request_input_hash``); ``settings`` as the render
+    is made under (the write-off policy and the courts they configure are inputs too)."""
     dt = registry.get(doc_type)
-    return request_input_hash(dt, DocumentRequest.make(case, as_of, options, engine), template_hash, finish)
+    req = DocumentRequest.make(case, as_of, options, engine, settings)
+    return request_input_hash(dt, req, template_hash, finish)
 
 
 def request_input_hash(dt: DocumentType, req: DocumentRequest, template_hash: str, finish: str = "") -> str:
@@ -84,7 +87,7 @@ def finish_profile(settings: Settings, redacted: bool = False) -> str:
 
 def redacted_request(req: DocumentRequest) -> DocumentRequest:
     """The same request over the case with personal data left out (docgen.domain.redaction)."""
-    out = DocumentRequest.make(redact_case(req.case), req.as_of, req.options, req.engine)
+    out = DocumentRequest.make(redact_case(req.case), req.as_of, req.options, req.engine, req.settings)
     return out.with_stored(req.stored) if req.stored else out
 
 
@@ -176,8 +179,10 @@ def prepare(
     as_of: date,
     options: Mapping[str, str] | None = None,
     engine: str | None = None,
+    settings: Settings | None = None,
 ) -> tuple[DocumentType, DocumentRequest]:
-    """The document type and a checked request: a known engine and known, well-formed options."""
+    """The document type and a checked request: a known engine and known, well-formed options, made
+    under ``settings`` (the installation's courts and write-off policies are inputs of the paper)."""
     dt = registry.get(doc_type)
     engine_name = engine or dt.default_engine
     if engine_name not in dt.templates:
@@ -187,7 +192,7 @@ def prepare(
         )
     opts = {str(k): str(v) for k, v in (options or {}).items()}
     dt.check_options(opts, engine_name)
-    return dt, DocumentRequest.make(case, as_of, opts, engine_name)
+    return dt, DocumentRequest.make(case, as_of, opts, engine_name, settings)
 
 
 def render_document(
@@ -199,8 +204,9 @@ def render_document(
     settings: Settings | None = None,
     redacted: bool = False,
 ) -> Rendered:
-    dt, req = prepare(doc_type, case, as_of, options, engine)
-    return render_request(dt, req, settings or get_settings(), fallback=engine is None, redacted=redacted)
+    settings = settings or get_settings()
+    dt, req = prepare(doc_type, case, as_of, options, engine, settings)
+    return render_request(dt, req, settings, fallback=engine is None, redacted=redacted)
 
 
 #: the engine a paper falls back to when its default (an official form) cannot take the case
@@ -227,6 +233,8 @@ def render_request(
 
     ``redacted``: eligibility is decided on the full case, then the paper is rendered from the
     case with personal data left out, so what is withheld never reaches the file."""
+    if req.settings is None:
+        req = req.with_settings(settings)
     blocking, warnings = check(dt, req)
     for part_dt, part_req in appended_requests(dt, req):
         more_blocking, more_warnings = check(part_dt, part_req)

@@ -1,42 +1,53 @@
-"""Write-off approvals. The amount is the outstanding balance the report printed, read from the
-figures recorded with its version, so an approval always matches the paper whatever the code that
-works balances out says today."""
+"""Write-off approvals. The amount is the outstanding sum the report printed, read from the figures
+recorded with its version, and the policy is the council's own, the one the report named (its id is
+recorded with the figures), so an approval always matches the paper and names the same authority."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from docgen.documents.writeoff import WriteOffReport
-from docgen.domain.balance import compute_balance
-from docgen.domain.case import parse_case
-from docgen.domain.writeoff_policy import Policy, can_approve, load_policy
+from docgen.config import Settings, get_settings
+from docgen.documents.writeoff import WriteOffReport, council_policy
+from docgen.domain.case import Case, parse_case
+from docgen.domain.facts import case_facts
+from docgen.domain.writeoff_policy import Decision, Level, Policy, can_approve
 from docgen.errors import Conflict, DocgenError, Forbidden, InvalidInput
+from docgen.register import unit_of_work
 from docgen.register.models import Approval, Document, Version
 from docgen.register.repositories import audit, cases, documents
 from docgen.register.versions import find_version
 from docgen.services.access import APPROVERS, can_see_case, require_role
 from docgen.services.auth import Principal
+from docgen.services.backend import Backend
 
 DECISIONS = frozenset({"approved", "rejected"})
 
 
-def write_off_amount(session: Session, version: Version) -> Decimal:
-    """The outstanding balance the report printed, as recorded with its version. A version stored
-    before figures were recorded is worked out from its snapshot at its date."""
-    printed = version.figures.get("balance")
-    if printed:
-        return Decimal(printed)
+def _case_of(session: Session, version: Version) -> Case:
     if version.case_snapshot_id is None or version.as_of is None:
         raise Conflict("this version does not record the case it was made from", code="no_snapshot")
     snapshot = cases.get_snapshot(session, version.case_snapshot_id)
     assert snapshot is not None  # a foreign key
-    case = parse_case(json.loads(snapshot.canonical_json), f"snapshot {snapshot.id}")
-    return compute_balance(case, version.as_of).outstanding
+    return parse_case(json.loads(snapshot.canonical_json), f"snapshot {snapshot.id}")
+
+
+def write_off_amount(session: Session, version: Version) -> Decimal:
+    """The outstanding sum the report printed, as recorded with its version. A version stored before
+    figures were recorded is worked out from its snapshot at its date."""
+    printed = version.figures.get("balance")
+    if printed:
+        return Decimal(printed)
+    case = _case_of(session, version)
+    assert version.as_of is not None  # _case_of refuses a version without it
+    return case_facts(case, version.as_of).outstanding
 
 
 def delegated_level(policy: Policy) -> str:
@@ -46,18 +57,52 @@ def delegated_level(policy: Policy) -> str:
     return next(lv.code for lv in policy.levels if lv.limit == limit)
 
 
+@dataclass(frozen=True)
+class Review:
+    """What a manager sees before deciding: the amount, the policy and the authority the report
+    names, and whether this manager may decide it."""
+
+    amount: Decimal
+    policy: Policy
+    authority: Level
+    verdict: Decision
+
+
+def review(session: Session, who: Principal, version: Version, settings: Settings | None = None) -> Review:
+    if version.document.doc_type != WriteOffReport.id:
+        raise Conflict(
+            f"only a {WriteOffReport.title.lower()} is approved; this is a {version.document.doc_type}",
+            code="not_a_write_off",
+        )
+    if version.figures.get("decision"):
+        raise Conflict(
+            f"this version records the decision made on version {version.figures.get('decided_version')}",
+            code="already_decided",
+        )
+    case = _case_of(session, version)
+    assert version.as_of is not None
+    # the policy the report was made under: recorded with its figures (or, for a version stored
+    # before, the one its options named or the council's in force on its date)
+    policy_id = version.figures.get("policy") or version.options.get("policy", "")
+    policy = council_policy(settings or get_settings(), case.creditor.name, policy_id, version.as_of)
+    amount = write_off_amount(session, version)
+    verdict = can_approve(delegated_level(policy), who.approval_limit, amount, policy)
+    return Review(amount, policy, policy.level_for(amount), verdict)
+
+
 def decide(
-    session: Session, who: Principal, document_id: str, number: int, decision: str, note: str
+    session: Session,
+    who: Principal,
+    document_id: str,
+    number: int,
+    decision: str,
+    note: str,
+    settings: Settings | None = None,
 ) -> Approval:
     require_role(who, APPROVERS, "approve write-offs")
     if decision not in DECISIONS:
         raise InvalidInput(f"decision must be one of {', '.join(sorted(DECISIONS))}")
     version = find_version(session, document_id, number)
-    if version.document.doc_type != WriteOffReport.id:
-        raise Conflict(
-            f"only a {WriteOffReport.id} is approved; this is a {version.document.doc_type}",
-            code="not_a_write_off",
-        )
     earlier = documents.approvals_for(session, version.id)
     if earlier:
         # a decision is a record of who authorised the money; a change of mind is a new report
@@ -65,34 +110,31 @@ def decide(
             f"version {number} of {document_id} was already {earlier[0].status} by {earlier[0].actor}",
             code="already_decided",
         )
-    policy = load_policy(version.options.get("policy"))
-    amount = write_off_amount(session, version)
-    verdict = can_approve(delegated_level(policy), who.approval_limit, amount, policy)
-    if not verdict.allowed:
-        raise Forbidden(f"{who.name} cannot decide this write-off: {verdict.reason}", code="over_limit")
+    seen = review(session, who, version, settings)
+    if not seen.verdict.allowed:
+        raise Forbidden(f"{who.name} cannot decide this write-off: {seen.verdict.reason}", code="over_limit")
     approval = documents.add_approval(session, version.id, decision, who.name, note)
     audit.add(
         session,
         who.name,
         "approval",
         f"document:{document_id}/v{number}",
-        {"decision": decision, "amount": str(amount), "as_of": _iso(version.as_of)},
+        {
+            "decision": decision,
+            "amount": str(seen.amount),
+            "as_of": _iso(version.as_of),
+            "policy": seen.policy.name,
+            "authority": seen.authority.title,
+            "limit": "" if seen.authority.limit is None else str(seen.authority.limit),
+        },
     )
     return approval
-
-
-def list_for(session: Session, document_id: str, number: int) -> list[Approval]:
-    return documents.approvals_for(session, find_version(session, document_id, number).id)
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
 
 
 @dataclass(frozen=True)
 class Waiting:
     """A write-off report as the approvals queue shows it: what it printed, and whether ``who``
-    could decide it (the same check ``decide`` makes)."""
+    could decide it (the same check ``decide`` makes), or the decision it carries."""
 
     version: Version
     document: Document
@@ -111,10 +153,10 @@ class Waiting:
         return bool(self.decisions)
 
 
-def queue(session: Session, who: Principal) -> list[Waiting]:
+def queue(session: Session, who: Principal, settings: Settings | None = None) -> list[Waiting]:
     """The newest report of every write-off the manager may see, with its amount and verdict."""
     require_role(who, APPROVERS, "approve write-offs")
-    return [_waiting(session, who, v) for v in latest_visible(session, who, (WriteOffReport.id,))]
+    return [_waiting(session, who, v, settings) for v in latest_visible(session, who, (WriteOffReport.id,))]
 
 
 def latest_visible(session: Session, who: Principal, doc_types: tuple[str, ...]) -> list[Version]:
@@ -129,14 +171,16 @@ def latest_visible(session: Session, who: Principal, doc_types: tuple[str, ...])
     return out
 
 
-def _waiting(session: Session, who: Principal, version: Version) -> Waiting:
-    decisions = documents.approvals_for(session, version.id)
+def _waiting(session: Session, who: Principal, version: Version, settings: Settings | None) -> Waiting:
+    decisions = decisions_for(session, version)
     amount: Decimal | None
     try:
         amount = write_off_amount(session, version)
-        policy = load_policy(version.options.get("policy"))
-        verdict = can_approve(delegated_level(policy), who.approval_limit, amount, policy)
-        within, reason = verdict.allowed, verdict.reason
+        if decisions:
+            within, reason = False, f"decided: {decisions[0].status} by {decisions[0].actor}"
+        else:
+            seen = review(session, who, version, settings)
+            within, reason = seen.verdict.allowed, seen.verdict.reason
     except DocgenError as exc:
         amount, within, reason = None, False, exc.message
     return Waiting(
@@ -144,15 +188,134 @@ def _waiting(session: Session, who: Principal, version: Version) -> Waiting:
     )
 
 
-def queue_item(session: Session, who: Principal, version: Version) -> Waiting:
+def queue_item(
+    session: Session, who: Principal, version: Version, settings: Settings | None = None
+) -> Waiting:
     """One report as ``who`` would see it in the queue."""
-    return _waiting(session, who, version)
+    return _waiting(session, who, version, settings)
 
 
-def to_decide_and_decided(session: Session, who: Principal) -> tuple[list[Waiting], list[Waiting]]:
+def to_decide_and_decided(
+    session: Session, who: Principal, settings: Settings | None = None
+) -> tuple[list[Waiting], list[Waiting]]:
     """(what ``who`` can still decide, what has been decided, newest decision first). A report above
     the manager's delegation is not theirs to decide and is on neither list."""
-    waiting = queue(session, who)
+    waiting = queue(session, who, settings)
     open_items = [w for w in waiting if not w.decisions and w.within]
     decided = sorted((w for w in waiting if w.decisions), key=lambda w: w.decisions[-1].at, reverse=True)
     return open_items, decided
+
+
+def list_for(session: Session, document_id: str, number: int) -> list[Approval]:
+    return documents.approvals_for(session, find_version(session, document_id, number).id)
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+# -- the decision recorded on the report -----------------------------------------------------------
+
+DECISION_TEMPLATE = "writeoff/decision.html"
+
+
+@dataclass(frozen=True)
+class Decided:
+    approval: Approval
+    #: the new version of the report: the report as it was, with the decision page after it
+    version: Version
+
+
+def record_decision(
+    backend: Backend, who: Principal, document_id: str, number: int, decision: str, note: str
+) -> Decided:
+    """Decide a write-off and keep the decision on the stored report: a new version of it, the
+    report's pages unchanged followed by a page naming the decision, who made it, the authority and
+    limit relied on and the date. The decision and the new version are one transaction."""
+    from docgen.pdf.merge import merge_pdfs
+    from docgen.register.db import read_transaction
+    from docgen.register.versions import ChecksumMismatch, Made, store_version
+    from docgen.render.base import PdfMeta
+    from docgen.render.engines import get_engine
+
+    require_role(who, APPROVERS, "approve write-offs")
+    if decision not in DECISIONS:
+        raise InvalidInput(f"decision must be one of {', '.join(sorted(DECISIONS))}")
+    today = datetime.now(UTC).date()
+    with read_transaction(backend.sessions) as session:
+        version = find_version(session, document_id, number)
+        seen = review(session, who, version, backend.settings)
+        if not seen.verdict.allowed:
+            raise Forbidden(
+                f"{who.name} cannot decide this write-off: {seen.verdict.reason}", code="over_limit"
+            )
+        case = _case_of(session, version)
+        report = backend.store.get(version.storage_key, version.storage_version_id)
+        if hashlib.sha256(report).hexdigest() != version.sha256:
+            raise ChecksumMismatch(f"the stored report {document_id} v{number} does not match the register")
+        made_from = (version.input_hash, version.template_hash, version.engine, version.document.variant)
+        keep = dict(version.options), version.as_of, version.case_snapshot_id, dict(version.figures)
+    options, as_of, snapshot_id, figures = keep
+    engine = get_engine("html", backend.settings)
+    context = {
+        "case_ref": case.case_ref,
+        "debtor_name": case.primary_debtor.display_name,
+        "report_version": number,
+        "report_date": as_of,
+        "report_pages": len(PdfReader(io.BytesIO(report)).pages),
+        "decision_words": "Approved: the debt is written off" if decision == "approved" else "Rejected",
+        "amount": seen.amount,
+        "decided_by": who.name,
+        "authority": seen.authority.title,
+        "limit": seen.authority.limit,
+        "personal_limit": who.approval_limit,
+        "council": seen.policy.council,
+        "policy": seen.policy.name,
+        "decided_on": today,
+        "note": note,
+    }
+    details = f"{decision}\x00{who.name}\x00{today.isoformat()}\x00{note}\x00{number}"
+    input_hash = hashlib.sha256(f"{made_from[0]}\x00{details}".encode()).hexdigest()
+    title = f"{WriteOffReport.title} - {case.case_ref} - decision"
+    meta = PdfMeta(title=title, document_id=input_hash[:32], created=today, author=case.creditor.name)
+    page = engine.render(DECISION_TEMPLATE, context, meta).pdf
+    pdf = merge_pdfs([report, page], title=title, subject=WriteOffReport.title, author=case.creditor.name)
+    template_hash = hashlib.sha256(
+        f"{made_from[1]}\x00{engine.template_hash(DECISION_TEMPLATE)}".encode()
+    ).hexdigest()
+    made = Made(
+        case_ref=case.case_ref,
+        doc_type=WriteOffReport.id,
+        pdf=pdf,
+        input_hash=input_hash,
+        template_hash=template_hash,
+        engine=made_from[2],
+        title=title,
+        variant=made_from[3],
+        engine_versions=engine.versions(),
+        options=options,
+        as_of=as_of,
+        case_snapshot_id=snapshot_id,
+        figures={
+            **figures,
+            "decision": decision,
+            "decided_by": who.name,
+            "decided_on": today.isoformat(),
+            "decided_version": str(number),
+        },
+    )
+    with unit_of_work(backend.sessions) as session:
+        approval = decide(session, who, document_id, number, decision, note, backend.settings)
+        stored = store_version(session, backend.store, made, who.name)
+        return Decided(approval, stored.version)
+
+
+def decisions_for(session: Session, version: Version) -> list[Approval]:
+    """The decision a report version carries: its own, or, for a version that records a decision,
+    the decision on the version it was made on."""
+    decided = version.figures.get("decided_version")
+    if decided:
+        original = documents.get_version(session, version.document_id, int(decided))
+        if original is not None:
+            return documents.approvals_for(session, original.id)
+    return documents.approvals_for(session, version.id)

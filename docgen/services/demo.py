@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from docgen.config import Settings
-from docgen.demo import DEMO_AS_OF, DEMO_OPTIONS, demo_cases
+from docgen.demo import DEMO_AS_OF, DEMO_OPTIONS, demo_cases, demo_settings
 from docgen.documents import registry
 from docgen.domain.case import Case
 from docgen.register import unit_of_work
@@ -113,7 +113,7 @@ def run_demo(
     """Hold each sample case, then make every document type through the generation corridor. A
     paper refused for a reason is skipped with that reason; one broken template is logged and
     reported as failed without hiding what the others made."""
-    backend = Backend.open(settings, store)
+    backend = Backend.open(demo_settings(settings), store)
     who = Principal(actor, Role.officer)
     rows: list[DemoRow] = []
     for case in cases if cases is not None else demo_cases():

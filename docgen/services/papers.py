@@ -149,7 +149,9 @@ def _plan_paper(backend: Backend, request: PaperRequest, session: Session) -> Pl
     case, snapshot_id = _case(session, request)
     # the request is checked (engine, options) and made once: its case facts, worked out for the
     # input hash here, are the ones the render prints
-    document_type, req = prepare(request.doc_type, case, request.as_of, request.options, request.engine)
+    document_type, req = prepare(
+        request.doc_type, case, request.as_of, request.options, request.engine, backend.settings
+    )
     wanted = document_type.stored_inputs(req)
     if wanted:
         req = req.with_stored({w.name: _stored_input(backend, session, case.case_ref, w) for w in wanted})
@@ -210,7 +212,7 @@ class PaperRender:
 
     def __call__(self) -> list[Made]:
         document_type = registry.get(self.doc_type)
-        req = DocumentRequest.make(self.case, self.as_of, self.options, self.engine)
+        req = DocumentRequest.make(self.case, self.as_of, self.options, self.engine, self.settings)
         if self.stored:
             req = req.with_stored(self.stored)
         req.__dict__["facts"] = self.facts  # worked out once, in the probe: the same facts hash and print
@@ -355,7 +357,9 @@ def _plan_batch(backend: Backend, request: BatchPaperRequest, session: Session) 
             f"{batch_type.title} cannot be made with the {engine!r} engine",
             [Problem("engine", f"not one of {', '.join(batch_type.templates)}")],
         )
-    req = BatchRequest.make(_entries(session, request), request.as_of, request.options, engine)
+    req = BatchRequest.make(
+        _entries(session, request), request.as_of, request.options, engine, settings=backend.settings
+    )
     batch_type.check_request(req)
     ref, variant = batch_type.register_ref(req), batch_type.document_key(req)
     eng = _engine(backend, session, engine, batch_type.all_templates(engine))

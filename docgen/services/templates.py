@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from docgen.config import Settings
-from docgen.demo import demo_cases
+from docgen.config import Settings, get_settings
+from docgen.demo import demo_cases, demo_settings
 from docgen.documents import registry
 from docgen.documents.base import DocumentType
 from docgen.errors import InvalidInput, NotFound, Problem
@@ -106,14 +106,18 @@ def find(session: Session, settings: Settings, doc_type: str) -> WordTemplate:
     raise NotFound(f"no Word template for {doc_type!r}", code="template_not_found")
 
 
-def check(template: WordTemplate, data: bytes) -> tuple[list[Problem], int]:
+def check(template: WordTemplate, data: bytes, settings: Settings | None = None) -> tuple[list[Problem], int]:
     """What stops ``data`` replacing ``template`` (nothing, when it may), and how many names the
-    paper's context offers it, taken from a sample case."""
+    paper's context offers it, taken from a sample case (made under the demo councils' write-off
+    policies, so that a write-off paper's context can be built)."""
     if not data:
         return [Problem("template", "Choose a Word (.docx) file", "empty")], 0
     if len(data) > MAX_TEMPLATE_BYTES:
         return [Problem("template", "The template must be smaller than 10 MB", "too_large")], 0
-    context = template.doc_type.context_of(demo_cases()[0], date.today(), dict(_LINT_OPTIONS))
+    req = template.doc_type.request(
+        demo_cases()[0], date.today(), dict(_LINT_OPTIONS), settings=demo_settings(settings or get_settings())
+    )
+    context = template.doc_type.context(req)
     return lint_docx_template(data, context), len(context)
 
 
@@ -123,7 +127,7 @@ def replace(
     """Check ``data`` and put it in force for the council's papers of ``doc_type``."""
     require_role(who, ADMINS, "replace templates")
     template = find(session, settings, doc_type)
-    problems, names = check(template, data)
+    problems, names = check(template, data, settings)
     if problems:
         raise InvalidInput(
             f"the replacement for {template.name} has {len(problems)} problem(s)",

@@ -67,7 +67,7 @@ def _free_port() -> int:
 
 def _seed(settings: Settings) -> None:
     """Three cases, one shared with the partner's organisation; two write-off reports, one within
-    the manager's 5,000 limit (Kingston, £2,027.50) and one above it (Bromley, £6,920); and a debt
+    the manager's 5,000 limit (Kingston, £2,027.50) and one above it (Bromley, its judgment balance); and a debt
     panel briefing for Kingston."""
     from docgen.register import unit_of_work
     from docgen.register.models import Role

@@ -18,7 +18,7 @@ AS_OF = "2025-06-02"
 WRITE_OFF = {
     "doc_type": "write_off_report",
     "as_of": AS_OF,
-    "options": {"reason": "uneconomic", "evidence": "tracing found no assets", "policy": "district_example"},
+    "options": {"reason": "uneconomic", "evidence": "tracing found no assets"},
 }
 
 

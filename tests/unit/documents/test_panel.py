@@ -28,6 +28,7 @@ from docgen.register.versions import Made
 from docgen.render.base import PdfMeta
 from docgen.render.docx import DocxEngine
 from docgen.services.papers import render_batch
+from tests.fixtures.enforcement_cases import SampleCase
 from tests.fixtures.libreoffice import Inbox
 from tests.unit.documents.test_writeoff import AS_OF, make_case, pdf_text
 
@@ -91,11 +92,23 @@ def test_options_carry_costs_from_the_fee_tables() -> None:
     options = {o.key: o for o in assess_options(DocumentRequest.make(case, AS_OF))}
     assert list(options) == [
         "payment_plan",
+        "county_court_claim",
+        "statutory_demand",
         "charging_order",
         "attachment_of_earnings",
         "bankruptcy",
         "write_off",
     ]
+    # £1,200 + £360 = £1,560 owed: the issue fee band £1,500.01 to £3,000 is £115, and the council
+    # acts through its own officer, so no fixed costs; no letter before claim is recorded
+    claim = options["county_court_claim"]
+    assert claim.cost == Decimal("115.00") and claim.status == "no"
+    assert "judgment for £1,560.00" in claim.likely_return
+    # a statutory demand for £1,560 is under the £5,000 bankruptcy level
+    demand = options["statutory_demand"]
+    assert demand.status == "no" and "below the bankruptcy level of £5,000.00" in demand.reason
+    for option in options.values():
+        assert "--option" not in option.reason and "options." not in option.reason
     assert options["charging_order"].cost == enforcement_fee("charging_order", AS_OF)
     assert options["attachment_of_earnings"].cost == enforcement_fee("attachment_of_earnings", AS_OF)
     assert options["bankruptcy"].cost == (
@@ -125,7 +138,7 @@ def test_briefing_pdf_shows_the_calculated_figures_and_the_chart(docx_engine: Do
     text = " ".join(pdf_text(out.pdf).split())
     balance = compute_balance(case, AS_OF)
     assert f"Outstanding on 30 June 2025: {fmt_gbp(balance.outstanding)}" in text
-    assert "Broken plan" in text and "two missed" in text
+    assert "Payment plan broken" in text and "two missed" in text
     assert (
         "Attachment of earnings" in text and fmt_gbp(enforcement_fee("attachment_of_earnings", AS_OF)) in text
     )
@@ -200,3 +213,28 @@ def test_mail_errors_are_clear(tmp_path: Path) -> None:
         send_mail(settings, ["a@example.gov.uk"], "s", "b")
     with pytest.raises(InvalidInput):
         send_mail(settings, ["not an address"], "s", "b")
+
+
+def test_the_recommendation_is_written_for_the_panel_not_from_raw_rule_messages(
+    sample_case: SampleCase, council_settings: Settings
+) -> None:
+    """A judgment debtor with property whose co-owner and mortgagee addresses are not recorded: the
+    charging order is refused with what to record; the suggestion is worded for managers, with its
+    cost and likely return, and no rule's message or command-line syntax."""
+    case = sample_case("judgment-with-property")
+    dt = registry.get("panel_briefing")
+    ctx = dt.context(dt.request(case, AS_OF, {}, settings=council_settings))
+    by_key = {o["key"]: o for o in ctx["options"]}
+    assert by_key["charging_order"]["status"] == "no"
+    assert by_key["charging_order"]["reason"].startswith("Record the co-owner's address")
+    assert by_key["county_court_claim"]["status"] == "no"  # judgment already entered
+    assert by_key["county_court_claim"]["likely_return"] == "judgment already entered"
+    words = ctx["recommendation"]
+    assert words.startswith(by_key[_pick_key(ctx)]["title"] + ".")
+    assert "the likely return is" in words and "officer confirms or replaces" in words
+    for text in [words, *(o["reason"] for o in ctx["options"])]:
+        assert "--option" not in text and "options." not in text and "_" not in text
+
+
+def _pick_key(ctx: dict) -> str:
+    return next(o["key"] for o in ctx["options"] if ctx["recommendation"].startswith(o["title"] + "."))

@@ -15,13 +15,21 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from docgen.config import Settings
 from docgen.documents import registry
 from docgen.documents.batch import BatchEntry, BatchRequest, get_batch
 from docgen.documents.writeoff import BatchItem, build_schedule, load_batch
 from docgen.domain.balance import compute_balance
 from docgen.domain.case import Case, parse_case
 from docgen.domain.money import fmt_gbp
-from docgen.domain.writeoff_policy import can_approve, load_policy, policy_names, vat_journal
+from docgen.domain.writeoff_policy import (
+    POLICIES_DIR,
+    PolicyBook,
+    can_approve,
+    load_policy,
+    policy_names,
+    vat_journal,
+)
 from docgen.errors import Ineligible, InvalidInput, NotFound
 from docgen.register.versions import Made
 from docgen.render.base import PdfMeta
@@ -134,14 +142,11 @@ def test_unknown_policy_and_reason_are_named() -> None:
 
 
 def test_an_inconsistent_policy_file_is_refused(tmp_path: Path) -> None:
-    data = json.loads(
-        (Path(load_policy.__code__.co_filename).parent / "policies" / "district_example.json").read_text()
-    )
+    data = json.loads((POLICIES_DIR / "district_example.json").read_text())
     data["levels"][1]["limit"] = "50.00"  # below the officer's limit
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(data))
+    (tmp_path / "bad.json").write_text(json.dumps(data))
     with pytest.raises(InvalidInput) as err:
-        load_policy(str(path))
+        PolicyBook(folders=(tmp_path,)).get("bad")
     assert any("rise" in p.message for p in err.value.problems)
 
 
@@ -223,21 +228,71 @@ def test_write_off_report_figures_match_the_calculators(docx_engine: DocxEngine)
 # -- schedule and committee report --------------------------------------------------------------
 
 
+def _history(*entries: tuple[str, str, str]) -> list[dict[str, str]]:
+    return [{"date": d, "action": a, "note": n} for d, a, n in entries]
+
+
 def batch_items() -> list[BatchItem]:
+    """Five accounts, each with the records its reason rests on."""
+    insolvent = _history(
+        ("2024-02-01", "reminder", ""),
+        ("2024-06-01", "proof_of_debt_lodged", "Proof lodged with the Official Receiver"),
+        ("2025-03-01", "dividend_declared", "Nil dividend"),
+    )
+    bankrupt = [{"kind": "bankruptcy_order", "date": "2024-05-10", "court": "County Court at Exton"}]
     return [
-        BatchItem(make_case("SCH-01", [("2021-05-01", "80.00", "0.00")]), "uneconomic"),
         BatchItem(
-            make_case("SCH-02", [("2022-07-01", "3000.00", "600.00")], debt_type="commercial_rent"),
+            make_case(
+                "SCH-01",
+                [("2021-05-01", "80.00", "0.00")],
+                recovery_history=_history(("2021-06-01", "reminder", "")),
+            ),
+            "uneconomic",
+        ),
+        BatchItem(
+            make_case(
+                "SCH-02",
+                [("2022-07-01", "3000.00", "600.00")],
+                debt_type="commercial_rent",
+                trace_attempts=[
+                    {
+                        "date": "2024-09-02",
+                        "method": "Credit reference agency search",
+                        "by": "Tracing team",
+                        "outcome": "not_traced",
+                    }
+                ],
+            ),
             "absconded_untraceable",
         ),
         BatchItem(
-            make_case("SCH-03", [("2023-02-01", "9000.00", "0.00")], debt_type="council_tax"), "dro_iva"
+            make_case(
+                "SCH-03",
+                [("2023-02-01", "9000.00", "0.00")],
+                debt_type="council_tax",
+                insolvency=[{"kind": "debt_relief_order", "date": "2024-08-01", "reference": "DRO 123456"}],
+            ),
+            "dro_iva",
         ),
         BatchItem(
-            make_case("SCH-04", [("2020-10-01", "15000.00", "0.00")], debt_type="business_rates"),
+            make_case(
+                "SCH-04",
+                [("2020-10-01", "15000.00", "0.00")],
+                debt_type="business_rates",
+                recovery_history=insolvent,
+                insolvency=bankrupt,
+            ),
             "insolvency_proof_lodged",
         ),
-        BatchItem(make_case("SCH-05", [("2019-06-01", "12000.00", "2400.00")]), "insolvency_proof_lodged"),
+        BatchItem(
+            make_case(
+                "SCH-05",
+                [("2019-06-01", "12000.00", "2400.00")],
+                recovery_history=insolvent,
+                insolvency=bankrupt,
+            ),
+            "insolvency_proof_lodged",
+        ),
     ]
 
 
@@ -306,7 +361,17 @@ def test_committee_report_lists_only_cases_above_the_delegated_limit(docx_engine
     ):
         assert needed in text
     assert "SCH-04" in text and "SCH-05" in text and "SCH-01" not in text
-    assert "2 accounts listed in the exempt appendix, totalling £29,400.00" in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert "2 accounts listed in the exempt appendix, totalling £29,400.00" in flat
+    # recovery stated from the two cases' histories, not boilerplate
+    assert "6. Recovery taken" in flat and "For each account recovery has been pursued" not in flat
+    assert "is 100.0% of the £29,400.00 billed" in flat  # £15,000 + £14,400 billed, none paid
+    assert "Reminder: 2 of 2 accounts" in flat and "Proof of debt lodged: 2 of 2 accounts" in flat
+    assert "For the 2 accounts written off because of the debtor's insolvency" in flat
+    assert (
+        "Bankruptcy order on 10 May 2024 (County Court at Exton)" in flat
+    )  # what each case records, in the appendix
+    assert "Report of Chief Finance Officer (s151 officer)" in flat
     schedule = build_schedule(batch_items(), AS_OF, load_policy("district_example"))
     held = sum((r.provision for r in schedule.committee()), Decimal(0))
     assert fmt_gbp(held) in text
@@ -348,23 +413,31 @@ def test_load_batch_from_csv_and_xlsx(tmp_path: Path) -> None:
 
 @pytest.mark.shared
 @pytest.mark.libreoffice
-def test_shared_deceased_case_write_off(shared_cases_dir: Path, docx_engine: DocxEngine) -> None:
+def test_shared_deceased_case_write_off(
+    shared_cases_dir: Path, docx_engine: DocxEngine, council_settings: Settings
+) -> None:
     from docgen.domain.case import load_case
 
     case = load_case(shared_cases_dir / "deceased-no-estate-writeoff.json")
     dt = registry.get("write_off_report")
     options = {"reason": "deceased_no_estate", "evidence": "No grant of probate; deputy's final account nil"}
-    assert dt.eligibility_of(case, AS_OF, options) == []
+    req = dt.request(case, AS_OF, options, settings=council_settings)
+    assert dt.eligibility(req) == []
     text = pdf_text(
         docx_engine.render(
             dt.templates["docx"],
-            dt.context_of(case, AS_OF, options),
+            dt.context(req),
             PdfMeta(title="x", document_id="cd" * 16, created=AS_OF),
         ).pdf
     )
-    assert "Deceased 9 December 2023" in text
-    assert fmt_gbp(compute_balance(case, AS_OF).outstanding) in text
-    assert "Income Team Leader" in text  # £1,185.28 under the district policy
+    flat = " ".join(text.split())
+    assert "Deceased 9 December 2023" in flat
+    assert fmt_gbp(compute_balance(case, AS_OF).outstanding) in flat
+    # £1,185.28 under Wiltshire Council's own policy: above its officers' £500, within £2,000
+    assert "Account Management Team Leader" in flat and "Wiltshire Council write-off policy" in flat
+    assert "Date of death: 9 December 2023" in flat  # the record the reason rests on
+    assert "Probate search: no grant" in flat
+    assert "delete one" not in flat
 
 
 @pytest.mark.libreoffice
@@ -466,24 +539,25 @@ def test_shipped_templates_use_only_names_their_contexts_provide() -> None:
 
 def test_a_changed_policy_file_changes_the_input_hash(tmp_path: Path) -> None:
     """A report made under other limits is another version, never the stale one returned again."""
-    from docgen.domain.writeoff_policy import POLICIES_DIR
+    from docgen.config import Settings
     from docgen.render.pipeline import input_hash
 
     case = make_case("POL-01", [("2023-01-10", "800.00", "0.00")])
     shipped = json.loads((POLICIES_DIR / "district_example.json").read_text())
-    policy_file = tmp_path / "council.json"
+    shipped["name"] = "district_own"
+    policy_file = tmp_path / "district_own.json"
     policy_file.write_text(json.dumps(shipped))
-    options = {"reason": "uneconomic", "evidence": "tracing on file", "policy": str(policy_file)}
+    settings = Settings(environment="test", data_dir=tmp_path / "var", policy_dirs=[tmp_path])
+    options = {"reason": "uneconomic", "evidence": "tracing on file", "policy": "district_own"}
 
     def hashes() -> tuple[str, str]:
         return (
-            input_hash(case, "write_off_report", options, AS_OF, "docx", "t"),
-            input_hash(case, "write_off_schedule", options, AS_OF, "docx", "t"),
+            input_hash(case, "write_off_report", options, AS_OF, "docx", "t", settings),
+            input_hash(case, "write_off_schedule", options, AS_OF, "docx", "t", settings),
         )
 
     first = hashes()
     assert hashes() == first  # same file, same inputs
-    assert load_policy(str(policy_file)).digest == load_policy(str(policy_file)).digest != ""
     shipped["levels"][0]["limit"] = "250.00"
     policy_file.write_text(json.dumps(shipped))
     second = hashes()
