@@ -5,6 +5,7 @@ setup:
 	bash scripts/setup.sh
 
 run: setup
+	.venv/bin/docgen migrate
 	.venv/bin/docgen serve --demo
 
 # the demo's own data folder: it never writes over what `make run` serves

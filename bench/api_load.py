@@ -36,7 +36,7 @@ import httpx
 
 from docgen.config import PROJECT_ROOT, Settings
 from docgen.demo import DEMO_AS_OF, DEMO_DIR
-from docgen.register import open_register, unit_of_work
+from docgen.register import migrate, open_register, unit_of_work
 from docgen.services.auth import create_user
 
 SECRET = "bench-secret-" + "y" * 24
@@ -152,6 +152,7 @@ def main() -> int:
     settings = Settings(
         environment="test", data_dir=tmp, broker_url=f"redis://127.0.0.1:{redis_port}/0", secret_key=SECRET
     )
+    migrate(settings)  # the start-up step
     with unit_of_work(open_register(settings)) as session:
         _user, key = create_user(session, name="bench", role="officer", pepper=SECRET)
     env = {

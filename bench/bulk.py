@@ -28,6 +28,7 @@ from typing import Any
 from docgen.bulk import run_bulk
 from docgen.config import PROJECT_ROOT, Settings
 from docgen.domain.case import Case, parse_case
+from docgen.register import migrate
 
 AS_OF = date(2025, 6, 2)
 SHARED = PROJECT_ROOT.parent / "shared" / "cases"
@@ -108,6 +109,7 @@ PACK = ("letter_before_claim", "n1", "particulars_of_claim")
 def profile(cases: list[Case], settings: Settings, engines: dict[str, str]) -> dict[str, Any]:
     from docgen.bulk.worker import init_worker, process_case
 
+    migrate(settings)  # the start-up step
     init_worker(settings)
     process_case(
         (cases[0].case_ref, cases[0].canonical_json(), PACK, AS_OF.isoformat(), {}, engines, "bench", False)
@@ -158,6 +160,7 @@ def main() -> None:
         forms = Path(args.official_forms) if args.official_forms else None
         engines = {"n1": "official"} if forms else {}
         settings = Settings(environment="test", data_dir=base / "var", official_forms_dir=forms)
+        migrate(settings)  # the start-up step
         load = os.getloadavg()
         result = run_bulk(
             cases, "claim_pack", AS_OF, settings, workers=args.workers, out_dir=base / "out", engines=engines

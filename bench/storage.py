@@ -22,7 +22,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 
 from docgen.config import Settings
-from docgen.register import open_register, unit_of_work
+from docgen.register import migrate, open_register, unit_of_work
 from docgen.register.verify import verify_store
 from docgen.register.versions import Made, store_version
 from docgen.storage import ObjectStore, make_store
@@ -44,6 +44,7 @@ def _free_port() -> int:
 
 
 def _bench(settings: Settings, store: ObjectStore, rounds: int, kb: int) -> dict[str, float]:
+    migrate(settings)  # the start-up step
     factory = open_register(settings)
     payloads = [_pdf(kb, f"v{i}") for i in range(rounds)]
     timings: list[float] = []

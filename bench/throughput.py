@@ -40,6 +40,7 @@ from bulk import AS_OF, make_cases  # noqa: E402
 from docgen.bulk import run_bulk  # noqa: E402
 from docgen.config import Settings  # noqa: E402
 from docgen.domain.case import load_case  # noqa: E402
+from docgen.register import migrate  # noqa: E402
 from docgen.render.pipeline import render_document  # noqa: E402
 from docgen.render.pool import PoolLimits, RenderPool, warm_engines  # noqa: E402
 
@@ -116,6 +117,7 @@ def bulk(cases: int, worker_counts: list[int], rounds: int) -> dict[str, Any]:
         for workers in worker_counts:
             with tempfile.TemporaryDirectory(prefix="docgen-bench-tp-") as tmp:
                 settings = Settings(environment="test", data_dir=Path(tmp) / "var")
+                migrate(settings)  # the start-up step
                 # one worker runs in this process, more in child processes: count both
                 before = _cpu()
                 result = run_bulk(sample, "claim_pack", AS_OF, settings, workers=workers)

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from docgen.config import Settings
 from docgen.demo import demo_cases
-from docgen.register import open_register, unit_of_work
+from docgen.register import migrate, open_register, unit_of_work
 from docgen.register.models import Role
 from docgen.services import cases, generation
 from docgen.services.auth import Principal, create_user
@@ -53,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="docgen-bench-ui-") as tmp:
         settings = Settings(environment="test", data_dir=Path(tmp) / "var", secret_key="bench-" + "x" * 30)
+        migrate(settings)  # the start-up step
         app = create_app(settings)
         factory = open_register(settings)
         officer = Principal("bench.officer", Role.officer)

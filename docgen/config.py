@@ -12,6 +12,24 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: a source checkout (tests, ``make run``) rather than an installed wheel
+IN_SOURCE_TREE = (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def shipped(name: str) -> Path:
+    """``templates`` or ``forms``: the top-level folder of a source checkout, or the package data of an
+    installed wheel (``docgen.templates``, ``docgen.forms``), found through importlib.resources."""
+    if IN_SOURCE_TREE:
+        return PROJECT_ROOT / name
+    from importlib.resources import files
+
+    return Path(str(files(f"docgen.{name}")))
+
+
+def _default_data_dir() -> Path:
+    # beside the checkout while developing; the user's data folder for an installed docgen
+    return PROJECT_ROOT / "var" if IN_SOURCE_TREE else Path.home() / ".local" / "share" / "docgen"
+
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev-secret-not-for-production"}
 #: where a secret generated on first start is kept, inside the data folder
@@ -48,13 +66,13 @@ class Settings(BaseSettings):
 
     # Where the project's own templates and court-form layouts live. The HTML renderer may fetch
     # nothing outside these two folders.
-    templates_dir: Path = PROJECT_ROOT / "templates"
-    forms_dir: Path = PROJECT_ROOT / "forms"
+    templates_dir: Path = Field(default_factory=lambda: shipped("templates"))
+    forms_dir: Path = Field(default_factory=lambda: shipped("forms"))
     # Official HMCTS PDFs installed by a deployment (never committed). Unset: official engine unavailable.
     official_forms_dir: Path | None = None
 
     # Embedded defaults: everything under one data folder, no external servers.
-    data_dir: Path = PROJECT_ROOT / "var"
+    data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None  # default sqlite:///<data_dir>/register.sqlite3
 
     storage_backend: Literal["filesystem", "s3"] = "filesystem"

@@ -3,6 +3,7 @@ tests/fixtures/, each on loopback, each stopped at the end of the session."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,21 @@ def sdt_schemas_dir() -> Path:
     return _need(SHARED_DIR / "sdt-schemas", "the HMCTS SDT schemas")
 
 
+@pytest.fixture(scope="session")
+def migrated_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite register at this release's schema, made once by ``docgen migrate``'s own
+    function and copied for each test (migrating is a start-up step, never done on opening)."""
+    from docgen.register import migrate
+
+    folder = tmp_path_factory.mktemp("migrated")
+    made = Settings(environment="test", data_dir=folder)
+    migrate(made)
+    return folder / "register.sqlite3"
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for one test: its own data folder, SQLite register and filesystem store."""
+def settings(tmp_path: Path, migrated_register: Path) -> Settings:
+    """Settings for one test: its own data folder, SQLite register (migrated) and filesystem store."""
+    (tmp_path / "var").mkdir()
+    shutil.copyfile(migrated_register, tmp_path / "var" / "register.sqlite3")
     return Settings(environment="test", data_dir=tmp_path / "var")

@@ -3,6 +3,7 @@ pages. ``mount(app)`` adds the pages and their static files (no external fonts o
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Form, Request
@@ -14,12 +15,11 @@ from api.guard import client_address
 from api.ui import admin, bundles, cases, documents, imports, make, manage, record, worklist
 from api.ui import session as ui_session
 from api.ui.web import PREFIX, UiRoute, UiSessionDep, Viewer, ViewerDep, page, see_other
-from docgen.config import PROJECT_ROOT
 from docgen.errors import DocgenError
 from docgen.register.models import Role
 from docgen.services.auth import authenticate
 
-STATIC_DIR = PROJECT_ROOT / "api" / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 router = APIRouter(prefix=PREFIX, route_class=UiRoute, include_in_schema=False)
 

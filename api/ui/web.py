@@ -22,14 +22,14 @@ from starlette.exceptions import HTTPException
 
 from api.deps import ServicesDep, SessionDep
 from api.ui import session as ui_session
-from docgen.config import PROJECT_ROOT
+from docgen.config import shipped
 from docgen.domain.money import fmt_gbp
 from docgen.errors import DocgenError, Problem
 from docgen.services.auth import Principal
 
 log = logging.getLogger("docgen.ui")
 
-TEMPLATES_DIR = PROJECT_ROOT / "templates" / "ui"
+TEMPLATES_DIR = shipped("templates") / "ui"
 PREFIX = "/ui"
 
 

@@ -154,7 +154,8 @@ def run_bulk(
         (label, text, types, as_of.isoformat(), opts, chosen, actor, want_pdf) for label, text in sources
     ]
     total = len(tasks) * len(types)
-    # Migrate once here: workers starting together must not race to create the schema.
+    # Checked once here, before any worker starts: a register that is not migrated is one clear
+    # refusal (run `docgen migrate`), not one failure per case.
     open_register(settings)
 
     items: list[BulkItem] = []

@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "docgen.cli.case_cmds": ("validate", "facts", "next"),
     "docgen.cli.event_cmds": ("record",),
     "docgen.cli.render_cmds": ("doctypes", "render"),
-    "docgen.cli.store_cmds": ("generate", "versions", "get", "issue", "sign", "verify", "demo"),
+    "docgen.cli.store_cmds": ("generate", "migrate", "versions", "get", "issue", "sign", "verify", "demo"),
     "docgen.cli.bundle_cmds": ("bundle",),
     "docgen.cli.writeoff_cmds": (
         "writeoff-schedule",

@@ -184,9 +184,11 @@ def _serve(
     import uvicorn
 
     from api.main import create_app
-    from docgen.register import open_register, unit_of_work
+    from docgen.register import migrate, open_register, unit_of_work
     from docgen.services import demo
 
+    if args.demo:
+        migrate(settings)  # the demo's data folder is set up here; otherwise `docgen migrate` runs first
     app = create_app(settings)
     keys: dict[str, str] = {}
     refs: list[str] = []

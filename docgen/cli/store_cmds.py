@@ -75,6 +75,17 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from docgen.register import migrate
+
+    before, after = migrate(get_settings())
+    if before == after:
+        print(f"the register is up to date (revision {after})")
+    else:
+        print(f"the register was migrated from {before or 'nothing'} to revision {after}")
+    return 0
+
+
 def _versions(args: argparse.Namespace) -> int:
     with _session(get_settings()) as (session, _store):
         versions = documents.versions_for_case(session, args.case_ref)
@@ -229,6 +240,9 @@ def _demo(args: argparse.Namespace) -> int:
             "the demo in a folder of its own: make demo (uses var/demo), or DOCGEN_DATA_DIR=<folder> docgen demo",
             code="data_folder_in_use",
         )
+    from docgen.register import migrate
+
+    migrate(settings)  # the demo sets up its own data folder
     rows = run_demo(settings, as_of=args.as_of, actor=args.actor)
     if args.json:
         print_json([asdict(r) for r in rows])
@@ -316,6 +330,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     actor(p)
     p.set_defaults(func=_generate)
+
+    p = sub.add_parser(
+        "migrate", help="bring the register's tables to this release (a start-up step: run it before serving)"
+    )
+    p.set_defaults(func=_migrate)
 
     p = sub.add_parser("versions", help="list the stored versions of a case's documents")
     p.add_argument("case_ref", help="the case's reference, e.g. KGN/SUN/2024/0101")

@@ -143,6 +143,9 @@ def ui_app(
             "api_base_url": f"http://127.0.0.1:{port}",
         }
     )
+    from docgen.register import migrate
+
+    migrate(settings)  # the start-up step
     app = create_app(settings)
     keys = seed_users(settings)
     _seed(settings)

@@ -101,6 +101,10 @@ def test_record_keeps_a_snapshot_and_rewrites_the_file(tmp_path: Path) -> None:
     path = tmp_path / "case.json"
     path.write_text(json.dumps(data))
     env = {**os.environ, "DOCGEN_DATA_DIR": str(tmp_path / "var")}
+    migrated = subprocess.run(
+        [sys.executable, "-m", "docgen", "migrate"], env=env, capture_output=True, text=True
+    )
+    assert migrated.returncode == 0, migrated.stderr
 
     def record(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

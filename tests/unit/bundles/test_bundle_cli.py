@@ -85,6 +85,7 @@ def test_cli_stores_the_bundle_as_a_version_built_from_stored_versions(
     get_settings.cache_clear()
     try:
         settings = get_settings()
+        assert main(["migrate"]) == 0
         # GIVEN a stored letter version and a file beside the spec
         store = make_store(settings)
         with unit_of_work(open_register(settings)) as session:

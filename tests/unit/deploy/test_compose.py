@@ -101,6 +101,14 @@ def test_no_secret_has_a_default(compose: dict[str, Any]) -> None:
         assert uses and all(u == ":?" for u in uses), f"{secret} must be required, never defaulted"
 
 
+def test_the_register_is_migrated_once_before_the_api_and_workers_start(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert services["migrate"]["command"] == ["docgen", "migrate"]
+    assert services["migrate"]["environment"] == services["api"]["environment"]
+    for name in ("api", "worker"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
 def test_the_worker_runs_this_projects_celery_app_and_the_bucket_gets_object_lock(
     compose: dict[str, Any],
 ) -> None:

@@ -452,6 +452,7 @@ def test_cli_writes_schedule_xlsx_and_committee_report(
     monkeypatch.setenv("DOCGEN_DATA_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()
     try:
+        assert main(["migrate"]) == 0
         _schedule_through_the_cli(main, tmp_path, capsys)
     finally:
         get_settings.cache_clear()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import inspect, select, text
 
@@ -11,7 +13,7 @@ from docgen.register.versions import document_id_for
 
 TABLES = {
     "case_snapshots", "documents", "versions", "audit_events",
-    "users", "shares", "jobs", "uploads", "approvals",
+    "users", "shares", "jobs", "uploads", "approvals", "template_versions",
 }  # fmt: skip
 
 
@@ -104,3 +106,35 @@ def test_a_read_transaction_reads_while_another_writer_holds_the_lock(settings: 
         thread.join(30)
     with read_transaction(factory) as probe:
         assert probe.scalars(select(AuditEvent.action)).all() == ["held"]
+
+
+def test_opening_a_register_never_migrates_it_and_says_to_run_docgen_migrate(tmp_path: Path) -> None:
+    from docgen.cli import main
+    from docgen.register import RegisterNotMigrated, migrate
+    from docgen.register.db import current_revision, head_revision, make_engine
+
+    fresh = Settings(environment="test", data_dir=tmp_path / "var")
+    with pytest.raises(RegisterNotMigrated) as refused:
+        open_register(fresh)
+    assert "docgen migrate" in refused.value.message and refused.value.exit_code == 8
+    engine = make_engine(fresh.sqlalchemy_url)
+    assert current_revision(engine) is None  # opening created no table
+    assert migrate(fresh) == (None, head_revision())
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+    open_register(fresh)  # now it opens
+    assert migrate(fresh) == (head_revision(), head_revision())  # and running it again changes nothing
+    other = tmp_path / "other"
+    env = {"DOCGEN_ENVIRONMENT": "test", "DOCGEN_DATA_DIR": str(other)}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        from docgen.config import get_settings
+
+        get_settings.cache_clear()
+        try:
+            assert main(["versions", "X/1"]) == 8  # the CLI refuses with the documented exit code
+            assert main(["migrate"]) == 0
+            assert main(["versions", "X/1"]) == 0
+        finally:
+            get_settings.cache_clear()
