@@ -113,7 +113,3 @@ def layout_index(req: IndexRequest, templates_dir: Path) -> Document:
 def template_hash(templates_dir: Path) -> str:
     """sha256 of the index template, recorded with every stored bundle (the index includes nothing)."""
     return hashlib.sha256((templates_dir / "html" / TEMPLATE).read_bytes()).hexdigest()
-
-
-def render_index(req: IndexRequest, templates_dir: Path) -> bytes:
-    return bytes(layout_index(req, templates_dir).write_pdf())

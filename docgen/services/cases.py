@@ -93,14 +93,6 @@ def case_of(record: CaseRecord) -> Case:
     return parse_case(json.loads(record.snapshot.canonical_json), f"case {record.case_ref}")
 
 
-def load_unchecked(session: Session, case_ref: str) -> Case:
-    """For workers acting on a request that was checked when it was made."""
-    record = repo.get(session, case_ref)
-    if record is None:
-        raise case_not_found(case_ref)
-    return case_of(record)
-
-
 def list_cases(
     session: Session, who: Principal, query: str | None = None, limit: int = 50, offset: int = 0
 ) -> list[CaseRecord]:
