@@ -3,7 +3,6 @@ claimant is reached, the interest paragraph, and the small pieces of grammar a l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -111,10 +110,6 @@ def salutation(case: Case) -> str:
 def count_words(n: int, one: str, many: str) -> str:
     """ "1 account", "3 accounts"."""
     return f"{n} {one if n == 1 else many}"
-
-
-def plural(items: Sequence[Any], one: str, many: str) -> str:
-    return one if len(items) == 1 else many
 
 
 def claim_context(req: DocumentRequest, *, letter: bool = False) -> dict[str, Any]:
