@@ -248,3 +248,11 @@ def get_batch(batch_type: str) -> BatchDocumentType:
         raise NotFound(
             f"unknown batch paper {batch_type!r} (known: {known})", code="unknown_doctype"
         ) from None
+
+
+def all_batch_types() -> list[BatchDocumentType]:
+    """Every registered paper over several cases (importing the registry registers them all)."""
+    from docgen.documents import registry
+
+    registry.all_types()
+    return [_BATCH_TYPES[k] for k in sorted(_BATCH_TYPES)]
