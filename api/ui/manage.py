@@ -87,7 +87,9 @@ def decide(
         if decision not in approvals.DECISIONS:
             raise InvalidInput("Choose approve or reject")
         session.commit()  # the decision is its own transaction, with the report version that records it
-        approvals.record_decision(services.backend, viewer.who, document_id, number, decision, note.strip())
+        decided = approvals.record_decision(
+            services.backend, viewer.who, document_id, number, decision, note.strip()
+        )
     except DocgenError as exc:
         session.rollback()
         return _queue(
@@ -100,7 +102,8 @@ def decide(
             notes={key: note},
             chosen={key: decision},
         )
-    return see_other(f"/ui/approvals?decided={key}#notice")
+    # the decision is kept on a new version of the report: the notice names that one
+    return see_other(f"/ui/approvals?decided={document_id}-{decided.version.number}#notice")
 
 
 @router.get("/panel-packs", response_class=HTMLResponse)

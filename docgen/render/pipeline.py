@@ -52,6 +52,7 @@ def input_hash(
     as_of: date,
     engine: str,
     template_hash: str,
+    *,
     finish: str = "",
     settings: Settings | None = None,
 ) -> str:

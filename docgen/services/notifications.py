@@ -36,7 +36,8 @@ def write_off_waiting(backend: Backend, version_id: int) -> list[str]:
             if not user.email:
                 continue
             limit = Decimal(user.approval_limit) if user.approval_limit is not None else None
-            item = queue_item(session, Principal(user.name, Role.manager, user.organisation, limit), version)
+            who = Principal(user.name, Role.manager, user.organisation, limit)
+            item = queue_item(session, who, version, backend.settings)
             if item.within and not item.decided:
                 to.append((user.name, user.email))
                 amount = item.amount

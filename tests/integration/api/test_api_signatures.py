@@ -127,6 +127,7 @@ def test_the_command_line_issues_signed_and_verifies(
             [sys.executable, "-m", "docgen", *args], env=env, capture_output=True, text=True
         )
 
+    assert docgen("migrate").returncode == 0  # the start-up step
     made = docgen(
         "generate",
         "letter_before_claim",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from docgen.config import Settings
+from docgen.register import migrate
 from tests.fixtures.api import SECRET, USERS, demo_case, seed_users, unique_ref
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def make_local(tmp: Path, **overrides: Any) -> Local:
     if fields["secret_key"] is None:  # as a default install has it: nothing set
         del fields["secret_key"]
     settings = Settings(**fields)
+    migrate(settings)  # the start-up step, before the service starts
     app = create_app(settings)
     client = TestClient(app, follow_redirects=False)
     return Local(settings, app, client, seed_users(settings))

@@ -22,6 +22,9 @@ from schemathesis.checks import (  # noqa: E402
 
 from tests.integration.hardening.conftest import Local, make_local  # noqa: E402
 
+# a PDF body (signature checks) is sent as raw bytes, like any other binary body
+schemathesis.serializer.alias("application/pdf", "application/octet-stream")
+
 EXAMPLES_PER_OPERATION = 6
 _state: dict[str, Local] = {}
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from docgen.config import Settings
-from docgen.register import open_register, unit_of_work
+from docgen.register import migrate, open_register, unit_of_work
 from docgen.register.models import Document, Job, Version
 from docgen.services import jobs
 from docgen.services.backend import Backend
@@ -193,6 +193,7 @@ def _job(backend: Backend, **fields: object) -> str:
 
 def test_reconcile_queues_a_silent_job_once_and_gives_up_after_too_many_losses(tmp_path: Path) -> None:
     settings = Settings(environment="test", data_dir=tmp_path / "var", job_lease_s=60, job_max_resumes=2)
+    migrate(settings)
     backend = Backend.open(settings)
     now = datetime.now(UTC)
     long_ago = now - timedelta(minutes=5)
@@ -217,6 +218,7 @@ def test_reconcile_queues_a_silent_job_once_and_gives_up_after_too_many_losses(t
 
 def test_a_second_delivery_leaves_a_job_its_live_worker_is_running(tmp_path: Path) -> None:
     settings = Settings(environment="test", data_dir=tmp_path / "var", job_lease_s=60)
+    migrate(settings)
     backend = Backend.open(settings)
     job_id = _job(backend, status="running", worker="elsewhere:9", heartbeat_at=datetime.now(UTC))
     assert jobs.run_generate_job(backend, job_id) == "running"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from docgen.config import PROJECT_ROOT, Settings
+from docgen.register import migrate
 from tests.fixtures.api import SECRET, demo_case, seed_users, unique_ref
 
 UPLOAD_CAP = 8 * 1024 * 1024
@@ -46,6 +47,7 @@ def _free_port() -> int:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("served")
     settings = Settings(environment="test", data_dir=tmp / "var", secret_key=SECRET)
+    migrate(settings)  # the start-up step, before the service starts
     keys = seed_users(settings)
     port = _free_port()
     env = {

@@ -553,8 +553,8 @@ def test_a_changed_policy_file_changes_the_input_hash(tmp_path: Path) -> None:
 
     def hashes() -> tuple[str, str]:
         return (
-            input_hash(case, "write_off_report", options, AS_OF, "docx", "t", settings),
-            input_hash(case, "write_off_schedule", options, AS_OF, "docx", "t", settings),
+            input_hash(case, "write_off_report", options, AS_OF, "docx", "t", settings=settings),
+            input_hash(case, "write_off_schedule", options, AS_OF, "docx", "t", settings=settings),
         )
 
     first = hashes()
