@@ -153,7 +153,10 @@ ROUTE_DOCS: dict[str, tuple[str, str]] = {
         "Make a court bundle",
         "Build an indexed, paginated, bookmarked bundle from a bundle spec whose sources are stored "
         "versions or uploads, and store each volume. With ?late=true the spec's new items are added "
-        "at the end of the stored bundle without moving a page.",
+        "at the end of the stored bundle without moving a page. A bundle with many scanned pages to "
+        "read for text (more than DOCGEN_BUNDLE_JOB_SCANNED_PAGES), or any bundle when the request "
+        "says `Prefer: respond-async`, is built by a worker: 202 with the job to poll at its Location, "
+        "whose progress and total count the scanned pages read.",
     ),
     "list_cases": (
         "List or search cases",

@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = 10
     max_upload_pages: int = 2000
     bundle_volume_pages: int = 300
+    #: a bundle with more scanned pages than this to read for text (OCR, a few seconds a page) is
+    #: built by a worker as a job with progress, not while the API or a page waits for it
+    bundle_job_scanned_pages: int = Field(default=5, ge=0)
 
     smtp_host: str = "localhost"
     smtp_port: int = 25

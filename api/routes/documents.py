@@ -20,7 +20,7 @@ from docgen.services import documents, generation, jobs
 router = APIRouter(tags=["documents"])
 
 
-def _prefers_async(prefer: str | None) -> bool:
+def prefers_async(prefer: str | None) -> bool:
     """RFC 7240: ``Prefer: respond-async``, among other preferences, in any case."""
     return any(
         p.split(";")[0].split("=")[0].strip().lower() == "respond-async" for p in (prefer or "").split(",")
@@ -59,7 +59,7 @@ async def generate(
     try:
         made = await generation.generate_async(services.backend, request, services.gates)
     except PoolBusy:
-        if not _prefers_async(prefer):
+        if not prefers_async(prefer):
             raise
 
         def as_job(session: Session) -> JobPublic:

@@ -17,7 +17,7 @@
         bar.value = job.progress;
         bar.textContent = job.progress + " of " + job.total;
         if (job.finished) { window.location.reload(); return; }
-        statusEl.textContent = "Working: " + job.progress + " of " + job.total + " done.";
+        statusEl.textContent = job.working;
         delay = Math.min(delay * 1.5, 3000);
         setTimeout(poll, delay);
       })

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from api.deps import ServicesDep, SessionDep
+from api.deps import Services, ServicesDep, SessionDep
 from api.ui.cases import case_url
 from api.ui.web import AsyncFormViewerDep, UiRoute, Viewer, ViewerDep, page, see_other
 from docgen.domain.case import Case
 from docgen.errors import DocgenError, InvalidInput, Problem
 from docgen.register.models import Upload
-from docgen.services import bundles, cases, generation
+from docgen.services import bundle_jobs, bundles, cases, generation, jobs
 from docgen.services.access import require_writer
 
 router = APIRouter(route_class=UiRoute)
@@ -125,16 +125,28 @@ async def build(
     case, candidates = await services.in_transaction(choices)
     try:
         spec = bundles.parse_spec(_spec_data(case, values, candidates), "bundle")
-        # built in the render slot by the generation corridor, like every other paper
-        made = await generation.generate_async(
-            services.backend, generation.BundleRequest(case_ref, spec, viewer.who), services.gates
+        wanted = generation.BundleRequest(
+            case_ref, spec, viewer.who, ocr_page_limit=services.settings.bundle_job_scanned_pages
         )
+        try:
+            # built in the render slot by the generation corridor, like every other paper
+            made = await generation.generate_async(services.backend, wanted, services.gates)
+        except bundle_jobs.TooSlowHere:
+            # many scanned pages to read: a worker builds it, and the job's page shows how far it is
+            job_id = await services.in_transaction(lambda session: _queue(session, services, wanted))
+            return see_other(f"/ui/jobs/{job_id}")
     except DocgenError as exc:
         errors, status = _errors(exc, values, candidates), exc.status
         return await services.in_transaction(
             lambda session: _form(request, session, viewer, case, values, errors, status=status)
         )
     return see_other(case_url(case_ref) + f"#doc-{made.version.document_id}")
+
+
+def _queue(session: Session, services: Services, request: generation.BundleRequest) -> str:
+    job = bundle_jobs.submit(session, request)
+    jobs.enqueue(session, job, services.send)
+    return job.id
 
 
 def _spec_data(case: Case, values: dict[str, str], candidates: dict[str, Candidate]) -> dict[str, Any]:

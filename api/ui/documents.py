@@ -254,6 +254,15 @@ def job_papers(session: SessionDep, services: ServicesDep, viewer: ViewerDep, jo
     )
 
 
+def _working_words(job: Any) -> str:
+    """What the page says while the job runs."""
+    if job.kind != "bundle":
+        return f"Working: {job.progress} of {job.total} done."
+    if job.total:
+        return f"Reading the scanned pages for text: {job.progress} of {job.total} read."
+    return "Building the bundle."
+
+
 def job_view(job: Any) -> dict[str, Any]:
     items = job_results.results(job)
     finished = job.status in jobs.FINISHED
@@ -262,6 +271,12 @@ def job_view(job: Any) -> dict[str, Any]:
     single = next(iter(refs)) if len(refs) == 1 and job.kind != "panel_pack" else ""
     if job.kind == "panel_pack":
         heading, back_url, back_words = "Making the panel pack", "/ui/panel-packs", "Back to the panel packs"
+    elif job.kind == "bundle":
+        heading, back_url, back_words = (
+            "Building the court bundle",
+            case_url(single) + "#documents",
+            "Back to the case",
+        )
     elif single:
         heading = (
             "Making " + ", ".join(r.title for r in items)[:1].lower() + ", ".join(r.title for r in items)[1:]
@@ -288,6 +303,7 @@ def job_view(job: Any) -> dict[str, Any]:
         "progress": job.progress,
         "total": job.total,
         "finished": finished,
+        "working": _working_words(job),
         "heading": heading,
         "case_ref": single,
         "case_url": case_url(single) if single else "",

@@ -36,7 +36,7 @@ from docgen.bundles.layout import (
     split_volumes,
 )
 from docgen.bundles.spec import BundleSpec, Item, Section
-from docgen.errors import BadPdf, InvalidInput
+from docgen.errors import BadPdf, DocgenError, InvalidInput
 from docgen.pdf.inputs import InputLimits, as_pdf_bytes, open_pdf
 from docgen.pdf.links import add_link, retarget_uri_links
 from docgen.pdf.metadata import LabelRange, set_metadata, set_open_view, set_page_labels, write_deterministic
@@ -64,6 +64,19 @@ class SourceFile:
     password: str | None = None
 
 
+class TooSlowHere(DocgenError):
+    """The bundle has more scanned pages to read than its door builds while a request waits."""
+
+    def __init__(self, pages: int, limit: int):
+        super().__init__(
+            f"the bundle has {pages} scanned pages to read for text, more than the {limit} "
+            "read while a request waits; it is built as a job",
+            code="bundle_needs_job",
+            status=202,
+        )
+        self.pages = pages
+
+
 @dataclass(frozen=True)
 class Finishing:
     """What is done to the inputs and the volumes beyond assembling them."""
@@ -71,13 +84,18 @@ class Finishing:
     pdfa: bool = False  # each volume as PDF/A-2b
     ocr: OcrOptions | None = None  # a text layer on scanned input pages
     progress: Progress | None = None
+    #: at most this many scanned pages are read (None: any number); more stop the build with
+    #: TooSlowHere before the first is read, so that the door can hand the bundle to a worker
+    ocr_page_limit: int | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, progress: Progress | None = None) -> Finishing:
+    def from_settings(
+        cls, settings: Settings, progress: Progress | None = None, ocr_page_limit: int | None = None
+    ) -> Finishing:
         from docgen.pdf.ocr import OcrOptions
 
         ocr = OcrOptions(settings.ocr_languages, settings.ocr_timeout_s) if settings.ocr else None
-        return cls(pdfa=settings.pdfa, ocr=ocr, progress=progress)
+        return cls(pdfa=settings.pdfa, ocr=ocr, progress=progress, ocr_page_limit=ocr_page_limit)
 
 
 @dataclass(frozen=True)
@@ -226,6 +244,10 @@ def _read_scans(
         if count:
             todo.append((key, data, password, count))
     total = sum(t[3] for t in todo)
+    if finish.ocr_page_limit is not None and total > finish.ocr_page_limit:
+        raise TooSlowHere(total, finish.ocr_page_limit)
+    if finish.progress is not None:
+        finish.progress(0, total)
     done = read = 0
     for key, data, password, count in todo:
 

@@ -109,7 +109,10 @@ def build_from_spec(
 
 
 def _progress(done: int, total: int) -> None:
-    print(f"\rreading scanned pages: {done} of {total}", end="\n" if done >= total else "", file=sys.stderr)
+    if total:
+        print(
+            f"\rreading scanned pages: {done} of {total}", end="\n" if done >= total else "", file=sys.stderr
+        )
 
 
 def store_bundle(args: argparse.Namespace, settings: Settings) -> int:
@@ -130,6 +133,7 @@ def store_bundle(args: argparse.Namespace, settings: Settings) -> int:
         files=_files_beside(spec, args.spec.parent),
         previous=None if args.late else _manifest_arg(args),
         access_checked=True,
+        progress=_progress,
     )
     made = generation.generate(Backend.open(settings), request)
     for result in made.results:

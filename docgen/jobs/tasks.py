@@ -20,7 +20,7 @@ from docgen.config import Settings, get_settings
 from docgen.jobs.app import make_celery
 from docgen.register import open_register
 from docgen.register.db import make_engine
-from docgen.services import callbacks, imports, jobs
+from docgen.services import bundle_jobs, callbacks, imports, jobs
 from docgen.services.backend import Backend
 from docgen.storage import ObjectStore, make_store
 
@@ -107,6 +107,23 @@ def job_callback(self: Any, job_id: str) -> str | None:
         raise self.retry(countdown=callbacks.backoff(settings, self.request.retries)) from exc
     jobs.note_callback(_register(), job_id, "delivered", attempt)
     return "delivered"
+
+
+@app.task(bind=True, name=bundle_jobs.TASK_BUNDLE, max_retries=MAX_RETRIES, acks_late=True)
+def bundle_job(self: Any, job_id: str) -> str | None:
+    try:
+        status = bundle_jobs.run_bundle_job(Backend(get_settings(), _register(), _store()), job_id)
+        if status == jobs.RUNNING:  # another worker's, heard within the lease: look again later
+            self.apply_async(args=[job_id], countdown=get_settings().job_lease_s)
+        return status
+    except jobs.RETRYABLE as exc:
+        if self.request.retries + 1 > MAX_RETRIES:
+            jobs.give_up(_register(), job_id, f"gave up after {MAX_RETRIES} retries: {exc}")
+            return jobs.FAILED
+        log.warning("bundle job %s: %s; retry in %.0fs", job_id, exc, backoff(self.request.retries))
+        with contextlib.suppress(Exception):
+            jobs.note_retry(_register(), job_id, str(exc), self.request.retries + 1)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
 @app.task(bind=True, name=imports.TASK_IMPORT, max_retries=MAX_RETRIES, acks_late=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from docgen.bundles.builder import Finishing, SourceFile, build_bundle
+from docgen.bundles.builder import Finishing, Progress, SourceFile, build_bundle
 from docgen.bundles.index import template_hash
 from docgen.bundles.layout import Manifest
 from docgen.bundles.spec import BundleSpec, parse_spec
@@ -53,16 +53,23 @@ class BundleRequest:
     #: an earlier bundle's manifest to keep the pages of (the command line's ``--previous``)
     previous: Manifest | None = None
     access_checked: bool = False
+    #: told (scanned pages read, scanned pages to read) as OCR goes on
+    progress: Progress | None = field(default=None, compare=False)
+    #: a door that waits for the bundle reads at most this many scanned pages; a bundle with more
+    #: stops with TooSlowHere before reading any, for the door to queue it as a job instead
+    ocr_page_limit: int | None = None
 
     @classmethod
-    def of(cls, case_ref: str, data: Any, actor: Principal, late: bool = False) -> BundleRequest:
+    def of(
+        cls, case_ref: str, data: Any, actor: Principal, late: bool = False, ocr_page_limit: int | None = None
+    ) -> BundleRequest:
         """From a spec as sent to the API (checked here, before any input is read)."""
         spec = parse_spec(data)
         if spec.case_ref != case_ref:
             raise InvalidInput(
                 "the spec is for another case", [Problem("case_ref", f"expected {case_ref!r}")]
             )
-        return cls(case_ref, spec, actor, late)
+        return cls(case_ref, spec, actor, late, ocr_page_limit=ocr_page_limit)
 
 
 def plan(
@@ -80,7 +87,7 @@ def plan(
         else request.previous
     )
     settings = backend.settings
-    finishing = Finishing.from_settings(settings)
+    finishing = Finishing.from_settings(settings, request.progress, request.ocr_page_limit)
     t_hash = template_hash(settings.templates_dir)
     spec_json = json.dumps(request.spec.model_dump(mode="json"), sort_keys=True)
     extras = {"volume_pages": str(settings.bundle_volume_pages)}

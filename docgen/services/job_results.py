@@ -67,11 +67,16 @@ def results(job: Job) -> list[ItemResult]:
     if job.kind == "panel_pack":
         meeting = request.get("meeting", "")
         wanted = [{"case_ref": f"panel:{meeting}", "doc_type": "panel_pack"}]
+    elif job.kind == "bundle":
+        # one row per volume once built; one row for the bundle until then
+        wanted = [{"case_ref": request.get("case_ref", ""), "doc_type": "court_bundle"}] * max(1, len(done))
     else:
         wanted = request.get("items", [])
     out = []
     for n, item in enumerate(wanted):
         title = "Debt panel pack" if item["doc_type"] == "panel_pack" else _title(item["doc_type"])
+        if job.kind == "bundle":
+            title = f"Court bundle, volume {n + 1}" if len(wanted) > 1 else "Court bundle"
         if n in done:
             r = done[n]
             extra = {k: r[k] for k in ("emailed_to", "email_problem") if k in r}

@@ -55,8 +55,14 @@ log = logging.getLogger(__name__)
 RETRYABLE: tuple[type[BaseException], ...] = (StorageUnavailable, OperationalError)
 MAX_ITEMS = 5000
 TASK_GENERATE = "docgen.generate"
-#: the task that runs each kind of job (imports: docgen.services.imports)
-TASKS = {"generate": TASK_GENERATE, "import": "docgen.import"}
+#: the task that runs each kind of job (imports: docgen.services.imports, bundles:
+#: docgen.services.bundle_jobs, panel packs: docgen.services.packs)
+TASKS = {
+    "generate": TASK_GENERATE,
+    "import": "docgen.import",
+    "bundle": "docgen.bundle",
+    "panel_pack": "docgen.panel_pack",
+}
 
 QUEUED, RUNNING, RETRYING, SUCCEEDED, PARTIAL, FAILED = (
     "queued",
@@ -154,7 +160,7 @@ def enqueue(session: Session, job: Job, send: Queue) -> None:
     that the client's retry with the same key makes a fresh job."""
     session.commit()
     try:
-        send(TASK_GENERATE, args=[job.id])
+        send(TASKS.get(job.kind, TASK_GENERATE), args=[job.id])
     except Exception as exc:
         log.exception("could not queue job %s", job.id)
         job.status, job.idempotency_key = FAILED, None

@@ -135,3 +135,26 @@ def test_a_bundle_cannot_read_files_or_other_cases_documents(service: Service) -
         f"{V1}/cases/{ref}/bundles", json=_spec(ref, items), headers=service.as_("legal_partner")
     )
     assert partner.status_code == 404
+
+
+def test_a_bundle_queued_as_a_job_is_built_by_the_worker(service: Service) -> None:
+    officer = service.as_("officer")
+    ref = unique_ref("BNJ")
+    service.client.post(f"{V1}/cases", json=demo_case("kingston-sundry-individual", ref), headers=officer)
+    evidence = sample_pdf("rent account", pages=2)
+    upload = service.client.post(
+        f"{V1}/cases/{ref}/uploads",
+        params={"filename": "rent-account.pdf"},
+        content=evidence,
+        headers={**officer, "Content-Type": "application/pdf"},
+    ).json()
+    items = [{"source": {"upload": upload["sha256"]}, "date": "2025-04-01", "description": "Rent account"}]
+    queued = service.client.post(
+        f"{V1}/cases/{ref}/bundles", json=_spec(ref, items), headers={**officer, "Prefer": "respond-async"}
+    )
+    assert queued.status_code == 202, queued.text
+    done = service.wait_job(queued.json()["id"])
+    assert done["status"] == "succeeded", done
+    [volume] = done["result"]["items"]
+    pdf = service.client.get(f"{V1}/documents/{volume['document_id']}/versions/1/download", headers=officer)
+    assert pdf.status_code == 200 and len(PdfReader(io.BytesIO(pdf.content)).pages) >= 3
