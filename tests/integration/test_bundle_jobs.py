@@ -43,10 +43,8 @@ def scans(*lines: str) -> bytes:
 
 
 @pytest.fixture
-def app(tmp_path: Path, migrated_register: Path) -> Callable[..., Local]:
+def app(tmp_path: Path) -> Callable[..., Local]:
     def make(limit: int = 2) -> Local:
-        (tmp_path / "var").mkdir()
-        shutil.copyfile(migrated_register, tmp_path / "var" / "register.sqlite3")
         return make_local(tmp_path, bundle_job_scanned_pages=limit, ocr_languages="eng")
 
     return make
