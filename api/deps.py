@@ -105,9 +105,14 @@ async def get_session(request: Request, services: ServicesDep) -> AsyncIterator[
         session = services.sessions()
         try:
             yield session
-            for actor, subject, detail in getattr(request.state, "denied", ()):
-                audit_refusal(session, actor, subject, detail)
-            await run_in_threadpool(session.commit)
+            denied = tuple(getattr(request.state, "denied", ()))
+
+            def commit() -> None:
+                for actor, subject, detail in denied:
+                    audit_refusal(session, actor, subject, detail)
+                session.commit()
+
+            await run_in_threadpool(commit)
         except BaseException:
             await run_in_threadpool(session.rollback)
             raise

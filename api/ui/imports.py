@@ -53,13 +53,17 @@ async def import_batch(
     errors = imports.check_files(files, limit)
     if errors:
         return page(request, "import.html", viewer, status=422, errors=errors, report=None, job=None)
-    try:
-        job = await run_in_threadpool(
-            imports.submit, session, services.backend, viewer.who, files, bool(valid_only)
-        )
+
+    def submit() -> Job:
+        # the files kept, the job committed, then queued: all off the event loop
+        job = imports.submit(session, services.backend, viewer.who, files, bool(valid_only))
         imports.enqueue(session, job, services.send)
+        return job
+
+    try:
+        job = await run_in_threadpool(submit)
     except DocgenError as exc:
-        session.rollback()
+        await run_in_threadpool(session.rollback)
         return page(
             request,
             "import.html",
