@@ -42,6 +42,7 @@ from docgen.pdf.links import add_link, retarget_uri_links
 from docgen.pdf.metadata import LabelRange, set_metadata, set_open_view, set_page_labels, write_deterministic
 from docgen.pdf.outline import add_bookmark, copy_outline
 from docgen.pdf.stamp import PageStamper
+from docgen.render.slot import WEASYPRINT
 
 if TYPE_CHECKING:
     from docgen.config import Settings
@@ -311,7 +312,7 @@ def _settle_index(
         tried.add(index_pages)
         if needed == index_pages or (needed < index_pages and needed in tried):
             # Settled. An index shorter than planned is padded with blank pages by _assemble.
-            return _Layout(index_pages, placed, [bytes(x.write_pdf()) for x in layouts], {}, {})
+            return _Layout(index_pages, placed, [_write(x) for x in layouts], {}, {})
         index_pages = needed
     raise RuntimeError("the bundle index did not settle on a page count")
 
@@ -369,12 +370,17 @@ def _try_late(
     for key, layout in _supplements(spec, placed, templates_dir).items():
         lengths[key] = len(layout.pages)
         if lengths[key] == next(p.doc.pages for p in placed if p.doc.key == key):
-            rendered[key] = bytes(layout.write_pdf())
+            rendered[key] = _write(layout)
     hashes = {key: hashlib.sha256(pdf).hexdigest() for key, pdf in rendered.items()}
     placed = [
         replace(p, doc=replace(p.doc, sha256=hashes[p.doc.key])) if p.doc.key in hashes else p for p in placed
     ]
-    return _Layout(index_pages, placed, [bytes(x.write_pdf()) for x in fronts], rendered, lengths)
+    return _Layout(index_pages, placed, [_write(x) for x in fronts], rendered, lengths)
+
+
+def _write(layout: Document) -> bytes:
+    with WEASYPRINT:
+        return bytes(layout.write_pdf())
 
 
 def _pin_previous(docs: list[Doc], previous: Manifest) -> tuple[list[Doc], list[Doc]]:

@@ -22,6 +22,7 @@ from weasyprint.urls import URLFetcher
 
 from docgen.bundles.layout import Placed
 from docgen.bundles.spec import BundleSpec
+from docgen.render.slot import WEASYPRINT
 
 LINK_SCHEME = "docgen-bundle:"
 TEMPLATE = "bundle_index.html"
@@ -107,7 +108,8 @@ def layout_index(req: IndexRequest, templates_dir: Path) -> Document:
     )
     # An empty allow-list: the index loads nothing from anywhere.
     fetcher = URLFetcher(allowed_protocols=frozenset())
-    return HTML(string=html, base_url=str(templates_dir / "html"), url_fetcher=fetcher).render()
+    with WEASYPRINT:
+        return HTML(string=html, base_url=str(templates_dir / "html"), url_fetcher=fetcher).render()
 
 
 def template_hash(templates_dir: Path) -> str:

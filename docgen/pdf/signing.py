@@ -218,13 +218,16 @@ def _stamp_pdf(signer_name: str, when: datetime) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    from docgen.render.slot import WEASYPRINT
+
     width, height = VISIBLE_BOX[2] - VISIBLE_BOX[0], VISIBLE_BOX[3] - VISIBLE_BOX[1]
     html = f"""<style>
       @page {{ size: {width}pt {height}pt; margin: 0 }}
       body {{ margin: 0; font: 7.5pt/1.25 'Liberation Sans', sans-serif; }}
       div {{ box-sizing: border-box; height: {height}pt; border: 0.75pt solid #000; padding: 3pt 5pt; }}
     </style><div>Digitally signed by {escape(signer_name)}<br>{when:%d %B %Y %H:%M} UTC</div>"""
-    return bytes(HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=frozenset())).write_pdf())
+    with WEASYPRINT:
+        return bytes(HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=frozenset())).write_pdf())
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from docgen.domain.money import fmt_gbp
 from docgen.errors import UnsafeTemplate
 from docgen.render.base import PdfMeta, RenderOutput, refuse_options
+from docgen.render.slot import WEASYPRINT
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +158,13 @@ class HtmlEngine:
         )
         doc.ua_sheet = self._stylesheet("ua.css")
         try:
-            pdf = doc.write_pdf(
-                stylesheets=[self._stylesheet("base.css")],
-                font_config=font_config(),
-                pdf_identifier=bytes.fromhex(meta.document_id)[:16],
-                pdf_version="1.7",
-            )
+            with WEASYPRINT:
+                pdf = doc.write_pdf(
+                    stylesheets=[self._stylesheet("base.css")],
+                    font_config=font_config(),
+                    pdf_identifier=bytes.fromhex(meta.document_id)[:16],
+                    pdf_version="1.7",
+                )
         except RefusedFetch as exc:
             raise UnsafeTemplate(str(exc)) from None
         assert pdf is not None
@@ -204,12 +206,13 @@ class HtmlEngine:
             )
             doc.ua_sheet = self._stylesheet("ua.css")
             digest = hashlib.sha256(key.encode()).digest()[:16]
-            pdf = doc.write_pdf(
-                stylesheets=[self._stylesheet("base.css")],
-                font_config=font_config(),
-                pdf_identifier=digest,
-                pdf_version="1.7",
-            )
+            with WEASYPRINT:
+                pdf = doc.write_pdf(
+                    stylesheets=[self._stylesheet("base.css")],
+                    font_config=font_config(),
+                    pdf_identifier=digest,
+                    pdf_version="1.7",
+                )
             assert pdf is not None
             cached = pdf
             if len(self._static) >= 64:

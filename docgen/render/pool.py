@@ -161,6 +161,7 @@ def warm_engines(settings: Any) -> None:
     """Load what every render needs (fonts, the shared CSS, the official forms) before the first one."""
     from docgen.render.engines import get_engine
     from docgen.render.html import HtmlEngine, font_config
+    from docgen.render.slot import WEASYPRINT
 
     html = get_engine("html", settings)
     assert isinstance(html, HtmlEngine)
@@ -169,7 +170,8 @@ def warm_engines(settings: Any) -> None:
     html._stylesheet("ua.css")
     from weasyprint import HTML
 
-    HTML(string="<p>warm</p>").write_pdf(font_config=font_config())
+    with WEASYPRINT:
+        HTML(string="<p>warm</p>").write_pdf(font_config=font_config())
     with contextlib.suppress(Exception):
         get_engine("official", settings)
 
