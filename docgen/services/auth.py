@@ -12,11 +12,10 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from docgen.errors import Conflict, DocgenError, InvalidInput, NotFound, Problem
-from docgen.register.models import Role, User, WebSession, utcnow
+from docgen.register.models import Role, User, utcnow
 from docgen.register.repositories import audit, users
 
 KEY_PREFIX = "dg_"
@@ -94,8 +93,7 @@ def rotate_key(session: Session, user: User, pepper: str, actor: str) -> str:
         )
     key = new_key()
     user.api_key_hash = hash_key(key, pepper)
-    session.execute(delete(WebSession).where(WebSession.user_name == user.name))
-    session.flush()
+    users.end_web_sessions_of(session, user.name)
     audit.add(session, actor, "key_rotate", f"user:{user.name}", {})
     return key
 
@@ -105,8 +103,7 @@ def disable_user(session: Session, user: User, actor: str) -> User:
     if user.disabled_at is None:
         user.disabled_at = utcnow()
         user.api_key_hash = None
-        session.execute(delete(WebSession).where(WebSession.user_name == user.name))
-        session.flush()
+        users.end_web_sessions_of(session, user.name)
         audit.add(session, actor, "user_disable", f"user:{user.name}", {})
     return user
 

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -361,9 +360,7 @@ def heartbeat(sessions: sessionmaker[Session], job_id: str, me: str, every: time
         while not stop.wait(every.total_seconds()):
             # the database may be what is down: the task meets it too, and retries
             with contextlib.suppress(Exception), unit_of_work(sessions) as session:
-                session.execute(
-                    update(Job).where(Job.id == job_id, Job.worker == me).values(heartbeat_at=_now())
-                )
+                repo.heartbeat(session, job_id, me, _now())
 
     thread = threading.Thread(target=beat, name=f"heartbeat-{job_id[:8]}", daemon=True)
     thread.start()
@@ -385,30 +382,17 @@ def reconcile(backend: Backend, send: Queue, now: datetime | None = None) -> lis
     # a retry waits up to a minute by its backoff, and says so when it starts waiting
     overdue_retry = lease + timedelta(seconds=60)
     with unit_of_work(backend.sessions) as session:
-        silent = session.execute(
-            select(Job.id, Job.status, Job.heartbeat_at, Job.kind).where(
-                or_(
-                    (Job.status.in_((RUNNING, QUEUED))) & (Job.heartbeat_at < now - lease),
-                    (Job.status == RETRYING) & (Job.heartbeat_at < now - overdue_retry),
-                )
-            )
-        ).all()
+        silent = [
+            *repo.last_heard(session, (RUNNING, QUEUED), before=now - lease),
+            *repo.last_heard(session, (RETRYING,), before=now - overdue_retry),
+        ]
         # a worker on this machine whose process has gone need not be waited for
-        running = session.execute(
-            select(Job.id, Job.status, Job.heartbeat_at, Job.kind, Job.worker).where(
-                Job.status == RUNNING, Job.heartbeat_at >= now - lease
-            )
-        ).all()
-    found = [*silent, *((i, st, h, k) for i, st, h, k, w in running if worker_gone(w))]
+        running = repo.last_heard(session, (RUNNING,), since=now - lease)
+    found = [*silent, *(row for row in running if worker_gone(row[4]))]
     requeued: list[str] = []
-    for job_id, status, heard, kind in found:
+    for job_id, status, heard, kind, _worker in found:
         with unit_of_work(backend.sessions) as session:
-            claimed = session.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.status == status, Job.heartbeat_at == heard)
-                .values(status=QUEUED, heartbeat_at=now, resumes=Job.resumes + 1)
-            )
-            if getattr(claimed, "rowcount", 0) != 1:
+            if not repo.claim(session, job_id, status, heard, to=QUEUED, at=now):
                 continue  # another worker's reconciler took it, or it moved on meanwhile
             job = repo.get(session, job_id)
             if job is None:

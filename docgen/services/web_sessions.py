@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from docgen.register.models import WebSession
@@ -46,9 +45,10 @@ def begin(session: Session, user_name: str) -> str:
     if user is None or user.api_key_hash is None:
         raise ValueError(f"{user_name!r} has no key to sign in with")
     now = _now()
-    session.execute(delete(WebSession).where(WebSession.expires_at < now))
+    users.end_expired_web_sessions(session, now)
     token = secrets.token_urlsafe(32)
-    session.add(
+    users.add_web_session(
+        session,
         WebSession(
             id=_id(token),
             user_name=user.name,
@@ -56,9 +56,8 @@ def begin(session: Session, user_name: str) -> str:
             csrf=secrets.token_urlsafe(24),
             created_at=now,
             expires_at=now + LIFETIME,
-        )
+        ),
     )
-    session.flush()
     return token
 
 
@@ -66,7 +65,7 @@ def find(session: Session, token: str | None) -> Active | None:
     """The live session the token belongs to, or None (unknown, ended, expired)."""
     if not token or len(token) > 200:
         return None
-    row = session.get(WebSession, _id(token))
+    row = users.web_session(session, _id(token))
     if row is None or row.expires_at <= _now():
         return None
     return Active(row.id, row.user_name, row.csrf)
@@ -75,7 +74,7 @@ def find(session: Session, token: str | None) -> Active | None:
 def principal(session: Session, active: Active) -> Principal | None:
     """The session's user as the access rules know them; None once the user was removed or given a
     new key since the session began."""
-    row = session.get(WebSession, active.id)
+    row = users.web_session(session, active.id)
     user = users.by_name(session, active.user)
     if row is None or user is None or user.api_key_hash is None or user.api_key_hash != row.key_hash:
         return None
@@ -86,12 +85,9 @@ def principal(session: Session, active: Active) -> Principal | None:
 
 def end(session: Session, active: Active | None) -> None:
     if active is not None:
-        session.execute(delete(WebSession).where(WebSession.id == active.id))
+        users.end_web_session(session, active.id)
 
 
 def end_all(session: Session, user_name: str) -> int:
     """End every session of a user (a new key, a removal). Returns how many there were."""
-    ids = list(session.scalars(select(WebSession.id).where(WebSession.user_name == user_name)))
-    if ids:
-        session.execute(delete(WebSession).where(WebSession.id.in_(ids)))
-    return len(ids)
+    return users.end_web_sessions_of(session, user_name)
