@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from docgen.config import Settings, get_settings
+from docgen.documents import inputs
 from docgen.documents.writeoff import WriteOffReport, council_policy
 from docgen.domain.case import Case, parse_case
 from docgen.domain.facts import case_facts
@@ -255,6 +256,7 @@ def record_decision(
             raise ChecksumMismatch(f"the stored report {document_id} v{number} does not match the register")
         made_from = (version.input_hash, version.template_hash, version.engine, version.document.variant)
         keep = dict(version.options), version.as_of, version.case_snapshot_id, dict(version.figures)
+        sha256 = version.sha256
     options, as_of, snapshot_id, figures = keep
     engine = get_engine("html", backend.settings)
     context = {
@@ -274,15 +276,26 @@ def record_decision(
         "decided_on": today,
         "note": note,
     }
-    details = f"{decision}\x00{who.name}\x00{today.isoformat()}\x00{note}\x00{number}"
-    input_hash = hashlib.sha256(f"{made_from[0]}\x00{details}".encode()).hexdigest()
+    # the one recipe: the report decided on enters as a stored input (its sha256), the decision as
+    # declared extras, and the decision page's template with the report's
+    template_hash = inputs.combined_template_hash(
+        {"report": made_from[1], DECISION_TEMPLATE: engine.template_hash(DECISION_TEMPLATE)}
+    )
+    decided_on = inputs.StoredInput("report", document_id, number, sha256, attach=False)
+    input_hash = inputs.input_hash(
+        doc_type=WriteOffReport.id,
+        subjects=case.content_hash(),
+        options=options,
+        as_of=as_of,
+        engine=made_from[2],
+        template_hash=template_hash,
+        extras={"decision": decision, "decided_by": who.name, "decided_on": today.isoformat(), "note": note},
+        stored={"report": decided_on},
+    )
     title = f"{WriteOffReport.title} - {case.case_ref} - decision"
     meta = PdfMeta(title=title, document_id=input_hash[:32], created=today, author=case.creditor.name)
     page = engine.render(DECISION_TEMPLATE, context, meta).pdf
     pdf = merge_pdfs([report, page], title=title, subject=WriteOffReport.title, author=case.creditor.name)
-    template_hash = hashlib.sha256(
-        f"{made_from[1]}\x00{engine.template_hash(DECISION_TEMPLATE)}".encode()
-    ).hexdigest()
     made = Made(
         case_ref=case.case_ref,
         doc_type=WriteOffReport.id,
@@ -303,6 +316,7 @@ def record_decision(
             "decided_on": today.isoformat(),
             "decided_version": str(number),
         },
+        inputs={"report": {"document_id": document_id, "version": number, "sha256": sha256}},
     )
     with unit_of_work(backend.sessions) as session:
         approval = decide(session, who, document_id, number, decision, note, backend.settings)

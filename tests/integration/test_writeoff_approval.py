@@ -147,6 +147,13 @@ def test_the_decision_is_recorded_on_the_stored_report(settings: Settings) -> No
     assert (
         decided.version.figures["decision"] == "approved" and decided.version.figures["decided_by"] == "mina"
     )
+    # made by the one input-hash recipe, naming the stored report it was decided on by its sha256
+    assert decided.version.inputs["report"] == {
+        "document_id": made.version.document_id,
+        "version": made.version.number,
+        "sha256": made.version.sha256,
+    }
+    assert decided.version.input_hash != made.version.input_hash
     pdf = backend.store.get(decided.version.storage_key, decided.version.storage_version_id)
     after = PdfReader(io.BytesIO(pdf))
     assert len(after.pages) == len(before.pages) + 1
