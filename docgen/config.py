@@ -123,6 +123,8 @@ class Settings(BaseSettings):
     ocr: bool = True
     ocr_languages: str = "eng+cym"
     ocr_timeout_s: float = 180.0
+    #: keep each file's OCR in the object store (under ocr/), so that the same scan is read once
+    ocr_cache: bool = True
 
     # PAdES signatures on issue, with the council's key: a PKCS#12 file, or a PKCS#11 token (its
     # module, token label, PIN and key label; the certificate from a file when the token lacks it).

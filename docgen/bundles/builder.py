@@ -37,7 +37,7 @@ from docgen.bundles.layout import (
 )
 from docgen.bundles.spec import BundleSpec, Item, Section
 from docgen.errors import BadPdf, DocgenError, InvalidInput
-from docgen.pdf.inputs import InputLimits, as_pdf_bytes, open_pdf
+from docgen.pdf.inputs import InputLimits, as_pdf_bytes, open_pdf, sniff
 from docgen.pdf.links import add_link, retarget_uri_links
 from docgen.pdf.metadata import LabelRange, set_metadata, set_open_view, set_page_labels, write_deterministic
 from docgen.pdf.outline import add_bookmark, copy_outline
@@ -46,7 +46,7 @@ from docgen.render.slot import WEASYPRINT
 
 if TYPE_CHECKING:
     from docgen.config import Settings
-    from docgen.pdf.ocr import OcrOptions
+    from docgen.pdf.ocr import OcrCache, OcrOptions
 
 #: (pages done, pages to do) of the slow stage under way (OCR of scanned pages)
 Progress = Callable[[int, int], None]
@@ -88,15 +88,27 @@ class Finishing:
     #: at most this many scanned pages are read (None: any number); more stop the build with
     #: TooSlowHere before the first is read, so that the door can hand the bundle to a worker
     ocr_page_limit: int | None = None
+    #: files read before, by their bytes and the OCR settings and tools (docgen.pdf.ocr.cache_key)
+    ocr_cache: OcrCache | None = None
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, progress: Progress | None = None, ocr_page_limit: int | None = None
+        cls,
+        settings: Settings,
+        progress: Progress | None = None,
+        ocr_page_limit: int | None = None,
+        ocr_cache: OcrCache | None = None,
     ) -> Finishing:
         from docgen.pdf.ocr import OcrOptions
 
         ocr = OcrOptions(settings.ocr_languages, settings.ocr_timeout_s) if settings.ocr else None
-        return cls(pdfa=settings.pdfa, ocr=ocr, progress=progress, ocr_page_limit=ocr_page_limit)
+        return cls(
+            pdfa=settings.pdfa,
+            ocr=ocr,
+            progress=progress,
+            ocr_page_limit=ocr_page_limit,
+            ocr_cache=ocr_cache if settings.ocr_cache else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,7 @@ def build_bundle(
         if item.source.key not in files:
             raise InvalidInput(f"no input supplied for {item.source.key}")
     prepared = _redact_marked(ordered, files, limits)
+    _flatten_forms(ordered, files, prepared, limits)
     ocr_pages = _read_scans(ordered, files, prepared, limits, finish, warnings)
     for section, item in ordered:
         key = item.source.key
@@ -213,6 +226,31 @@ def _redact_marked(
     return out
 
 
+def _flatten_forms(
+    ordered: Sequence[tuple[Section, Item]],
+    files: Mapping[str, SourceFile],
+    prepared: dict[str, tuple[bytes, str | None]],
+    limits: InputLimits,
+) -> None:
+    """Inputs with form fields (a filled N1, an upload's form), each field's value drawn into its
+    page and the form removed (docgen.pdf.forms), so that every viewer shows the values; updates
+    ``prepared`` (key -> bytes, password still needed)."""
+    from docgen.pdf.forms import flatten_forms
+
+    for _section, item in ordered:
+        key = item.source.key
+        src = files[key]
+        raw, password = prepared.get(key, (src.data, src.password or item.password))
+        if len(raw) > limits.max_bytes or sniff(raw) != "pdf":
+            continue  # too big: refused by name when it is opened; an image has no form
+        try:
+            flat = flatten_forms(raw, password)
+        except Exception:  # unreadable here: opening it below names the file and the fault
+            continue
+        if flat is not None:
+            prepared[key] = (flat, None)  # decrypted when it was encrypted
+
+
 def _read_scans(
     ordered: Sequence[tuple[Section, Item]],
     files: Mapping[str, SourceFile],
@@ -256,7 +294,7 @@ def _read_scans(
             if finish.progress is not None:
                 finish.progress(base + n, total)
 
-        result = ocr_pdf(data, finish.ocr, password=password, progress=report)
+        result = ocr_pdf(data, finish.ocr, password=password, progress=report, cache=finish.ocr_cache)
         if result.warning:
             warnings.append(f"{files[key].name}: {result.warning}")
         else:

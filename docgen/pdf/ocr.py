@@ -15,11 +15,19 @@ process per core, and its progress hook is process-wide.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
+import re
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol
 
 import pikepdf
 
@@ -44,6 +52,70 @@ class OcrResult:
     pdf: bytes
     pages_read: tuple[int, ...]  # 0-based indexes of the pages given a text layer
     warning: str = ""
+    cached: bool = False  # read from the cache, not by Tesseract this time
+
+
+class OcrCache(Protocol):
+    """Where files already read are kept, by ``cache_key``. Neither call may raise: a cache that
+    cannot answer is a cache that does not have the file."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+
+#: how docgen calls OCRmyPDF and settles its output (change it when either changes: old entries
+#: of the cache are then never read again)
+RECIPE = "docgen-ocr/1"
+
+
+def _run(*args: str) -> str:
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+@lru_cache(maxsize=1)
+def tool_versions() -> tuple[tuple[str, str], ...]:
+    """The versions of everything that decides the bytes OCR gives: OCRmyPDF, Tesseract, the
+    rasteriser OCRmyPDF may use, and pikepdf (which writes the file)."""
+    found = {"tesseract": (_run("tesseract", "--version").splitlines() or [""])[0].strip()}
+    for package in ("ocrmypdf", "pikepdf", "pypdfium2"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = ""
+    found["ghostscript"] = _run("gs", "--version").strip()
+    return tuple(sorted(found.items()))
+
+
+_TESSDATA = re.compile(r'"([^"]+)"')
+
+
+@lru_cache(maxsize=16)
+def language_data(language: str) -> str:
+    """The sha256 of the language's trained data as Tesseract finds it ("" when it is not found)."""
+    listing = _run("tesseract", "--list-langs").splitlines()
+    folder = _TESSDATA.search(listing[0]) if listing else None
+    path = Path(folder.group(1)) / f"{language}.traineddata" if folder else None
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cache_key(data: bytes, options: OcrOptions) -> str:
+    """The key of one file's OCR: its bytes, the languages read (and their data), the tools'
+    versions and the recipe. The time limit is left out: a file read within it reads the same."""
+    languages = options.languages.split("+")
+    payload = {
+        "recipe": RECIPE,
+        "input": hashlib.sha256(data).hexdigest(),
+        "languages": {lang: language_data(lang) for lang in languages},
+        "order": languages,
+        "tools": dict(tool_versions()),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass
@@ -107,11 +179,14 @@ def ocr_pdf(
     *,
     password: str | None = None,
     progress: Progress | None = None,
+    cache: OcrCache | None = None,
 ) -> OcrResult:
     """``data`` with a text layer on every page that had none; unchanged when none needs one.
 
     An encrypted input is opened with ``password`` and comes back decrypted (the bundle it goes
     into is not encrypted anyway). When OCR fails, the input comes back as it was, with a warning.
+    With ``cache``, a file read before (the same bytes, languages and tools) is not read again,
+    and a file read now is kept there.
     """
     with pikepdf.open(io.BytesIO(data), password=password or "") as pdf:
         todo = pages_without_text(pdf)
@@ -121,12 +196,31 @@ def ocr_pdf(
             plain = io.BytesIO()
             pdf.save(plain, deterministic_id=True)
             data = plain.getvalue()
+    key = cache_key(data, options) if cache is not None else ""
+    if cache is not None:
+        kept = cache.get(key)
+        if kept is not None and _readable(kept):
+            if progress is not None:
+                progress(len(todo), len(todo))
+            return OcrResult(kept, tuple(todo), cached=True)
     try:
         read = _run_ocrmypdf(data, todo, options, progress)
     except Exception as exc:  # OCRmyPDF raises many types; the page stays as scanned, with a warning
         log.warning("OCR failed: %r", exc)
         return OcrResult(data, (), f"the scanned pages could not be read for text ({type(exc).__name__})")
-    return OcrResult(_settle(data, read), tuple(todo))
+    settled = _settle(data, read)
+    if cache is not None:
+        cache.put(key, settled)
+    return OcrResult(settled, tuple(todo))
+
+
+def _readable(data: bytes) -> bool:
+    """A kept file is used only when it still opens as a PDF."""
+    try:
+        with pikepdf.open(io.BytesIO(data)):
+            return True
+    except Exception:
+        return False
 
 
 def _reporter(progress: Progress, todo: int) -> Callable[[float], None]:

@@ -265,7 +265,9 @@ def render_request(
             blocking=False,
             hint="--engine official shows why the official form refused",
         )
-        return _render_checked(dt, req.for_engine(FALLBACK_ENGINE), settings, [*warnings, note], None, redacted)
+        return _render_checked(
+            dt, req.for_engine(FALLBACK_ENGINE), settings, [*warnings, note], None, redacted
+        )
 
 
 def _render_checked(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,10 @@ from docgen.services.signing import sign_bytes
 from docgen.storage import ObjectStore
 
 DOC_TYPE = "court_bundle"
+#: where files read for text are kept (StoredOcr)
+OCR_PREFIX = "ocr/"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,9 @@ def plan(
         else request.previous
     )
     settings = backend.settings
-    finishing = Finishing.from_settings(settings, request.progress, request.ocr_page_limit)
+    finishing = Finishing.from_settings(
+        settings, request.progress, request.ocr_page_limit, StoredOcr(backend.store)
+    )
     t_hash = template_hash(settings.templates_dir)
     spec_json = json.dumps(request.spec.model_dump(mode="json"), sort_keys=True)
     extras = {"volume_pages": str(settings.bundle_volume_pages)}
@@ -147,6 +154,40 @@ def plan(
         ]
 
     return found, build
+
+
+@dataclass(frozen=True)
+class StoredOcr:
+    """Files already read for text, kept in the object store under ``ocr/<cache key>.pdf`` (the key
+    from docgen.pdf.ocr.cache_key: the file's bytes, the languages, the tools' versions), so that
+    the same scanned upload is not read again for every bundle it goes into. Each kept file is
+    checked against its sha256 when it is read; the cache never stops a bundle: a store that cannot
+    answer is a cache that does not have the file."""
+
+    store: ObjectStore
+
+    @staticmethod
+    def object_key(key: str) -> str:
+        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            raise ValueError(f"not an OCR cache key: {key!r}")
+        return f"{OCR_PREFIX}{key}.pdf"
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            found = self.store.head(self.object_key(key))
+            data = self.store.get(found.key, found.version_id)
+        except NotFound:
+            return None
+        except Exception:
+            log.warning("OCR cache: %s could not be read", key, exc_info=True)
+            return None
+        return data if hashlib.sha256(data).hexdigest() == found.sha256 else None
+
+    def put(self, key: str, data: bytes) -> None:
+        try:
+            self.store.put(self.object_key(key), data, {"kind": "ocr"})
+        except Exception:
+            log.warning("OCR cache: %s could not be kept", key, exc_info=True)
 
 
 def _unchanged_volumes(

@@ -367,7 +367,8 @@ def _plan_batch(backend: Backend, request: BatchPaperRequest, session: Session) 
         template_hash = batch_template_hash(eng, batch_type) if eng is not None else ""
     except DocgenError:
         template_hash = ""  # the render reports the engine's problem
-    input_hash = batch_input_hash(batch_type, req, template_hash) if template_hash else ""
+    finish = batch_finish(backend.settings)
+    input_hash = batch_input_hash(batch_type, req, template_hash, finish) if template_hash else ""
     found = (
         unchanged(session, ref, batch_type.id, variant, (input_hash, template_hash, engine))
         if input_hash
@@ -375,7 +376,8 @@ def _plan_batch(backend: Backend, request: BatchPaperRequest, session: Session) 
     )
 
     def render() -> list[Made]:
-        return [render_batch(batch_type, req, eng or get_engine(engine, backend.settings))]
+        eng_now = eng or get_engine(engine, backend.settings)
+        return [render_batch(batch_type, req, eng_now, pdfa=backend.settings.pdfa)]
 
     return Plan((found.id,) if found is not None else (), render)
 
@@ -385,7 +387,18 @@ def batch_template_hash(engine: Engine, batch_type: BatchDocumentType) -> str:
     return inputs.combined_template_hash({t: engine.template_hash(t) for t in names})
 
 
-def batch_input_hash(batch_type: BatchDocumentType, req: BatchRequest, template_hash: str) -> str:
+#: the finishing of a paper over several cases, as it enters the input hash: PDF/A-2b, since such a
+#: paper carries no case's data inside it (a panel pack is e-mailed; its cases' full records are not)
+BATCH_ARCHIVAL_PROFILE = "pdf/a-2b"
+
+
+def batch_finish(settings: Settings) -> str:
+    return BATCH_ARCHIVAL_PROFILE if settings.pdfa else ""
+
+
+def batch_input_hash(
+    batch_type: BatchDocumentType, req: BatchRequest, template_hash: str, finish: str = ""
+) -> str:
     subjects = [e.hash for e in req.entries]
     return inputs.input_hash(
         doc_type=batch_type.id,
@@ -395,6 +408,7 @@ def batch_input_hash(batch_type: BatchDocumentType, req: BatchRequest, template_
         engine=req.engine,
         template_hash=template_hash,
         extras=batch_type.input_extras(req),
+        finish=finish,
     )
 
 
@@ -402,15 +416,19 @@ def batch_input_hash(batch_type: BatchDocumentType, req: BatchRequest, template_
 _LAYOUT_PASSES = 3
 
 
-def render_batch(batch_type: BatchDocumentType, req: BatchRequest, eng: Engine) -> Made:
+def render_batch(
+    batch_type: BatchDocumentType, req: BatchRequest, eng: Engine, *, pdfa: bool = False
+) -> Made:
     """The one batch path: eligibility, then the sections, then the paper's own pages told where each
-    section starts (its index), merged with a bookmark per part; the input hash by the one recipe."""
+    section starts (its index), merged with a bookmark per part, made PDF/A-2b last when ``pdfa``;
+    the input hash by the one recipe."""
     problems = batch_type.eligibility(req)
     blocking = [p for p in problems if p.blocking]
     if blocking:
         raise Ineligible(f"{batch_type.title} cannot be made for these cases", problems)
     template_hash = batch_template_hash(eng, batch_type)
-    input_hash = batch_input_hash(batch_type, req, template_hash)
+    finish = BATCH_ARCHIVAL_PROFILE if pdfa else ""
+    input_hash = batch_input_hash(batch_type, req, template_hash, finish)
     title = batch_type.paper_title(req)
     meta = PdfMeta(
         title=title,
@@ -453,6 +471,11 @@ def render_batch(batch_type: BatchDocumentType, req: BatchRequest, eng: Engine) 
         )
     else:
         pdf = own.pdf
+    if pdfa:  # last: the merge keeps the pages only
+        from docgen.pdf.pdfa import ArchiveInfo, make_pdfa
+
+        info = ArchiveInfo(title=title, author=req.council, subject=batch_type.title, created=req.as_of)
+        pdf = make_pdfa(pdf, info)
     return Made(
         case_ref=batch_type.register_ref(req),
         doc_type=batch_type.id,
@@ -501,6 +524,7 @@ __all__ = [
     "PaperRequest",
     "Plan",
     "Request",
+    "batch_finish",
     "batch_input_hash",
     "batch_template_hash",
     "plan",

@@ -120,6 +120,17 @@ def test_a_bundle_with_more_scanned_pages_than_the_limit_is_a_job_with_progress(
     again = svc.client.post(f"{V1}/cases/{ref}/bundles", json=_spec(ref, upload["sha256"]), headers=officer)
     assert again.status_code == 200 and again.json()[0]["version"]["number"] == 1
 
+    # another bundle with the same scans: their text is taken from the OCR kept in the store
+    store = svc.app.state.services.backend.store
+    kept = [(o.key, o.version_id) for o in store.iter_objects("ocr/")]
+    assert len(kept) == 1
+    other = {**_spec(ref, upload["sha256"]), "title": "Trial bundle"}
+    queued = svc.client.post(f"{V1}/cases/{ref}/bundles", json=other, headers=officer).json()
+    assert bundle_jobs.run_bundle_job(svc.app.state.services.backend, queued["id"]) == jobs.SUCCEEDED
+    assert [(o.key, o.version_id) for o in store.iter_objects("ocr/")] == kept  # nothing read again
+    later = svc.client.get(f"{V1}/jobs/{queued['id']}", headers=officer).json()
+    assert later["progress"] == later["total"] == 3
+
 
 def test_a_small_bundle_is_built_in_the_request_unless_the_client_prefers_a_job(
     app: Callable[..., Local],

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -24,10 +25,11 @@ from docgen.domain.case import Case
 from docgen.domain.fees import enforcement_fee, insolvency_figure
 from docgen.domain.money import fmt_gbp
 from docgen.errors import InvalidInput
+from docgen.pdf.pdfa import check_pdfa
 from docgen.register.versions import Made
 from docgen.render.base import PdfMeta
 from docgen.render.docx import DocxEngine
-from docgen.services.papers import render_batch
+from docgen.services.papers import batch_finish, batch_input_hash, render_batch
 from tests.fixtures.enforcement_cases import SampleCase
 from tests.fixtures.libreoffice import Inbox
 from tests.unit.documents.test_writeoff import AS_OF, make_case, pdf_text
@@ -35,12 +37,12 @@ from tests.unit.documents.test_writeoff import AS_OF, make_case, pdf_text
 MEETING = date(2025, 7, 10)
 
 
-def render_pack(cases: list[Case], engine: DocxEngine) -> Made:
+def render_pack(cases: list[Case], engine: DocxEngine, pdfa: bool = False) -> Made:
     """The pack through the one batch path, without the register."""
     pack = get_batch("panel_pack")
     req = BatchRequest.make([BatchEntry(c) for c in cases], AS_OF, {"meeting": MEETING.isoformat()}, "docx")
     pack.check_request(req)
-    return render_batch(pack, req, engine)
+    return render_batch(pack, req, engine, pdfa=pdfa)
 
 
 def page_starts(made: Made) -> dict[str, int]:
@@ -171,6 +173,26 @@ def test_pack_has_cover_index_and_a_bookmark_per_case(docx_engine: DocxEngine) -
     assert fmt_gbp(total) in cover
     again = render_pack(cases, docx_engine)
     assert again.pdf == pack.pdf
+
+
+@pytest.mark.libreoffice
+def test_a_pack_is_archival_like_any_paper_when_pdfa_is_on(docx_engine: DocxEngine) -> None:
+    cases = [employed_case("PAN-01"), make_case("PAN-02", [("2019-04-01", "800.00", "0.00")])]
+    pack = render_pack(cases, docx_engine, pdfa=True)
+    report = check_pdfa(pack.pdf)
+    assert report.problems == [] and (report.part, report.conformance) == (2, "B")
+    reader = PdfReader(io.BytesIO(pack.pdf))
+    assert str(reader.outline[0].title) == "Cover, agenda and index"  # bookmarks kept
+    assert "Meeting of 10 July 2025" in reader.pages[0].extract_text()
+    with pikepdf.open(io.BytesIO(pack.pdf)) as doc:
+        assert dict(doc.attachments) == {}  # no case's full record rides along in an e-mailed pack
+        assert str(doc.open_metadata()["dc:title"]) == pack.title
+    # the archival profile is an input: a plain pack stored before is not taken for this one
+    batch = get_batch("panel_pack")
+    req = BatchRequest.make([BatchEntry(c) for c in cases], AS_OF, {"meeting": MEETING.isoformat()}, "docx")
+    plain = batch_input_hash(batch, req, pack.template_hash)
+    assert pack.input_hash == batch_input_hash(batch, req, pack.template_hash, batch_finish(Settings()))
+    assert pack.input_hash != plain
 
 
 def test_pack_refuses_duplicates_and_empty_lists(docx_engine: DocxEngine) -> None:

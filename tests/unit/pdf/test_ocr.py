@@ -20,7 +20,7 @@ from docgen.bundles.builder import Finishing, SourceFile, build_bundle
 from docgen.bundles.spec import parse_spec
 from docgen.config import PROJECT_ROOT
 from docgen.pdf.inputs import InputLimits
-from docgen.pdf.ocr import OcrOptions, ocr_pdf, scanned_pages
+from docgen.pdf.ocr import OcrOptions, cache_key, ocr_pdf, scanned_pages
 from tests.fixtures.pdfs import make_pdf
 
 pytestmark = pytest.mark.skipif(
@@ -107,6 +107,43 @@ def test_only_the_scanned_page_is_read_and_nothing_visible_changes(tmp_path: Pat
 def test_the_same_scan_gives_the_same_bytes() -> None:
     source = scan_pdf(WITNESS)
     assert ocr_pdf(source, ENGLISH).pdf == ocr_pdf(source, ENGLISH).pdf
+
+
+class DictCache:
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.kept.get(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.kept[key] = data
+
+
+def test_a_scan_read_once_is_taken_from_the_cache_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = scan_pdf(WITNESS)
+    cache = DictCache()
+    first = ocr_pdf(source, ENGLISH, cache=cache)
+    assert not first.cached and list(cache.kept.values()) == [first.pdf]
+    assert list(cache.kept) == [cache_key(source, ENGLISH)]
+
+    def no_tesseract(*_args: object) -> bytes:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr("docgen.pdf.ocr._run_ocrmypdf", no_tesseract)
+    progress: list[tuple[int, int]] = []
+    again = ocr_pdf(source, ENGLISH, cache=cache, progress=lambda d, t: progress.append((d, t)))
+    assert again.cached and again.pdf == first.pdf and again.pages_read == (0,)
+    assert progress == [(1, 1)]
+    # other languages, other tools or other bytes are another key
+    assert cache_key(source, OcrOptions(languages="eng+cym")) != cache_key(source, ENGLISH)
+    assert cache_key(scan_pdf(["Another page"]), ENGLISH) != cache_key(source, ENGLISH)
+    monkeypatch.setattr("docgen.pdf.ocr.tool_versions", lambda: (("tesseract", "tesseract 9"),))
+    assert cache_key(source, ENGLISH) not in cache.kept
+    # a kept file that no longer opens is not used
+    cache.kept = {k: b"%PDF-1.7 broken" for k in cache.kept}
+    monkeypatch.undo()
+    assert not ocr_pdf(source, ENGLISH, cache=cache).cached
 
 
 def test_a_file_with_text_everywhere_comes_back_unchanged() -> None:
