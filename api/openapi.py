@@ -103,7 +103,9 @@ ROUTE_DOCS: dict[str, tuple[str, str]] = {
     ),
     "issue": (
         "Issue a version",
-        "Mark a version filed or served: from then on it can never be changed or deleted.",
+        "Mark a version filed or served: from then on it can never be changed or deleted. For a "
+        "letter, a claim or a demand, record_event names the case event that records it (its kind, "
+        "prefilled fields and where to post it), so the next steps follow.",
     ),
     "upload": (
         "Upload evidence",

@@ -222,6 +222,20 @@ class VersionPublic(_Out):
         )
 
 
+class MatchingEventPublic(BaseModel):
+    """The event that records what was done with an issued letter or claim: post it to ``url`` with
+    ``kind``, these prefilled fields, and the rest (the date, a claim number ...)."""
+
+    kind: str
+    fields: dict[str, str]
+    url: str
+
+
+class IssuedPublic(VersionPublic):
+    #: for a letter, a claim or a demand: the case event to record with it, so the next steps follow
+    record_event: MatchingEventPublic | None = None
+
+
 class GeneratedPublic(BaseModel):
     stored: bool
     version: VersionPublic

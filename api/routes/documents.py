@@ -13,9 +13,17 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, SettingsDep, StoreDep
-from api.schemas import DocumentPublic, GenerateCreate, GeneratedPublic, JobPublic, VersionPublic
+from api.schemas import (
+    DocumentPublic,
+    GenerateCreate,
+    GeneratedPublic,
+    IssuedPublic,
+    JobPublic,
+    MatchingEventPublic,
+    VersionPublic,
+)
 from docgen.render.pool import PoolBusy
-from docgen.services import documents, generation, jobs
+from docgen.services import documents, generation, jobs, notices
 
 router = APIRouter(tags=["documents"])
 
@@ -135,7 +143,7 @@ def download_version(
     return _download(session, store, user, document_id, number, if_none_match)
 
 
-@router.post("/documents/{document_id}/versions/{number}/issue", response_model=VersionPublic)
+@router.post("/documents/{document_id}/versions/{number}/issue", response_model=IssuedPublic)
 def issue(
     session: SessionDep,
     store: StoreDep,
@@ -143,6 +151,14 @@ def issue(
     user: CurrentUser,
     document_id: str,
     number: int,
-) -> VersionPublic:
-    """Mark a version filed or served: from now on it can never be changed or deleted."""
-    return VersionPublic.of(documents.issue(session, store, user, document_id, number, settings))
+) -> IssuedPublic:
+    """Mark a version filed or served: from now on it can never be changed or deleted. For a letter,
+    a claim or a demand the answer names the case event that records it (``record_event``)."""
+    version = documents.issue(session, store, user, document_id, number, settings)
+    document = documents.get(session, user, document_id)
+    match = notices.matching_event(document.doc_type)
+    offer = None
+    if match is not None:
+        kind, fields = match
+        offer = MatchingEventPublic(kind=kind, fields=fields, url=f"/api/v1/cases/{document.case_ref}/events")
+    return IssuedPublic(**VersionPublic.of(version).model_dump(), record_event=offer)

@@ -34,12 +34,12 @@ def _query(today: date, params: dict[str, str]) -> tuple[WorkQuery, dict[str, st
     low = high = None
     try:
         low = worklist.pence(params.get("min", ""), "min")
-    except InvalidInput as err:
-        errors["min"] = err.problems[0].message
+    except InvalidInput:
+        errors["min"] = "Balance from must be an amount of money, such as 500 or 1250.50"
     try:
         high = worklist.pence(params.get("max", ""), "max")
-    except InvalidInput as err:
-        errors["max"] = err.problems[0].message
+    except InvalidInput:
+        errors["max"] = "Balance up to must be an amount of money, such as 500 or 1250.50"
     due = params.get("due", "all")
     sort = params.get("sort", "due")
     try:

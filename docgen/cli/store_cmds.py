@@ -149,12 +149,22 @@ def _get(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    from docgen.services import signing
+    from docgen.services import notices, signing
 
     settings = get_settings()
     with _session(settings) as (session, store):
         version = signing.issue(session, store, settings, args.document_id, args.version, args.actor)
-        _print_json(_version_dict(version) | {"issued_by": version.issued_by, "signature": version.signature})
+        out = _version_dict(version) | {"issued_by": version.issued_by, "signature": version.signature}
+        match = notices.matching_event(version.document.doc_type)
+        if match is not None:
+            kind, fields = match
+            out["record_event"] = {"kind": kind, "fields": fields}
+            sets = "".join(f" --set {k}={v}" for k, v in fields.items())
+            print(
+                f"to record it on the case: docgen record CASE.json {kind}{sets} --set date=YYYY-MM-DD",
+                file=sys.stderr,
+            )
+        _print_json(out)
     return 0
 
 

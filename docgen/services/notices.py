@@ -22,10 +22,17 @@ MATCHING_EVENT: dict[str, tuple[str, dict[str, str], str]] = {
         "Record that the letter was sent",
     ),
     "n1": ("claim_issued", {}, "Record the claim as issued"),
+    "claim": ("claim_issued", {}, "Record the claim as issued"),
     "statutory_demand_individual": ("statutory_demand_served", {}, "Record the service of the demand"),
     "statutory_demand_company": ("statutory_demand_served", {}, "Record the service of the demand"),
     "n215": ("claim_served", {}, "Record the service of the claim form"),
 }
+
+
+def matching_event(doc_type: str) -> tuple[str, dict[str, str]] | None:
+    """The event that records an issued paper of ``doc_type`` (its kind and prefilled fields)."""
+    match = MATCHING_EVENT.get(doc_type)
+    return (match[0], dict(match[1])) if match else None
 
 
 def _long(day: date) -> str:
@@ -68,7 +75,8 @@ def for_case(
             return None
         until = f" until {_long(share.expires_on)}" if share.expires_on else " until you stop sharing"
         org = organisations.by_name(session, share.organisation)
-        lines = [f"{share.organisation} can see this case{until}."]
+        copies = " and the redacted copies of its papers only" if share.redacted else ""
+        lines = [f"{share.organisation} can see this case{copies}{until}."]
         mailed = query.get("mailed")
         if mailed == "1" and org is not None:
             lines.append(f"We e-mailed {org.contact_email} to tell them.")

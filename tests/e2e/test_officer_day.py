@@ -180,7 +180,7 @@ def test_make_the_next_step_for_many_cases_and_download_the_zip(page: Any, ui_ap
     check_page(page, ui_app, "officer-worklist")
     # a filter that matches nothing says so; a balance that is not money is named
     page.goto("/ui/worklist?min=lots")
-    assert "Enter an amount of money" in page.locator(".error-summary").inner_text()
+    assert "Balance from must be an amount of money" in page.locator(".error-summary").inner_text()
     page.goto("/ui/worklist?debt_type=commercial_rent")
     assert page.locator("table.worklist tbody tr").count() == 1
 
@@ -211,3 +211,20 @@ def test_make_the_next_step_for_many_cases_and_download_the_zip(page: Any, ui_ap
         assert len(names) == made.count()
         for name in names:
             assert len(PdfReader(io.BytesIO(z.read(name))).pages) >= 1
+
+    # the same cases again on the same day: what was made is kept, each version named
+    links = made.locator("a[href$='/download']")
+    versions = {links.nth(n).inner_text() for n in range(links.count())}
+    page.goto("/ui/worklist?sort=case")
+    for ref in picked:
+        page.locator(f"input[name='case'][value='{ref}']").check()
+    page.get_by_role("button", name="Make the next step for the selected cases").click()
+    page.wait_for_url("**/ui/jobs/**")
+    wait_for_job(page, ui_app)
+    kept = page.locator("tr.job-item-unchanged")
+    assert kept.count() == len(versions) and page.locator("tr.job-item-made").count() == 0
+    for n in range(kept.count()):
+        words = kept.nth(n).locator("td[data-label='Result']").inner_text()
+        assert re.search(r"Version \d+ kept", words), words
+    assert {kept.nth(n).locator("a[href$='/download']").inner_text() for n in range(kept.count())} == versions
+    check_page(page, ui_app, "officer-batch-job-again")

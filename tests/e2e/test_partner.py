@@ -59,8 +59,19 @@ def test_a_partner_receives_a_share_until_a_date_and_loses_it_when_revoked(page:
     assert "is not a registered organisation" in page.locator("#organisation-error").inner_text()
     check_page(page, ui_app, "officer-share-unknown")
 
+    # the redacted choice is carried through the check
+    page.goto(f"/ui/cases/{SHARE_CASE}#sharing")
+    page.get_by_label("Share with").select_option(PARTNER_ORG)
+    page.get_by_label("Share redacted papers only", exact=False).check()
+    page.get_by_role("button", name="Continue").click()
+    assert "the redacted copies of its documents only" in page.locator("main").inner_text()
+    assert page.locator("input[type='hidden'][name='redacted']").get_attribute("value") == "1"
+    check_page(page, ui_app, "officer-share-confirm-redacted")
+
+    page.goto(f"/ui/cases/{SHARE_CASE}#sharing")
     page.get_by_label("Share with").select_option(PARTNER_ORG)
     page.get_by_role("button", name="Continue").click()
+    assert "redacted" not in page.locator("main").inner_text()
     contact = ORGANISATIONS[PARTNER_ORG]
     assert contact in page.locator("main").inner_text()
     last_day = date.today() + timedelta(days=30)

@@ -130,6 +130,12 @@ def test_generate_download_with_etag_and_issue(service: Service) -> None:
     )
     assert issued.status_code == 200 and issued.json()["status"] == "issued"
     assert issued.json()["issued_by"] == "olivia.officer"
+    # the event that records the letter is offered, to be posted with its date
+    assert issued.json()["record_event"] == {
+        "kind": "letter_sent",
+        "fields": {"letter": "letter_before_claim"},
+        "url": f"/api/v1/cases/{ref}/events",
+    }
 
     with unit_of_work(open_register(service.settings)) as session:
         subject = f"document:{version['document_id']}/v1"

@@ -98,6 +98,21 @@ def test_the_worklist_filters_pages_and_makes_next_steps_as_one_job(service: Ser
     assert all(r["balance"] == "2177.50" for r in few["rows"])
     paged = service.client.get(f"{V1}/worklist?per_page=1&page=1&sort=case", headers=officer).json()
     assert len(paged["rows"]) == 1 and paged["pages"] == paged["total"]
+    # each filter keeps only its rows; sorting by balance, largest first
+    for name, value in (("debt_type", row["debt_type"]), ("officer", row["officer"]), ("step", row["step"])):
+        kept = service.client.get(f"{V1}/worklist", params={name: value, "per_page": 200}, headers=officer)
+        assert kept.status_code == 200, kept.text
+        assert ref in [r["case_ref"] for r in kept.json()["rows"]]
+        assert all(r[name] == value for r in kept.json()["rows"]), name
+    # due today: in today's and this week's lists, not yet overdue
+    for due, listed_there in (("today", True), ("week", True), ("overdue", False)):
+        rows = service.client.get(f"{V1}/worklist?due={due}&per_page=200", headers=officer).json()["rows"]
+        assert (ref in [r["case_ref"] for r in rows]) is listed_there, due
+    other = service.client.get(f"{V1}/worklist?debt_type=no_such_type", headers=officer).json()
+    assert other["total"] == 0 and other["rows"] == []
+    ranked = service.client.get(f"{V1}/worklist?sort=balance&order=desc&per_page=200", headers=officer)
+    amounts = [float(r["balance"]) for r in ranked.json()["rows"]]
+    assert amounts == sorted(amounts, reverse=True)
     bad = service.client.get(f"{V1}/worklist?balance_min=lots", headers=officer)
     assert bad.status_code == 422 and bad.json()["problems"][0]["path"] == "balance_min"
 

@@ -141,6 +141,12 @@ def test_the_command_line_issues_signed_and_verifies(
     issued = docgen("issue", doc, "--version", "1")
     assert issued.returncode == 0, issued.stderr
     assert json.loads(issued.stdout)["version"] == 2
+    # the event that records the letter is offered, with the command that records it
+    assert json.loads(issued.stdout)["record_event"] == {
+        "kind": "letter_sent",
+        "fields": {"letter": "letter_before_claim"},
+    }
+    assert "docgen record CASE.json letter_sent --set letter=letter_before_claim" in issued.stderr
     out = tmp_path / "issued.pdf"
     assert docgen("get", doc, "-o", str(out)).returncode == 0
     checked = docgen("verify", str(out))
