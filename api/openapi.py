@@ -112,7 +112,15 @@ ROUTE_DOCS: dict[str, tuple[str, str]] = {
         "Send the file itself as the body (its Content-Type) and its name as ?filename=. Refused with "
         "413 as soon as it passes the size limit.",
     ),
-    "list_uploads": ("List a case's uploads", "Evidence files stored for the case, with their sha256."),
+    "list_uploads": (
+        "List a case's uploads",
+        "Evidence files stored for the case, with their sha256; a withdrawn one says when, by whom and why.",
+    ),
+    "withdraw_upload": (
+        "Withdraw an upload",
+        "Officers and admins, with the reason. The file stays in the store and in bundles already made; "
+        "a new bundle that names it is refused. Withdrawing it again is 409.",
+    ),
     "share": (
         "Share a case",
         "Officers and admins. The organisation must be registered (see GET /organisations); an optional "

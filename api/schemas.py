@@ -363,6 +363,10 @@ class UploadPublic(_Out):
     content_type: str
     created_by: str
     created_at: datetime
+    #: set when it was withdrawn: kept in the store and in bundles already made, left out of new ones
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawn_reason: str | None = None
 
     @classmethod
     def of(cls, row: Any) -> Self:
@@ -375,7 +379,16 @@ class UploadPublic(_Out):
             content_type=row.content_type,
             created_by=row.created_by,
             created_at=row.created_at,
+            withdrawn_at=row.withdrawn_at,
+            withdrawn_by=row.withdrawn_by,
+            withdrawn_reason=row.withdrawn_reason,
         )
+
+
+class UploadWithdraw(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=4000, description="why it is withdrawn, e.g. sent in error")
 
 
 class UserCreate(BaseModel):

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, StoreDep
-from api.schemas import UploadPublic
+from api.schemas import UploadPublic, UploadWithdraw
 from docgen.errors import DocgenError
 from docgen.services import evidence
 
@@ -64,3 +64,13 @@ def upload(
 @router.get("/cases/{case_ref:path}/uploads", response_model=list[UploadPublic])
 def list_uploads(session: SessionDep, user: CurrentUser, case_ref: str) -> list[UploadPublic]:
     return [UploadPublic.of(u) for u in evidence.for_case(session, user, case_ref)]
+
+
+@router.post("/cases/{case_ref:path}/uploads/{upload_id}/withdraw", response_model=UploadPublic)
+def withdraw_upload(
+    session: SessionDep, user: CurrentUser, case_ref: str, upload_id: str, body: UploadWithdraw
+) -> UploadPublic:
+    """Withdraw an upload: kept in the store and in bundles already made, audited, and refused for
+    new bundles."""
+    upload = evidence.on_case(session, user, case_ref, upload_id)
+    return UploadPublic.of(evidence.withdraw(session, user, upload, body.reason))

@@ -158,3 +158,32 @@ def test_a_bundle_queued_as_a_job_is_built_by_the_worker(service: Service) -> No
     [volume] = done["result"]["items"]
     pdf = service.client.get(f"{V1}/documents/{volume['document_id']}/versions/1/download", headers=officer)
     assert pdf.status_code == 200 and len(PdfReader(io.BytesIO(pdf.content)).pages) >= 3
+
+
+def test_an_upload_withdrawn_with_its_reason_is_kept_and_refused_for_a_new_bundle(service: Service) -> None:
+    officer = service.as_("officer")
+    ref = unique_ref("WDR")
+    service.client.post(f"{V1}/cases", json=demo_case("kingston-sundry-individual", ref), headers=officer)
+    upload = service.client.post(
+        f"{V1}/cases/{ref}/uploads",
+        params={"filename": "wrong-statement.pdf"},
+        content=sample_pdf("another debtor's statement"),
+        headers={**officer, "Content-Type": "application/pdf"},
+    ).json()
+    assert upload["withdrawn_at"] is None
+    url = f"{V1}/cases/{ref}/uploads/{upload['id']}/withdraw"
+    blank = service.client.post(url, json={"reason": " "}, headers=officer)
+    assert blank.status_code == 422 and blank.json()["problems"][0]["path"] == "reason"
+    assert service.client.post(url, json={"reason": "x"}, headers=service.as_("manager")).status_code == 403
+    done = service.client.post(url, json={"reason": "Sent in error"}, headers=officer)
+    assert done.status_code == 200, done.text
+    assert (
+        done.json()["withdrawn_by"] == "olivia.officer" and done.json()["withdrawn_reason"] == "Sent in error"
+    )
+    assert service.client.post(url, json={"reason": "again"}, headers=officer).status_code == 409
+    # kept and listed as withdrawn; a new bundle naming it is refused
+    [listed] = service.client.get(f"{V1}/cases/{ref}/uploads", headers=officer).json()
+    assert listed["withdrawn_at"] and listed["sha256"] == upload["sha256"]
+    items = [{"source": {"upload": upload["sha256"]}, "date": "2025-04-01", "description": "Statement"}]
+    refused = service.client.post(f"{V1}/cases/{ref}/bundles", json=_spec(ref, items), headers=officer)
+    assert refused.status_code == 422 and refused.json()["problems"][0]["code"] == "withdrawn"
