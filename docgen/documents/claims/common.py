@@ -8,7 +8,7 @@ from typing import Any
 
 from docgen.documents.base import DocumentRequest, OptionSpec
 from docgen.documents.claims import rules as claim_rules
-from docgen.documents.common import Signatory, signatory
+from docgen.documents.common import Signatory, schedule, signatory
 from docgen.domain.case import Case, IndividualDebtor, InterestBasis
 from docgen.domain.facts import CaseFacts
 from docgen.domain.tables import lookup
@@ -119,19 +119,7 @@ def claim_context(req: DocumentRequest, *, letter: bool = False) -> dict[str, An
     sig = signatory(req.case)
     return {
         "facts": facts,
-        "schedule": [
-            {
-                "ref": line.ref,
-                "kind": line.kind,
-                "description": line.description,
-                "issued": line.issued,
-                "due": line.due,
-                "amount": line.amount,
-                "paid": line.paid,
-                "outstanding": line.outstanding,
-            }
-            for line in facts.balance.lines
-        ],
+        "schedule": schedule(facts),
         "signatory": sig,
         "court": issuing_court(req.as_of),
         "interest": interest_paragraph(facts),
