@@ -7,14 +7,21 @@ problem naming the file and row, never a traceback.
 
 Out: a text cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
 carriage return) is written with a leading apostrophe, so that Excel and LibreOffice show it as
-the text it is. Every CSV and XLSX writer in the project passes its rows through ``safe_row``.
+the text it is. Every CSV row goes through ``write_csv`` and every workbook through ``xlsx_bytes``
+(the one XLSX writer), both passing their rows through ``safe_row``. Reading CSV and XLSX tables
+is docgen.imports.tables'.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from docgen.errors import InvalidInput
@@ -105,3 +112,84 @@ def write_csv(out: io.TextIOBase | Any, rows: Iterable[Sequence[Any]]) -> None:
     writer = csv.writer(out)
     for row in rows:
         writer.writerow(safe_row(row))
+
+
+# -- XLSX ------------------------------------------------------------------------------------------
+
+MONEY_FORMAT = '"£"#,##0.00'
+#: zip entries get the earliest date a zip can hold, so a file does not carry the time it was made
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet of a workbook: its title and rows, in order."""
+
+    title: str
+    rows: Sequence[Sequence[Any]]
+    #: the 1-based columns whose numbers are sums of money (shown as £1,234.50)
+    money: Sequence[int] = ()
+    #: the first row names the columns: bold, and kept in view while scrolling
+    heading: bool = False
+    #: column widths, from the first column on
+    widths: Sequence[float] = ()
+
+
+def xlsx_bytes(sheets: Sequence[Sheet], stamp: datetime | None = None) -> bytes:
+    """The one XLSX writer: every row through ``safe_row``. With ``stamp`` the workbook says it was
+    made then and its bytes depend on its content only (the same rows give the same file)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    default = book.active
+    for n, sheet in enumerate(sheets):
+        ws = default if n == 0 and default is not None else book.create_sheet()
+        ws.title = sheet.title
+        for row in sheet.rows:
+            ws.append(safe_row(row))
+        if sheet.heading and sheet.rows:
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            ws.freeze_panes = "A2"
+        for column in sheet.money:
+            for (cell,) in ws.iter_rows(min_col=column, max_col=column):
+                if isinstance(cell.value, int | float | Decimal) and not isinstance(cell.value, bool):
+                    cell.number_format = MONEY_FORMAT
+        for column, width in enumerate(sheet.widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+    if stamp is not None:
+        book.properties.created = stamp
+        book.properties.creator = "docgen"
+    out = io.BytesIO()
+    book.save(out)
+    if stamp is None:
+        return out.getvalue()
+
+    def fixed_modified(name: str, content: bytes) -> bytes:
+        # openpyxl stamps the save time into the core properties whatever was set
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(
+            rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+            rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode() + rb"\g<2>",
+            content,
+        )
+
+    return normalise_zip(out.getvalue(), fixed_modified)
+
+
+def normalise_zip(data: bytes, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """Rewrite a DOCX or XLSX zip with fixed entry dates and attributes, keeping the entry order
+    ([Content_Types].xml must stay first). ``rewrite(name, content)`` may change an entry."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            fixed.create_system = 0
+            content = src.read(info.filename)
+            dst.writestr(fixed, rewrite(info.filename, content) if rewrite else content)
+    return out.getvalue()

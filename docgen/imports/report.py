@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docgen.tabular import safe_row
+from docgen.tabular import Sheet, xlsx_bytes
 
 if TYPE_CHECKING:
     from docgen.imports import ImportResult
@@ -29,27 +29,21 @@ def write_report(result: ImportResult, out: Path) -> Path:
     if out.suffix.lower() == ".json":
         out.write_text(json.dumps(report_dict(result), indent=2) + "\n", encoding="utf-8")
         return out
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Problems"
-    sheet.append(list(REPORT_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for p in result.problems:
-        d = p.as_dict()
-        # what a council's file held is quoted back: never as a formula the report would run
-        sheet.append(safe_row(d[c] for c in REPORT_COLUMNS))
-    for letter, width in zip("ABCDEF", (40, 6, 24, 34, 70, 18), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    summary = book.create_sheet("Summary")
-    summary.append(["rows read", result.rows])
-    summary.append(["valid cases", len(result.cases)])
-    summary.append(["rows rejected", len(result.rejected_rows)])
-    summary.append(["problems", len(result.problems)])
-    book.save(out)
+    problems = [list(REPORT_COLUMNS)]
+    # what a council's file held is quoted back: never as a formula the report would run
+    problems.extend([p.as_dict()[c] for c in REPORT_COLUMNS] for p in result.problems)
+    summary = [
+        ["rows read", result.rows],
+        ["valid cases", len(result.cases)],
+        ["rows rejected", len(result.rejected_rows)],
+        ["problems", len(result.problems)],
+    ]
+    out.write_bytes(
+        xlsx_bytes(
+            [
+                Sheet("Problems", problems, heading=True, widths=(40, 6, 24, 34, 70, 18)),
+                Sheet("Summary", summary),
+            ]
+        )
+    )
     return out

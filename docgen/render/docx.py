@@ -41,10 +41,9 @@ from docgen.domain.money import fmt_gbp
 from docgen.errors import BadPdf, NotFound, NotSupported, Problem, UnsafeTemplate
 from docgen.render.base import PdfMeta, RenderOutput, refuse_options
 from docgen.render.libreoffice import LibreOffice, warm_libreoffice
+from docgen.tabular import normalise_zip
 
 _SAFE_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.docx$")
-# Zip entries get the earliest date a zip can hold, so the DOCX does not carry the render time.
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 @runtime_checkable
@@ -263,21 +262,6 @@ def _lint_once(data: bytes, known: frozenset[str]) -> tuple[Problem, ...]:
 
 
 # -- DOCX and PDF normalisation ---------------------------------------------------------------
-
-
-def normalise_zip(data: bytes, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
-    """Rewrite a DOCX (or XLSX) zip with fixed entry dates and attributes, keeping the entry order
-    ([Content_Types].xml must stay first). ``rewrite(name, content)`` may change an entry."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            content = src.read(info.filename)
-            dst.writestr(fixed, rewrite(info.filename, content) if rewrite else content)
-    return out.getvalue()
 
 
 def _pdf_date(day: date) -> str:

@@ -334,6 +334,7 @@ def test_schedule_pdf_and_xlsx_read_back(docx_engine: DocxEngine) -> None:
     rows = list(wb["Schedule"].iter_rows(min_row=2, values_only=True))
     assert {r[0]: Decimal(str(r[7])) for r in rows} == totals
     assert {r[0]: r[6] for r in rows}["SCH-05"] == "yes"
+    assert wb["Schedule"]["H2"].number_format == wb["Summary"]["C2"].number_format == '"£"#,##0.00'
     summary = [r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0] == "All accounts"]
     assert summary and Decimal(str(summary[0][2])) == Decimal("42080.00")
 

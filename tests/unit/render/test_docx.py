@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from docgen.config import PROJECT_ROOT, Settings
 from docgen.errors import NotFound, UnsafeTemplate
 from docgen.render.base import PdfMeta
-from docgen.render.docx import DocxEngine, lint_docx_template, normalise_zip
+from docgen.render.docx import DocxEngine, lint_docx_template
 from docgen.render.libreoffice import LibreOffice
+from docgen.tabular import normalise_zip
 
 META = PdfMeta(
     title="Test report", document_id="0123456789abcdef" * 2, created=date(2025, 3, 4), author="Council"
