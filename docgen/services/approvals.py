@@ -4,10 +4,10 @@ recorded with the figures), so an approval always matches the paper and names th
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -21,10 +21,9 @@ from docgen.domain.case import Case, parse_case
 from docgen.domain.facts import case_facts
 from docgen.domain.writeoff_policy import Decision, Level, Policy, can_approve
 from docgen.errors import Conflict, DocgenError, Forbidden, InvalidInput
-from docgen.register import unit_of_work
 from docgen.register.models import Approval, Document, Version
 from docgen.register.repositories import audit, cases, documents
-from docgen.register.versions import find_version
+from docgen.register.versions import Made, find_version, read_exact
 from docgen.services.access import APPROVERS, can_see_case, require_role
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
@@ -227,38 +226,63 @@ class Decided:
     version: Version
 
 
+@dataclass(frozen=True)
+class DecisionRequest:
+    """A write-off decided and kept on the stored report: a new version of it, the report's pages
+    as stored followed by a page naming the decision (made by the generation corridor)."""
+
+    document_id: str
+    number: int
+    decision: str
+    note: str
+    actor: Principal
+    decided_on: date
+
+
 def record_decision(
     backend: Backend, who: Principal, document_id: str, number: int, decision: str, note: str
 ) -> Decided:
     """Decide a write-off and keep the decision on the stored report: a new version of it, the
     report's pages unchanged followed by a page naming the decision, who made it, the authority and
-    limit relied on and the date. The decision and the new version are one transaction."""
-    from docgen.pdf.merge import merge_pdfs
-    from docgen.register.db import read_transaction
-    from docgen.register.versions import ChecksumMismatch, Made, store_version
-    from docgen.render.base import PdfMeta
-    from docgen.render.engines import get_engine
+    limit relied on and the date. The new version goes through the generation corridor like every
+    paper; the decision is written in the same transaction as the version that records it."""
+    from docgen.services import generation
 
     require_role(who, APPROVERS, "approve write-offs")
     if decision not in DECISIONS:
         raise InvalidInput(f"decision must be one of {', '.join(sorted(DECISIONS))}")
-    today = datetime.now(UTC).date()
-    with read_transaction(backend.sessions) as session:
-        version = find_version(session, document_id, number)
-        seen = review(session, who, version, backend.settings)
-        if not seen.verdict.allowed:
-            raise Forbidden(
-                f"{who.name} cannot decide this write-off: {seen.verdict.reason}", code="over_limit"
-            )
-        case = _case_of(session, version)
-        report = backend.store.get(version.storage_key, version.storage_version_id)
-        if hashlib.sha256(report).hexdigest() != version.sha256:
-            raise ChecksumMismatch(f"the stored report {document_id} v{number} does not match the register")
-        made_from = (version.input_hash, version.template_hash, version.engine, version.document.variant)
-        keep = dict(version.options), version.as_of, version.case_snapshot_id, dict(version.figures)
-        sha256 = version.sha256
-    options, as_of, snapshot_id, figures = keep
+    request = DecisionRequest(document_id, number, decision, note, who, datetime.now(UTC).date())
+    approvals: list[Approval] = []
+
+    def record(session: Session, _made: object) -> None:
+        approvals.append(decide(session, who, document_id, number, decision, note, backend.settings))
+
+    made = generation.generate(backend, request, on_stored=record)
+    return Decided(approvals[-1], made.version)
+
+
+def plan_decision(
+    backend: Backend, request: DecisionRequest, session: Session
+) -> tuple[tuple[int, ...], Callable[[], list[Made]]]:
+    """The corridor's probe for a decision: the report as the register holds it, checked, and the
+    render that adds the decision page. A decision is never unchanged: it is always a new version."""
+    from docgen.render.engines import get_engine
+
+    who, document_id, number, decision = request.actor, request.document_id, request.number, request.decision
+    version = find_version(session, document_id, number)
+    earlier = documents.approvals_for(session, version.id)
+    if earlier:
+        raise Conflict(
+            f"version {number} of {document_id} was already {earlier[0].status} by {earlier[0].actor}",
+            code="already_decided",
+        )
+    seen = review(session, who, version, backend.settings)
+    if not seen.verdict.allowed:
+        raise Forbidden(f"{who.name} cannot decide this write-off: {seen.verdict.reason}", code="over_limit")
+    case = _case_of(session, version)
+    report = read_exact(backend.store, version)
     engine = get_engine("html", backend.settings)
+    today, as_of, options = request.decided_on, version.as_of, dict(version.options)
     context = {
         "case_ref": case.case_ref,
         "debtor_name": case.primary_debtor.display_name,
@@ -274,54 +298,63 @@ def record_decision(
         "council": seen.policy.council,
         "policy": seen.policy.name,
         "decided_on": today,
-        "note": note,
+        "note": request.note,
     }
     # the one recipe: the report decided on enters as a stored input (its sha256), the decision as
     # declared extras, and the decision page's template with the report's
     template_hash = inputs.combined_template_hash(
-        {"report": made_from[1], DECISION_TEMPLATE: engine.template_hash(DECISION_TEMPLATE)}
+        {"report": version.template_hash, DECISION_TEMPLATE: engine.template_hash(DECISION_TEMPLATE)}
     )
-    decided_on = inputs.StoredInput("report", document_id, number, sha256, attach=False)
+    decided_on = inputs.StoredInput("report", document_id, number, version.sha256, attach=False)
     input_hash = inputs.input_hash(
         doc_type=WriteOffReport.id,
         subjects=case.content_hash(),
         options=options,
         as_of=as_of,
-        engine=made_from[2],
+        engine=version.engine,
         template_hash=template_hash,
-        extras={"decision": decision, "decided_by": who.name, "decided_on": today.isoformat(), "note": note},
+        extras={
+            "decision": decision,
+            "decided_by": who.name,
+            "decided_on": today.isoformat(),
+            "note": request.note,
+        },
         stored={"report": decided_on},
     )
     title = f"{WriteOffReport.title} - {case.case_ref} - decision"
-    meta = PdfMeta(title=title, document_id=input_hash[:32], created=today, author=case.creditor.name)
-    page = engine.render(DECISION_TEMPLATE, context, meta).pdf
-    pdf = merge_pdfs([report, page], title=title, subject=WriteOffReport.title, author=case.creditor.name)
     made = Made(
         case_ref=case.case_ref,
         doc_type=WriteOffReport.id,
-        pdf=pdf,
+        pdf=b"",
         input_hash=input_hash,
         template_hash=template_hash,
-        engine=made_from[2],
+        engine=version.engine,
         title=title,
-        variant=made_from[3],
-        engine_versions=engine.versions(),
+        variant=version.document.variant,
         options=options,
         as_of=as_of,
-        case_snapshot_id=snapshot_id,
+        case_snapshot_id=version.case_snapshot_id,
         figures={
-            **figures,
+            **version.figures,
             "decision": decision,
             "decided_by": who.name,
             "decided_on": today.isoformat(),
             "decided_version": str(number),
         },
-        inputs={"report": {"document_id": document_id, "version": number, "sha256": sha256}},
+        inputs={"report": {"document_id": document_id, "version": number, "sha256": version.sha256}},
     )
-    with unit_of_work(backend.sessions) as session:
-        approval = decide(session, who, document_id, number, decision, note, backend.settings)
-        stored = store_version(session, backend.store, made, who.name)
-        return Decided(approval, stored.version)
+    author = case.creditor.name
+
+    def render() -> list[Made]:
+        from docgen.pdf.merge import merge_pdfs
+        from docgen.render.base import PdfMeta
+
+        meta = PdfMeta(title=title, document_id=input_hash[:32], created=today, author=author)
+        page = engine.render(DECISION_TEMPLATE, context, meta).pdf
+        pdf = merge_pdfs([report, page], title=title, subject=WriteOffReport.title, author=author)
+        return [replace(made, pdf=pdf, engine_versions=engine.versions())]
+
+    return (), render
 
 
 def decisions_for(session: Session, version: Version) -> list[Approval]:

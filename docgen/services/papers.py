@@ -52,8 +52,9 @@ from docgen.render.pipeline import (
     render_request,
     request_input_hash,
 )
-from docgen.services import bundles
+from docgen.services import approvals, bundles
 from docgen.services.access import can_see_case, case_not_found, require_visible_case, require_writer
+from docgen.services.approvals import DecisionRequest
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
 from docgen.services.bundles import BundleRequest
@@ -107,7 +108,7 @@ class BatchPaperRequest:
         return cls(batch_type, tuple(zip(case_refs, per_case, strict=True)), as_of, actor, options or {})
 
 
-Request = PaperRequest | BatchPaperRequest | BundleRequest
+Request = PaperRequest | BatchPaperRequest | BundleRequest | DecisionRequest
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ def plan(backend: Backend, request: Request, session: Session) -> Plan:
         return _plan_batch(backend, request, session)
     if isinstance(request, BundleRequest):
         return Plan(*bundles.plan(backend, request, session))
+    if isinstance(request, DecisionRequest):
+        return Plan(*approvals.plan_decision(backend, request, session))
     return _plan_paper(backend, request, session)
 
 
