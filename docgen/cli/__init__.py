@@ -21,6 +21,7 @@ from docgen.errors import DocgenError
 COMMANDS: dict[str, tuple[str, ...]] = {
     "docgen.cli.case_cmds": ("validate", "facts", "next"),
     "docgen.cli.event_cmds": ("record",),
+    "docgen.cli.worklist_cmds": ("worklist",),
     "docgen.cli.render_cmds": ("doctypes", "render"),
     "docgen.cli.store_cmds": ("generate", "migrate", "versions", "get", "issue", "sign", "verify", "demo"),
     "docgen.cli.bundle_cmds": ("bundle",),

@@ -128,3 +128,39 @@ def test_record_keeps_a_snapshot_and_rewrites_the_file(tmp_path: Path) -> None:
     with unit_of_work(open_register(Settings(data_dir=tmp_path / "var"))) as session:
         actions = [e.action for e in audit.events(session, subject=f"case:{data['case_ref']}")]
     assert actions == ["case_create", "case_event"]
+
+
+def test_worklist_lists_the_registered_cases_with_their_next_step(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "DOCGEN_DATA_DIR": str(tmp_path / "var"), "COLUMNS": "160"}
+
+    def docgen(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "docgen", *args], capture_output=True, text=True, timeout=120, env=env
+        )
+
+    data = json.loads((DATA / "individual-care-charges.json").read_text())
+    data["recovery_history"], data["judgments"], data["liability_orders"] = [], [], []
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    assert docgen("migrate").returncode == 0  # the start-up step
+    # recording an event registers the case, as the pages and the API see it
+    assert (
+        docgen("record", str(path), "payment", "--set", "date=2026-01-15", "--set", "amount=25.00").returncode
+        == 0
+    )
+
+    listed = docgen("worklist", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [row] = json.loads(listed.stdout)["rows"]
+    assert row["case_ref"] == data["case_ref"] and row["step"] == "letter_before_claim"
+    assert row["step_status"] == "possible" and row["balance"]
+    table = docgen("worklist", "--due", "today")
+    assert table.returncode == 0, table.stderr
+    assert data["case_ref"] in table.stdout and "Letter before claim" in table.stdout
+    assert "1 case(s)" in table.stdout
+    none = json.loads(docgen("worklist", "--json", "--debt-type", "business_rates").stdout)
+    assert none["total"] == 0
+    bad = docgen("worklist", "--min", "lots")
+    assert bad.returncode == 2 and "--min" in bad.stderr and "Traceback" not in bad.stderr
