@@ -58,13 +58,16 @@ async def generate(
     """Make one document now. Unchanged inputs return the existing version (200, stored false).
 
     The render runs in the render pool. When the renders already queued would make this one wait
-    longer than the configured time, the answer comes at once: 202 with a job when the client sent
-    ``Prefer: respond-async`` (RFC 7240), otherwise 429 with Retry-After."""
+    longer than the configured time, the answer comes at once, before the case is even read: 202
+    with a job when the client sent ``Prefer: respond-async`` (RFC 7240), otherwise 429 with
+    Retry-After (a request whose inputs are unchanged is refused too while the pool is that busy:
+    telling it apart would cost the work the refusal saves)."""
     as_of = body.as_of or date.today()
     request = generation.PaperRequest(
         body.doc_type, case_ref, as_of, user, body.options, body.engine, redacted=body.redacted
     )
     try:
+        services.render_pool.refuse_if_busy()
         made = await generation.generate_async(services.backend, request, services.gates)
     except PoolBusy:
         if not prefers_async(prefer):

@@ -311,6 +311,24 @@ class RenderPool:
         ahead = self._queued + self._running
         return (ahead // self.limits.size) * self._cost
 
+    def refuse_if_busy(self) -> None:
+        """``PoolBusy`` now when a render submitted now would wait longer than ``max_wait_s``: the
+        same test as ``submit(..., admit=True)``, for a caller that would otherwise do other work
+        (load the case, work out its facts and hashes) before it reaches the pool."""
+        with self._lock:
+            self._refuse_if_busy()
+
+    def _refuse_if_busy(self) -> None:
+        wait_s = self._expected_wait()
+        if wait_s > self.limits.max_wait_s:
+            self._stats.refused += 1
+            retry = max(1, math.ceil(wait_s))
+            raise PoolBusy(
+                f"the service is busy rendering other documents: try again in {retry} s, "
+                "or ask for the document as a job",
+                retry_after=retry,
+            )
+
     def submit(
         self,
         fn: Callable[..., T],
@@ -327,15 +345,7 @@ class RenderPool:
             if self._closed:
                 raise RenderFailed(f"{label}: the render pool is shut down")
             if admit:
-                wait_s = self._expected_wait()
-                if wait_s > self.limits.max_wait_s:
-                    self._stats.refused += 1
-                    retry = max(1, math.ceil(wait_s))
-                    raise PoolBusy(
-                        f"the service is busy rendering other documents: try again in {retry} s, "
-                        "or ask for the document as a job",
-                        retry_after=retry,
-                    )
+                self._refuse_if_busy()
             self._queued += 1
         self._queue.put(_Job(fn, args, label, future, timeout_s or self.limits.timeout_s))
         return future

@@ -63,6 +63,16 @@ def test_a_busy_pool_answers_429_with_retry_after(saturated: Service) -> None:
     assert listed == []  # nothing was rendered or stored
 
 
+def test_a_busy_pool_refuses_before_reading_the_case(saturated: Service) -> None:
+    # no such case: with a free pool this is a 404 from reading the case; saturated, the refusal
+    # comes first, so none of the request's own work is done
+    answer = saturated.client.post(
+        f"{V1}/cases/NO-SUCH-CASE/documents", json=ASK, headers=saturated.as_("officer")
+    )
+    assert answer.status_code == 429, answer.text
+    assert answer.json()["code"] == "busy"
+
+
 def test_a_busy_pool_queues_a_job_for_a_client_that_prefers_async(saturated: Service) -> None:
     ref = _case(saturated)
     headers = {**saturated.as_("officer"), "Prefer": "wait=5, respond-async"}
