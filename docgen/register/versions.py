@@ -8,6 +8,7 @@ orphan, found and cleared by ``docgen.register.verify``), and the register shows
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -48,16 +49,19 @@ class StoreResult:
         }
 
 
-def document_id_for(case_ref: str, doc_type: str, variant: str = "") -> str:
-    """A document's id follows from what it is, so a retry after a crash reuses the same key."""
-    return hashlib.sha256(f"{case_ref}\x00{doc_type}\x00{variant}".encode()).hexdigest()[:20]
+def new_document_id() -> str:
+    """A new document's id, as it appears in addresses: random, so that knowing a case reference
+    tells nobody where its papers are. A document is found again by what it is (case, type and
+    variant, unique in the register); two writers making the same new document at once meet on that
+    uniqueness, and the loser's retry finds the winner's row."""
+    return secrets.token_hex(16)
 
 
 def _ensure_document(session: Session, case_ref: str, doc_type: str, variant: str, title: str) -> Document:
     found = documents.find(session, case_ref, doc_type, variant)
     if found is not None:
         return found
-    document_id = document_id_for(case_ref, doc_type, variant)
+    document_id = new_document_id()
     try:
         return documents.add(session, document_id, case_ref, doc_type, variant, title)
     except IntegrityError as err:

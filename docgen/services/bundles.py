@@ -282,9 +282,8 @@ def _variant(volume: int, redacted: bool) -> str:
 
 
 def stored_manifest(session: Session, store: ObjectStore, case_ref: str, redacted: bool = False) -> Manifest:
-    version = documents.latest_version(
-        session, versions.document_id_for(case_ref, DOC_TYPE, _variant(1, redacted))
-    )
+    found = documents.find(session, case_ref, DOC_TYPE, _variant(1, redacted))
+    version = documents.latest_version(session, found.id) if found is not None else None
     record = version.attachments.get("json") if version is not None else None
     if version is None or not record:
         raise NotFound(

@@ -16,6 +16,7 @@ from docgen.config import get_settings
 from docgen.errors import InvalidInput
 from docgen.register import versions as service
 from docgen.register.db import open_register, unit_of_work
+from docgen.register.repositories import documents
 from docgen.storage import make_store
 from tests.fixtures.pdfs import make_pdf, stamps
 
@@ -117,7 +118,9 @@ def test_cli_stores_the_bundle_as_a_version_built_from_stored_versions(
         assert "v1: 4 pages (unchanged)" in capsys.readouterr().out
         # THEN the stored bundle holds the stored letter, stamped
         with unit_of_work(open_register(settings)) as session:
-            bundle_id = service.document_id_for("CASE-1", "court_bundle")
+            bundle = documents.find(session, "CASE-1", "court_bundle", "")
+            assert bundle is not None
+            bundle_id = bundle.id
             _, pdf = service.fetch(session, store, bundle_id, None, "test")
         reader = PdfReader(io.BytesIO(pdf))
         assert "letter page 1" in reader.pages[1].extract_text()

@@ -9,7 +9,7 @@ from docgen.config import Settings
 from docgen.register import open_register, unit_of_work
 from docgen.register.models import AuditEvent, Base
 from docgen.register.repositories import audit, documents
-from docgen.register.versions import document_id_for
+from docgen.register.versions import _ensure_document
 
 TABLES = {
     "case_snapshots", "documents", "versions", "audit_events",
@@ -59,12 +59,20 @@ def test_the_unit_of_work_commits_on_success_and_rolls_back_on_error(settings: S
         assert session.scalars(select(AuditEvent.action)).all() == ["kept"]
 
 
-def test_document_ids_follow_from_what_the_document_is() -> None:
-    first = document_id_for("A/1", "n1", "n1")
-    assert first == document_id_for("A/1", "n1", "n1")
-    assert len({first, document_id_for("A/1", "n1", "debtor-2"), document_id_for("A/1", "n225", "n1"),
-                document_id_for("A/2", "n1", "n1")}) == 4  # fmt: skip
-    assert all(c in "0123456789abcdef" for c in first)
+def test_document_ids_are_random_and_a_document_is_found_again_by_what_it_is(settings: Settings) -> None:
+    factory = open_register(settings)
+    with unit_of_work(factory) as session:
+        first = _ensure_document(session, "A/1", "n1", "n1", "Claim form")
+        again = _ensure_document(session, "A/1", "n1", "n1", "Claim form")
+        other = _ensure_document(session, "A/2", "n1", "n1", "Claim form")
+        ids = (first.id, other.id)
+    assert again.id == first.id  # the same paper of the same case: one document
+    assert first.id != other.id
+    # 128 random bits in hex: nothing in the id follows from the case reference or the type
+    assert all(len(i) == 32 and all(c in "0123456789abcdef" for c in i) for i in ids)
+    import hashlib
+
+    assert hashlib.sha256(b"A/1\x00n1\x00n1").hexdigest()[:20] not in first.id
 
 
 def test_a_version_row_cannot_point_at_a_missing_document(settings: Settings) -> None:
