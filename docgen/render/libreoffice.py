@@ -57,7 +57,8 @@ def bwrap_available() -> bool:
     try:
         probe = subprocess.run(
             [bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
-             "--symlink", "usr/lib64", "/lib64", "--unshare-net", "--die-with-parent", "/bin/true"],
+             "--symlink", "usr/lib64", "/lib64", "--unshare-pid", "--unshare-net", "--die-with-parent",
+             "/bin/true"],
             capture_output=True, timeout=20,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):
@@ -66,11 +67,15 @@ def bwrap_available() -> bool:
 
 
 def sandboxed(command: list[str], home: Path) -> list[str]:
-    """``command`` run by bubblewrap with no network and, besides the system's read-only programs
-    and fonts, only ``home`` (read-write; also mounted as /tmp, where LibreOffice keeps its pipe)."""
+    """``command`` run by bubblewrap with no network, in a process namespace of its own that ends
+    with its parent, and, besides the system's read-only programs and fonts, only ``home``
+    (read-write; also mounted as /tmp, where LibreOffice keeps its pipe)."""
     bwrap = shutil.which("bwrap")
     assert bwrap is not None
-    args = [bwrap, "--die-with-parent", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
+    # a process namespace of its own: when whatever started it dies, even by SIGKILL, bubblewrap
+    # dies with it (--die-with-parent) and the kernel ends everything inside (soffice.bin included,
+    # which its launcher would otherwise leave running)
+    args = [bwrap, "--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
     for path in _SYSTEM_PATHS:
         args += ["--ro-bind-try", path, path]
     for link, target in (

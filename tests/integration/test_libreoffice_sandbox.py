@@ -85,3 +85,69 @@ def test_the_default_is_sandboxed_where_bubblewrap_works(tmp_path: Path) -> None
     with LibreOffice(timeout_s=60) as office:
         office.convert(docx("Hello."))
         assert office.sandboxed == bwrap_available()
+
+
+def _office_processes(profile_root: Path) -> list[int]:
+    """Live soffice processes whose profile lies under ``profile_root``."""
+    import os
+
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if (
+            state != "Z"
+            and any(b"soffice" in a for a in cmdline[:1])
+            and str(profile_root).encode() in b" ".join(cmdline)
+        ):
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not bwrap_available(), reason="bubblewrap cannot make namespaces on this machine")
+def test_a_process_killed_outright_takes_its_libreoffice_with_it(tmp_path: Path) -> None:
+    # a render worker killed by the kernel (out of memory) or by the render pool's time limit gets no
+    # chance to stop its LibreOffice: the sandbox must end it, or every such kill leaks a soffice
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, tempfile, pathlib\n"
+        "from docgen.render.libreoffice import LibreOffice\n"
+        "from tests.hostile.templates import docx\n"
+        f"tempfile.tempdir = {str(tmp_path)!r}\n"
+        "office = LibreOffice(timeout_s=60, sandbox='bwrap')\n"
+        "office.convert(docx('Hello.'))\n"
+        "print('converted', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    from docgen.config import PROJECT_ROOT
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "converted"
+        assert _office_processes(tmp_path), "the conversion ran without a LibreOffice under the test's folder"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        deadline = time.monotonic() + 20
+        while _office_processes(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _office_processes(tmp_path) == []
+    finally:
+        for pid in _office_processes(tmp_path):
+            os.kill(pid, signal.SIGKILL)
+        child.kill()
