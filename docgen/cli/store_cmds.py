@@ -116,7 +116,7 @@ def _versions(args: argparse.Namespace) -> int:
             Column("v", "version"),
             Column("status", "status"),
             Column("as of", "as_of", drop=2),
-            Column("made (UTC)", "made"),
+            Column("made (UTC)", "made", drop=4),
             Column("by", "created_by", kind="text", drop=3, min_width=8),
             Column("sha256", "sha", drop=1),
         ],
