@@ -112,6 +112,11 @@ ROUTE_DOCS: dict[str, tuple[str, str]] = {
         "Send the file itself as the body (its Content-Type) and its name as ?filename=. Refused with "
         "413 as soon as it passes the size limit.",
     ),
+    "approvals_queue": (
+        "The approvals queue",
+        "Managers: the write-off reports the caller can still decide (within their delegation) and "
+        "those decided, newest decision first. A report above their limit is on neither list.",
+    ),
     "list_uploads": (
         "List a case's uploads",
         "Evidence files stored for the case, with their sha256; a withdrawn one says when, by whom and why.",

@@ -427,6 +427,41 @@ class ApprovalPublic(_Out):
     at: datetime
 
 
+class ApprovalQueueItemPublic(BaseModel):
+    """A write-off report in the approvals queue."""
+
+    document_id: str
+    number: int
+    case_ref: str
+    #: the sum to write off, in pounds (None when the report's figures cannot be read)
+    amount: str | None
+    #: the write-off reason the report gives (e.g. uneconomic)
+    reason: str
+    #: why the caller may decide it, or the decision it carries
+    verdict: str
+    report_url: str
+    decisions: list[ApprovalPublic]
+
+    @classmethod
+    def of(cls, item: Any) -> ApprovalQueueItemPublic:
+        v = item.version
+        return cls(
+            document_id=v.document_id,
+            number=v.number,
+            case_ref=item.document.case_ref,
+            amount=f"{item.amount:.2f}" if item.amount is not None else None,
+            reason=item.reason_code,
+            verdict=item.reason,
+            report_url=f"/api/v1/documents/{v.document_id}/versions/{v.number}/download",
+            decisions=[ApprovalPublic.model_validate(a, from_attributes=True) for a in item.decisions],
+        )
+
+
+class ApprovalQueuePublic(BaseModel):
+    to_decide: list[ApprovalQueueItemPublic]
+    decided: list[ApprovalQueueItemPublic]
+
+
 class SignaturePublic(BaseModel):
     """One signature in a PDF, checked against the configured trust roots."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import CurrentUser, ServicesDep, SessionDep
-from api.schemas import ApprovalCreate, ApprovalPublic
+from api.schemas import ApprovalCreate, ApprovalPublic, ApprovalQueueItemPublic, ApprovalQueuePublic
 from docgen.services import approvals
 from docgen.services.access import visible_document
 
@@ -38,3 +38,14 @@ def list_approvals(
         ApprovalPublic.model_validate(a, from_attributes=True)
         for a in approvals.list_for(session, document_id, number)
     ]
+
+
+@router.get("/approvals", response_model=ApprovalQueuePublic)
+def approvals_queue(session: SessionDep, services: ServicesDep, user: CurrentUser) -> ApprovalQueuePublic:
+    """Managers: the write-off reports the caller can still decide (within their delegation), and
+    those decided, newest decision first. A report above their limit is on neither list."""
+    to_decide, decided = approvals.to_decide_and_decided(session, user, services.settings)
+    return ApprovalQueuePublic(
+        to_decide=[ApprovalQueueItemPublic.of(w) for w in to_decide],
+        decided=[ApprovalQueueItemPublic.of(w) for w in decided],
+    )

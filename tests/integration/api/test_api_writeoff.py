@@ -51,6 +51,9 @@ def test_a_manager_approves_within_their_limit_and_not_above_it(service: Service
     assert refused.status_code == 403 and refused.json()["code"] == "over_limit"
     assert "£2,027.50" in refused.json()["message"]
 
+    waiting = service.client.get(f"{V1}/approvals", headers=service.as_("manager")).json()["to_decide"]
+    [item] = [i for i in waiting if i["document_id"] == doc]
+    assert item["case_ref"] == ref and item["amount"] == "2027.50" and item["decisions"] == []
     approved = service.client.post(
         decide, json={"decision": "approved", "note": "evidence seen"}, headers=service.as_("manager")
     )
@@ -63,6 +66,20 @@ def test_a_manager_approves_within_their_limit_and_not_above_it(service: Service
     with unit_of_work(open_register(service.settings)) as session:
         [event] = audit.events(session, subject=f"document:{doc}/v1", action="approval")
     assert event.actor == "mina.manager" and event.detail["amount"] == "2027.50"
+    # the queue: theirs to decide before, on the decided list after; the low-limit manager sees neither
+    queue = service.client.get(f"{V1}/approvals", headers=service.as_("manager")).json()
+    assert doc not in [i["document_id"] for i in queue["to_decide"]]
+    [mine] = [i for i in queue["decided"] if i["document_id"] == doc]
+    assert (
+        mine["case_ref"] == ref
+        and mine["amount"] == "2027.50"
+        and mine["decisions"][0]["status"] == "approved"
+    )
+    low_queue = service.client.get(
+        f"{V1}/approvals", headers={"Authorization": f"Bearer {low.json()['api_key']}"}
+    ).json()
+    assert doc not in [i["document_id"] for i in low_queue["to_decide"]]
+    assert service.client.get(f"{V1}/approvals", headers=officer).status_code == 403
 
 
 def test_a_panel_pack_is_stored_once_and_downloadable(service: Service) -> None:
