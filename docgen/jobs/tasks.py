@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 from functools import lru_cache
 from typing import Any
@@ -148,16 +149,28 @@ def import_job(self: Any, job_id: str) -> str | None:
 _reconciling = threading.Event()
 
 
+#: Held while this process has the register open outside its pool processes (the reconciler), and
+#: by every fork: the worker's main process forks a new pool process whenever one ends, and a child
+#: forked while SQLite held a lock here would inherit SQLite's own record of that lock and find the
+#: database "locked" for as long as it lives. So a fork waits for the reconciler's pass to end, and
+#: a pass waits for a fork.
+FORK_GUARD = threading.Lock()
+os.register_at_fork(
+    before=FORK_GUARD.acquire, after_in_parent=FORK_GUARD.release, after_in_child=FORK_GUARD.release
+)
+
+
 def reconcile_once() -> list[str]:
-    """One pass of ``jobs.reconcile`` over a connection of its own, closed at once after it: the
-    worker's main process forks pool processes, and no open connection may cross a fork."""
+    """One pass of ``jobs.reconcile`` over a connection of its own, closed at once after it and
+    never open across a fork (``FORK_GUARD``)."""
     settings = get_settings()
-    engine = make_engine(settings.sqlalchemy_url, poolclass=NullPool)
-    try:
-        backend = Backend(settings, sessionmaker(engine, expire_on_commit=False), _store())
-        return jobs.reconcile(backend, app.send_task)
-    finally:
-        engine.dispose()
+    with FORK_GUARD:
+        engine = make_engine(settings.sqlalchemy_url, poolclass=NullPool)
+        try:
+            backend = Backend(settings, sessionmaker(engine, expire_on_commit=False), _store())
+            return jobs.reconcile(backend, app.send_task)
+        finally:
+            engine.dispose()
 
 
 @worker_ready.connect
