@@ -120,19 +120,32 @@ def share_confirm(
         org = sharing.organisation_named(session, organisation)
         sharing.list_shares(session, viewer.who, case_ref)
     except InvalidInput as exc:
-        errors = {"organisation": exc.problems[0].message if exc.problems else exc.message}
-        return case_page(
-            request,
-            session,
-            services,
-            viewer,
-            case_ref,
-            status=422,
-            errors=errors,
-            values={"organisation": organisation},
-        )
+        return _organisation_refused(request, session, services, viewer, case_ref, organisation, exc)
     return _share_page(
         request, viewer, case_ref, org.name, org.contact_email, {}, {}, redacted=bool(redacted)
+    )
+
+
+def _organisation_refused(
+    request: Request,
+    session: Session,
+    services: ServicesDep,
+    viewer: Viewer,
+    case_ref: str,
+    organisation: str,
+    exc: InvalidInput,
+) -> HTMLResponse:
+    """The case page again, the organisation field carrying why it cannot be shared with."""
+    errors = {"organisation": exc.problems[0].message if exc.problems else exc.message}
+    return case_page(
+        request,
+        session,
+        services,
+        viewer,
+        case_ref,
+        status=422,
+        errors=errors,
+        values={"organisation": organisation},
     )
 
 
@@ -200,17 +213,7 @@ async def share(
         try:
             org = sharing.organisation_named(session, organisation)
         except InvalidInput as exc:
-            errors = {"organisation": exc.problems[0].message if exc.problems else exc.message}
-            return case_page(
-                request,
-                session,
-                services,
-                viewer,
-                case_ref,
-                status=422,
-                errors=errors,
-                values={"organisation": organisation},
-            )
+            return _organisation_refused(request, session, services, viewer, case_ref, organisation, exc)
         expires = date.fromisoformat(data["expires_on"]) if "expires_on" in data else None
         if not problems:
             try:
