@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.guard import FailureCounter
 from docgen.config import Settings
-from docgen.register import unit_of_work
-from docgen.render.pool import PoolLimits, RenderPool, warm_engines
+from docgen.register import read_transaction, unit_of_work
+from docgen.render.pool import PoolLimits, RenderPool, Seat, warm_engines
 from docgen.services.access import audit_refusal
 from docgen.services.auth import Principal, authenticate
 from docgen.services.backend import Backend
@@ -34,6 +34,14 @@ def _db_slots(settings: Settings) -> anyio.Semaphore:
     return anyio.Semaphore(1 if settings.sqlalchemy_url.startswith("sqlite") else 12)
 
 
+def _read_slots(settings: Settings, db_slots: anyio.Semaphore) -> anyio.Semaphore:
+    """How many read-only transactions run at once. On SQLite a read takes no lock (it reads a WAL
+    snapshot), so reads need not queue behind the writer's one slot: a request that only
+    authenticates, or is refused, never waits for other requests' writes. A server database's
+    reads share its slots, so that the slots never outnumber the connection pool."""
+    return anyio.Semaphore(4) if settings.sqlalchemy_url.startswith("sqlite") else db_slots
+
+
 @dataclass
 class Services:
     """What the app builds once at start-up from its Settings."""
@@ -46,6 +54,7 @@ class Services:
     #: the GIL, and Pango (under WeasyPrint) corrupted its heap when two threads rendered at once.
     render_slots: anyio.Semaphore = field(default_factory=lambda: anyio.Semaphore(1))
     db_slots: anyio.Semaphore = field(init=False)
+    read_slots: anyio.Semaphore = field(init=False)
     #: single papers render here: warm worker processes, one per core, each render limited in time
     #: and memory by killing its worker, with bounded admission (docgen.render.pool)
     render_pool: RenderPool = field(init=False)
@@ -54,6 +63,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.db_slots = _db_slots(self.settings)
+        self.read_slots = _read_slots(self.settings, self.db_slots)
         self.render_pool = RenderPool(
             PoolLimits.from_settings(self.settings), warm=warm_engines, warm_args=(self.settings,)
         )
@@ -66,13 +76,22 @@ class Services:
     @property
     def gates(self) -> Gates:
         """The generation corridor's transactions and renders go through this process's slots."""
-        return Gates(
-            transactions=self.db_slots, renders=self.render_slots, render_elsewhere=self._render_in_pool
-        )
+        return self.seated_gates(None)
 
-    async def _render_in_pool(self, work: Callable[[], T], label: str) -> T:
-        """A sync request's render: admitted only when it would not wait too long (PoolBusy)."""
-        return await self.render_pool.run_async(work, label=label, admit=True)
+    def seated_gates(self, seat: Seat | None) -> Gates:
+        """``gates`` for a request admitted to the render pool before its case was read: its render
+        takes the seat (see RenderPool.take_seat)."""
+
+        async def render_in_pool(work: Callable[[], T], label: str) -> T:
+            # a sync request's render: admitted only when it would not wait too long (PoolBusy)
+            return await self.render_pool.run_async(work, label=label, admit=True, seat=seat)
+
+        return Gates(
+            transactions=self.db_slots,
+            renders=self.render_slots,
+            render_elsewhere=render_in_pool,
+            reads=self.read_slots,
+        )
 
     def send(self, name: str, args: list[Any]) -> Any:
         """Queue a task by name (the job's id only: workers read the rest from the register)."""
@@ -86,6 +105,16 @@ class Services:
                 return work(session)
 
         async with self.db_slots:
+            return await run_in_threadpool(run)
+
+    async def in_read_transaction(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a transaction that only reads (whatever it flushed is rolled back)."""
+
+        def run() -> T:
+            with read_transaction(self.sessions) as session:
+                return work(session)
+
+        async with self.read_slots:
             return await run_in_threadpool(run)
 
 
@@ -178,7 +207,7 @@ async def get_current_user_own_transaction(
     if found is not None:
         return found
     key = _key(authorization, x_api_key)
-    return await services.in_transaction(lambda s: authenticate(s, key, services.settings.secret_key))
+    return await services.in_read_transaction(lambda s: authenticate(s, key, services.settings.secret_key))
 
 
 CurrentUserOwnTransaction = Annotated[Principal, Depends(get_current_user_own_transaction)]

@@ -10,8 +10,13 @@
 - Failed sign-ins and unrecognised keys are counted per client address; past the limit the client
   gets 429 with Retry-After until the window has passed. Each refused key is audited (a request
   with no key at all is answered 401, neither counted nor audited: it guesses nothing).
+- Load shed first: a request to make a document now takes its seat in the render pool here, and
+  when the renders already admitted would make it wait too long it is answered 429 with
+  Retry-After before anything else is spent on it (a client that prefers a job when busy,
+  ``Prefer: respond-async``, goes through to the route, which queues one).
 
-Routes find the authenticated caller in ``request.state.principal``.
+Routes find the authenticated caller in ``request.state.principal`` and the render seat in
+``request.state.render_seat``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docgen.domain.case import MAX_CASE_BYTES
 from docgen.errors import DocgenError
+from docgen.render.pool import PoolBusy
 from docgen.services import web_sessions
 from docgen.services.access import audit_refusal
 from docgen.services.auth import Principal, authenticate
@@ -205,6 +211,17 @@ def _cookie(scope: Scope, name: str) -> str | None:
     return None
 
 
+#: the route that renders a document while the client waits (POST)
+RENDERS_NOW = re.compile(rf"^{API_PREFIX}/cases/.+/documents$")
+
+
+def prefers_async(prefer: str | None) -> bool:
+    """RFC 7240: ``Prefer: respond-async``, among other preferences, in any case."""
+    return any(
+        p.split(";")[0].split("=")[0].strip().lower() == "respond-async" for p in (prefer or "").split(",")
+    )
+
+
 def api_key(scope: Scope) -> str | None:
     authorization = _header(scope, b"authorization")
     if authorization:
@@ -226,6 +243,26 @@ class Guard:
             return
         started = _Started()
         send = self._with_headers(scope, send, started)
+        method, path = scope["method"], scope["path"]
+        seat = None
+        if method == "POST" and RENDERS_NOW.match(path) and not prefers_async(_header(scope, b"prefer")):
+            try:
+                seat = self.services.render_pool.take_seat()
+            except PoolBusy as busy:
+                # the small body is read and dropped unparsed, so that the connection can carry the
+                # client's next request; one that is longer than the route takes is cut off instead
+                kept = await _dropped(receive, body_cap(method, path, self.services).limit)
+                retry = [(b"retry-after", str(busy.retry_after).encode())]
+                await _problem(send, busy.status, busy.code, busy.message, headers=retry, close=not kept)
+                return
+            scope.setdefault("state", {})["render_seat"] = seat
+        try:
+            await self._let_through(scope, receive, send, started)
+        finally:
+            if seat is not None:
+                seat.give_back()
+
+    async def _let_through(self, scope: Scope, receive: Receive, send: Send, started: _Started) -> None:
         method, path = scope["method"], scope["path"]
         if path.startswith(API_PREFIX):
             allowed = await self._api_caller(scope, send)
@@ -278,7 +315,7 @@ class Guard:
         key = api_key(scope)
         settings = self.services.settings
         try:
-            principal: Principal = await self.services.in_transaction(
+            principal: Principal = await self.services.in_read_transaction(
                 lambda s: authenticate(s, key, settings.secret_key)
             )
         except DocgenError as exc:
@@ -363,6 +400,20 @@ def _capped(receive: Receive, cap: Cap) -> Receive:
         return message
 
     return receiving
+
+
+async def _dropped(receive: Receive, limit: int) -> bool:
+    """Read a request's body and drop it; False when it ran past ``limit`` bytes or the client left."""
+    seen = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return False
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            return False
+        if not message.get("more_body", False):
+            return True
 
 
 async def _problem(

@@ -2,25 +2,32 @@
 
 Starts uvicorn (``api.asgi:app``) in a subprocess with the embedded register (SQLite) and store
 (filesystem) under a temporary folder, and a Redis broker from Debian's redis-server (no worker:
-only submission is measured). Then, with an httpx async client, 50 concurrent clients send
+only submission is measured). Then 50 concurrent httpx clients, spread over a few client processes
+(each with its own event loop, so that a request is not timed while it waits behind the other
+clients in one Python process), send
 
 1. synchronous single-document generation (POST /cases/{ref}/documents) with new inputs each time,
 2. the same request repeated with unchanged inputs (answered from the register, nothing rendered), and
 3. job submission (POST /jobs, one item each),
 
-each for a bounded number of requests or seconds. Sync renders go to the API's render pool; a request
-that would wait too long for a worker is refused at once with 429 and Retry-After, which the client
-honours. Reports accepted requests per second with their median and p99 latency, and the refusals
-with theirs, against the letter's render cost measured in this process before the load starts.
+each for a bounded number of requests or seconds. During the first, one more client in a process of
+its own (plain http.client) samples what a single caller sees. Sync renders go to the API's render
+pool; a request that would wait too long for a worker is refused at once with 429 and Retry-After,
+which the clients honour. Reports accepted requests per second with their median and p99 latency,
+and the refusals with theirs, against the letter's render cost measured in this process before the
+load starts.
 
     .venv/bin/python bench/api_load.py [--clients 50] [--requests 200] [--seconds 60] [--workers 1]
+        [--client-processes 1] [--probe-seconds 10]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
+import multiprocessing
 import os
 import shutil
 import socket
@@ -29,8 +36,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -60,23 +69,56 @@ def _wait_http(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not answer in {timeout}s")
 
 
-async def _run(
-    name: str, clients: int, total: int, seconds: float, send: object
-) -> dict[str, float | int | str]:
-    """Requests answered 2xx ("accepted") and 429 ("refused") are timed apart: a refusal must come
-    at once, and an accepted sync request must not wait long."""
+@dataclass(frozen=True)
+class Target:
+    """What every client process needs to make its requests (plain values: they cross processes)."""
+
+    base: str
+    headers: dict[str, str]
+    refs: list[str]
+    ask: dict[str, str]
+
+
+async def _send(kind: str, target: Target, http: httpx.AsyncClient, n: int) -> httpx.Response:
+    refs, ask, headers = target.refs, target.ask, target.headers
+    if kind == "generate":
+        # a date of its own for every request: each one renders, stores and registers a version
+        fresh = {**ask, "as_of": (DEMO_AS_OF + timedelta(days=1 + n // len(refs))).isoformat()}
+        url = f"{target.base}/api/v1/cases/{refs[n % len(refs)]}/documents"
+        return await http.post(url, json=fresh, headers=headers)
+    if kind == "repeat":
+        # inputs stored before: answered from the register
+        return await http.post(f"{target.base}/api/v1/cases/{refs[0]}/documents", json=ask, headers=headers)
+    body = {
+        "items": [{"case_ref": refs[n % len(refs)], "doc_type": "letter_before_claim"}],
+        "as_of": DEMO_AS_OF.isoformat(),
+    }
+    return await http.post(f"{target.base}/api/v1/jobs", json=body, headers=headers)
+
+
+async def _clients(
+    kind: str, target: Target, clients: int, total: int, seconds: float, index: int, processes: int
+) -> tuple[list[float], list[float], dict[int | str, int], float]:
+    """One process's share of the clients. Requests answered 2xx ("accepted") and 429 ("refused")
+    are timed apart: a refusal must come at once, and an accepted sync request must not wait long."""
     accepted: list[float] = []
     refused: list[float] = []
-    failures: dict[int, int] = {}
+    failures: dict[int | str, int] = {}
     sent = 0
     deadline = time.monotonic() + seconds
 
-    async def client(n: int, http: httpx.AsyncClient) -> None:
+    async def client(http: httpx.AsyncClient) -> None:
         nonlocal sent
         while sent < total and time.monotonic() < deadline:
+            n = index + processes * sent  # unique across the processes
             sent += 1
             started = time.perf_counter()
-            answer = await send(http, sent)  # type: ignore[operator]
+            try:
+                answer = await _send(kind, target, http, n)
+            except httpx.TransportError as err:
+                # e.g. a kept-alive connection the server closed as it was reused: counted, not fatal
+                failures[type(err).__name__] = failures.get(type(err).__name__, 0) + 1
+                continue
             took = time.perf_counter() - started
             if answer.status_code < 300:
                 accepted.append(took)
@@ -87,15 +129,55 @@ async def _run(
             else:
                 failures[answer.status_code] = failures.get(answer.status_code, 0) + 1
 
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=300) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    return accepted, refused, failures, time.time()
+
+
+def _client_process(args: tuple[Any, ...], start_at: float, out: Any) -> None:
+    time.sleep(max(0.0, start_at - time.time()))  # every process starts together
+    out.send(asyncio.run(_clients(*args)))
+
+
+def _run(
+    name: str, kind: str, target: Target, clients: int, total: int, seconds: float, processes: int
+) -> dict[str, float | int | str]:
+    """The clients spread over ``processes`` client processes, each with its own event loop, so
+    that a request is not timed while it waits behind the other clients' in one Python process."""
+    context = multiprocessing.get_context("spawn")
+    start_at = time.time() + 3.0
+    pipes, procs = [], []
+    for index in range(processes):
+        share = clients // processes + (1 if index < clients % processes else 0)
+        part = total // processes + (1 if index < total % processes else 0)
+        receiver, sender = context.Pipe(duplex=False)
+        proc = context.Process(
+            target=_client_process,
+            args=((kind, target, share, part, seconds, index, processes), start_at, sender),
+        )
+        proc.start()
+        pipes.append(receiver)
+        procs.append(proc)
+    accepted: list[float] = []
+    refused: list[float] = []
+    failures: dict[int | str, int] = {}
+    ended = start_at
+    for receiver in pipes:
+        got_accepted, got_refused, got_failures, finished = receiver.recv()
+        accepted += got_accepted
+        refused += got_refused
+        for key, count in got_failures.items():
+            failures[key] = failures.get(key, 0) + count
+        ended = max(ended, finished)
+    for proc in procs:
+        proc.join()
+    elapsed = ended - start_at
+
     def p99(xs: list[float]) -> float:
         xs = sorted(xs)
         return round(xs[min(len(xs) - 1, int(len(xs) * 0.99))] * 1000, 1) if xs else 0.0
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    started = time.perf_counter()
-    async with httpx.AsyncClient(limits=limits, timeout=300) as http:
-        await asyncio.gather(*(client(n, http) for n in range(clients)))
-    elapsed = time.perf_counter() - started
     return {
         "scenario": name,
         "clients": clients,
@@ -109,6 +191,47 @@ async def _run(
         "refused_max_ms": round(max(refused) * 1000, 1) if refused else 0.0,
         "failures": json.dumps(failures),
     }
+
+
+def _probe(base: str, headers: dict[str, str], paths: list[str], ask: dict[str, str], out: Any) -> None:
+    """One more client, in a process of its own, while the load runs: what a single caller sees,
+    free of the load generator's own event loop (50 clients in one Python process queue behind
+    each other before a request is even sent). Plain http.client on one kept-alive connection;
+    after a refusal it tries again 0.1 s later (so as to sample the refusals often)."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=300)
+    rows: list[tuple[int, float]] = []
+    stop = time.monotonic() + float(ask.pop("seconds"))
+    n = 0
+    while time.monotonic() < stop:
+        n += 1
+        body = json.dumps({**ask, "as_of": (DEMO_AS_OF + timedelta(days=200 + n)).isoformat()})
+        started = time.perf_counter()
+        conn.request("POST", paths[n % len(paths)], body, {**headers, "Content-Type": "application/json"})
+        answer = conn.getresponse()
+        answer.read()
+        rows.append((answer.status, time.perf_counter() - started))
+        if answer.will_close:
+            conn.close()
+            conn = http.client.HTTPConnection(host, int(port), timeout=300)
+        time.sleep(0.1 if answer.status == 429 else 0.02)
+    out.send(rows)
+
+
+def _probe_summary(rows: list[tuple[int, float]]) -> str:
+    def stats(xs: list[float]) -> str:
+        xs = sorted(xs)
+        if not xs:
+            return "0"
+        p99 = xs[min(len(xs) - 1, int(len(xs) * 0.99))]
+        return f"{len(xs)} (median {statistics.median(xs) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms)"
+
+    accepted = [t for status, t in rows if status < 300]
+    refused = [t for status, t in rows if status == 429]
+    other = sorted({status for status, _ in rows} - {200, 201, 429})
+    return f"one client in its own process: accepted {stats(accepted)}; refused {stats(refused)}" + (
+        f"; other answers {other}" if other else ""
+    )
 
 
 def _render_cost(repeat: int = 15) -> float:
@@ -135,6 +258,15 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="per scenario")
     parser.add_argument("--seconds", type=float, default=60.0, help="per scenario, at most")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--client-processes", type=int, default=1, help="processes the clients are spread over"
+    )
+    parser.add_argument(
+        "--probe-seconds",
+        type=float,
+        default=10.0,
+        help="how long the single client samples the first scenario",
+    )
     args = parser.parse_args()
 
     redis_bin = shutil.which("redis-server")
@@ -195,49 +327,48 @@ def main() -> int:
         # one warm-up render per process so the first-use cost of fonts and templates is not counted
         httpx.post(f"{base}/api/v1/cases/{refs[0]}/documents", json=ask, headers=headers, timeout=60)
 
-        async def generate(http: httpx.AsyncClient, n: int) -> httpx.Response:
-            # a date of its own for every request: each one renders, stores and registers a version
-            fresh = {**ask, "as_of": (DEMO_AS_OF + timedelta(days=1 + n // len(refs))).isoformat()}
-            return await http.post(
-                f"{base}/api/v1/cases/{refs[n % len(refs)]}/documents", json=fresh, headers=headers
-            )
-
-        async def repeat(http: httpx.AsyncClient, n: int) -> httpx.Response:
-            # inputs stored before: answered from the register
-            return await http.post(f"{base}/api/v1/cases/{refs[0]}/documents", json=ask, headers=headers)
-
-        async def submit(http: httpx.AsyncClient, n: int) -> httpx.Response:
-            body = {
-                "items": [{"case_ref": refs[n % len(refs)], "doc_type": "letter_before_claim"}],
-                "as_of": DEMO_AS_OF.isoformat(),
-            }
-            return await http.post(f"{base}/api/v1/jobs", json=body, headers=headers)
-
+        target = Target(base, headers, refs, ask)
+        spread = args.client_processes
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        paths = [f"/api/v1/cases/{ref}/documents" for ref in refs]
+        probe = multiprocessing.get_context("spawn").Process(
+            target=_probe, args=(base, headers, paths, {**ask, "seconds": str(args.probe_seconds)}, sender)
+        )
+        probe.start()
         rows = [
-            asyncio.run(
-                _run(
-                    "sync generate, new inputs (render + store)",
-                    args.clients,
-                    args.requests,
-                    args.seconds,
-                    generate,
-                )
+            _run(
+                "sync generate, new inputs (render + store)",
+                "generate",
+                target,
+                args.clients,
+                args.requests,
+                args.seconds,
+                spread,
             )
         ]
+        probed = _probe_summary(receiver.recv())
+        probe.join()
         # the newest version of refs[0]'s letter is now one of the dated ones above: make the
         # repeated request's version the newest again, so that every repeat is answered from the register
         httpx.post(f"{base}/api/v1/cases/{refs[0]}/documents", json=ask, headers=headers, timeout=60)
         rows.append(
-            asyncio.run(
-                _run("sync generate, unchanged inputs", args.clients, args.requests * 5, args.seconds, repeat)
+            _run(
+                "sync generate, unchanged inputs",
+                "repeat",
+                target,
+                args.clients,
+                args.requests * 5,
+                args.seconds,
+                spread,
             )
         )
         rows.append(
-            asyncio.run(_run("job submission", args.clients, args.requests * 5, args.seconds, submit))
+            _run("job submission", "submit", target, args.clients, args.requests * 5, args.seconds, spread)
         )
         cores = os.cpu_count() or 1
         print(
             f"uvicorn workers: {args.workers}; CPUs: {cores}; register: SQLite; store: filesystem; "
+            f"{args.clients} clients over {spread} client processes; "
             f"load average at start {load_at_start}, at end {[round(x, 2) for x in os.getloadavg()]}"
         )
         print(
@@ -246,6 +377,7 @@ def main() -> int:
         )
         for row in rows:
             print("  ".join(f"{k}={v}" for k, v in row.items()))
+        print(f"during the first scenario, {probed}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     render_recycle_after: int = 500
     render_recycle_memory_mb: int = 400
     render_max_wait_s: float = 1.5
+    #: how much lower the render workers' CPU priority is than the API's (Unix nice, 0-19): a
+    #: request that is only authenticated, refused or answered from the register never waits on a
+    #: core behind renders; renders still have every core whenever the API is idle
+    render_nice: int = 5
 
     libreoffice_path: str = "soffice"
     libreoffice_timeout_s: float = 60.0

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, CurrentUserOwnTransaction, ServicesDep, SessionDep, SettingsDep, StoreDep
+from api.guard import prefers_async
 from api.schemas import (
     DocumentPublic,
     GenerateCreate,
@@ -26,13 +27,6 @@ from docgen.render.pool import PoolBusy
 from docgen.services import documents, generation, jobs, notices
 
 router = APIRouter(tags=["documents"])
-
-
-def prefers_async(prefer: str | None) -> bool:
-    """RFC 7240: ``Prefer: respond-async``, among other preferences, in any case."""
-    return any(
-        p.split(";")[0].split("=")[0].strip().lower() == "respond-async" for p in (prefer or "").split(",")
-    )
 
 
 @router.post(
@@ -53,22 +47,28 @@ async def generate(
     case_ref: str,
     body: GenerateCreate,
     response: Response,
+    http: Request,
     prefer: Annotated[str | None, Header()] = None,
 ) -> GeneratedPublic | JSONResponse:
     """Make one document now. Unchanged inputs return the existing version (200, stored false).
 
-    The render runs in the render pool. When the renders already queued would make this one wait
-    longer than the configured time, the answer comes at once, before the case is even read: 202
-    with a job when the client sent ``Prefer: respond-async`` (RFC 7240), otherwise 429 with
-    Retry-After (a request whose inputs are unchanged is refused too while the pool is that busy:
-    telling it apart would cost the work the refusal saves)."""
+    The render runs in the render pool. When the renders already admitted would make this one wait
+    longer than the configured time, the answer comes at once: 429 with Retry-After from the door,
+    before the key is checked or the body read, or, when the client sent ``Prefer: respond-async``
+    (RFC 7240), 202 with a job from here, before the case is read (a request whose inputs are
+    unchanged is refused too while the pool is that busy: telling it apart would cost the work the
+    refusal saves)."""
     as_of = body.as_of or date.today()
     request = generation.PaperRequest(
         body.doc_type, case_ref, as_of, user, body.options, body.engine, redacted=body.redacted
     )
+    # admitted at the door (api.guard) unless the client prefers a job when busy
+    seat = getattr(http.state, "render_seat", None)
     try:
-        services.render_pool.refuse_if_busy()
-        made = await generation.generate_async(services.backend, request, services.gates)
+        if seat is None:
+            seat = services.render_pool.take_seat()
+        with seat:
+            made = await generation.generate_async(services.backend, request, services.seated_gates(seat))
     except PoolBusy:
         if not prefers_async(prefer):
             raise

@@ -5,6 +5,12 @@ SQLAlchemy models, Alembic migrations, one repository module per aggregate for t
 (``docgen.register.repositories``), and the version operations (``docgen.register.versions``),
 none of which commits: the caller's ``unit_of_work`` does."""
 
-from docgen.register.db import RegisterNotMigrated, migrate, open_register, unit_of_work
+from docgen.register.db import (
+    RegisterNotMigrated,
+    migrate,
+    open_register,
+    read_transaction,
+    unit_of_work,
+)
 
-__all__ = ["RegisterNotMigrated", "migrate", "open_register", "unit_of_work"]
+__all__ = ["RegisterNotMigrated", "migrate", "open_register", "read_transaction", "unit_of_work"]

@@ -77,6 +77,8 @@ class PoolLimits:
     recycle_after: int = 500
     recycle_memory_mb: int = 400
     max_wait_s: float = 1.5
+    #: added to each worker's nice value (0: the parent's priority)
+    nice: int = 0
     #: the render cost assumed before any render has been measured
     initial_cost_s: float = 0.25
 
@@ -89,6 +91,7 @@ class PoolLimits:
             recycle_after=settings.render_recycle_after,
             recycle_memory_mb=settings.render_recycle_memory_mb,
             max_wait_s=settings.render_max_wait_s,
+            nice=settings.render_nice,
         )
 
     @property
@@ -127,11 +130,19 @@ def _unpack_error(packed: tuple[Any, ...]) -> BaseException:
 
 
 def _worker_main(
-    conn: Connection, warm: Callable[..., None] | None, warm_args: tuple[Any, ...], memory_mb: int
+    conn: Connection,
+    warm: Callable[..., None] | None,
+    warm_args: tuple[Any, ...],
+    memory_mb: int,
+    nice: int = 0,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker stops
     os.setpgrp()  # one process group: a kill reaches whatever the render started
     _limit_own_memory(memory_mb)
+    if nice > 0:
+        # below the parent: the process that answers requests gets a core first when it needs one
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     if warm is not None:
         try:
@@ -244,6 +255,28 @@ class PoolStats:
     peak_rss_mb: dict[int, float] = field(default_factory=dict)
 
 
+#: how fast the seats' weight follows what the requests turn out to need
+_SEAT_ALPHA = 0.2
+
+
+class Seat:
+    """A place in a pool's queue, taken at admission and used by one render or given back."""
+
+    def __init__(self, pool: RenderPool) -> None:
+        self.pool = pool
+        self.held = True
+
+    def give_back(self) -> None:
+        """Free the place if no render used it (idempotent)."""
+        self.pool._give_back(self)
+
+    def __enter__(self) -> Seat:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.give_back()
+
+
 class RenderPool:
     """``workers`` warm render processes, each supervised by a thread of this process."""
 
@@ -260,6 +293,11 @@ class RenderPool:
         self._lock = threading.Lock()
         self._queued = 0
         self._running = 0
+        self._seated = 0
+        #: the share of recent seats that went on to render (an average over the last few dozen):
+        #: a seat counts as that much of a render, so that requests answered without one (inputs
+        #: unchanged, a refusal) do not crowd out those that render
+        self._seat_weight = 1.0
         self._cost = self.limits.initial_cost_s
         self._stats = PoolStats(workers=self.limits.size, queued=0, running=0)
         self._threads: list[threading.Thread] = []
@@ -308,15 +346,28 @@ class RenderPool:
             return self._expected_wait()
 
     def _expected_wait(self) -> float:
-        ahead = self._queued + self._running
-        return (ahead // self.limits.size) * self._cost
+        ahead = self._queued + self._running + self._seated * self._seat_weight
+        return ahead / self.limits.size * self._cost if ahead >= self.limits.size else 0.0
 
-    def refuse_if_busy(self) -> None:
-        """``PoolBusy`` now when a render submitted now would wait longer than ``max_wait_s``: the
-        same test as ``submit(..., admit=True)``, for a caller that would otherwise do other work
-        (load the case, work out its facts and hashes) before it reaches the pool."""
+    def take_seat(self) -> Seat:
+        """Admission now, for a render whose work is not ready yet (the case still to be read, its
+        facts and hashes worked out): ``PoolBusy`` when a render submitted now would wait longer
+        than ``max_wait_s``, else a seat that counts as queued from this moment, so that requests
+        arriving together are admitted against each other and not all at once. The render that
+        follows is submitted with the seat; a request that needs no render gives it back."""
         with self._lock:
             self._refuse_if_busy()
+            self._seated += 1
+        return Seat(self)
+
+    def _give_back(self, seat: Seat) -> bool:
+        with self._lock:
+            if not seat.held:
+                return False
+            seat.held = False
+            self._seated -= 1
+            self._seat_weight *= 1 - _SEAT_ALPHA
+            return True
 
     def _refuse_if_busy(self) -> None:
         wait_s = self._expected_wait()
@@ -336,15 +387,21 @@ class RenderPool:
         label: str,
         admit: bool = False,
         timeout_s: float | None = None,
+        seat: Seat | None = None,
     ) -> Future[T]:
         """Queue ``fn(*args)`` for a worker. With ``admit``, refuse at once (``PoolBusy``) when it
-        would wait longer than ``max_wait_s``. ``label`` names the document in every error."""
+        would wait longer than ``max_wait_s``, unless it comes with a seat still held (admitted
+        when the seat was taken). ``label`` names the document in every error."""
         future: Future[T] = Future()
         self.start()  # started on first use: an app that never renders never spawns a worker
         with self._lock:
             if self._closed:
                 raise RenderFailed(f"{label}: the render pool is shut down")
-            if admit:
+            if seat is not None and seat.held:
+                seat.held = False
+                self._seated -= 1
+                self._seat_weight += _SEAT_ALPHA * (1 - self._seat_weight)
+            elif admit:
                 self._refuse_if_busy()
             self._queued += 1
         self._queue.put(_Job(fn, args, label, future, timeout_s or self.limits.timeout_s))
@@ -354,9 +411,11 @@ class RenderPool:
         """Render and wait (the limits apply; the wait itself is not bounded here)."""
         return self.submit(fn, *args, label=label, timeout_s=timeout_s).result()
 
-    async def run_async(self, fn: Callable[..., T], *args: Any, label: str, admit: bool = False) -> T:
+    async def run_async(
+        self, fn: Callable[..., T], *args: Any, label: str, admit: bool = False, seat: Seat | None = None
+    ) -> T:
         """For an event loop: never blocks it, neither while queued nor while rendering."""
-        return await asyncio.wrap_future(self.submit(fn, *args, label=label, admit=admit))
+        return await asyncio.wrap_future(self.submit(fn, *args, label=label, admit=admit, seat=seat))
 
     def stats(self) -> PoolStats:
         with self._lock:
@@ -371,7 +430,7 @@ class RenderPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(child, self._warm, self._warm_args, self.limits.memory_mb),
+            args=(child, self._warm, self._warm_args, self.limits.memory_mb, self.limits.nice),
             name="docgen-render",
             daemon=True,
         )

@@ -233,13 +233,15 @@ def _after(backend: Backend, request: Request, result: Generated) -> None:
 @dataclass(frozen=True)
 class Gates:
     """Where an async door lets the steps through: ``transactions`` around each transaction,
-    ``renders`` around the render (WeasyPrint's Pango must never render twice at once in a process)."""
+    ``renders`` around the render (WeasyPrint's Pango must never render twice at once in a process),
+    ``reads`` (when given) around the transactions that only read, instead of ``transactions``."""
 
     transactions: AbstractAsyncContextManager[Any]
     renders: AbstractAsyncContextManager[Any]
     #: runs a portable render elsewhere (the API's render pool: worker processes with time and
     #: memory limits and bounded admission), given the work and the paper's label
     render_elsewhere: Callable[[Callable[[], Any], str], Awaitable[Any]] | None = None
+    reads: AbstractAsyncContextManager[Any] | None = None
 
 
 async def generate_async(
@@ -258,9 +260,12 @@ async def generate_async(
                 async with gates.renders:
                     value = await anyio.to_thread.run_sync(step.work)
             else:
+                gate = (
+                    gates.reads if isinstance(step, _Read) and gates.reads is not None else gates.transactions
+                )
                 for attempt_no in range(RETRIES):
                     try:
-                        async with gates.transactions:
+                        async with gate:
                             value = await anyio.to_thread.run_sync(partial(_transaction, backend, step))
                         break
                     except Exception as err:

@@ -73,6 +73,18 @@ def test_a_busy_pool_refuses_before_reading_the_case(saturated: Service) -> None
     assert answer.json()["code"] == "busy"
 
 
+def test_a_busy_pool_refuses_at_the_door_before_the_key_or_the_body_is_read(saturated: Service) -> None:
+    # a body that is not JSON and no key: with a free pool these are a 401 (then a 422); saturated,
+    # the door answers first and spends nothing on either
+    garbage = {"content-type": "application/json"}
+    answer = saturated.client.post(f"{V1}/cases/ANY/documents", content=b"{not json", headers=garbage)
+    assert answer.status_code == 429, answer.text
+    assert answer.json()["code"] == "busy" and int(answer.headers["retry-after"]) >= 1
+    # the door sheds only renders: the rest of the API still answers
+    listed = saturated.client.get(f"{V1}/cases", headers=saturated.as_("officer"))
+    assert listed.status_code == 200, listed.text
+
+
 def test_a_busy_pool_queues_a_job_for_a_client_that_prefers_async(saturated: Service) -> None:
     ref = _case(saturated)
     headers = {**saturated.as_("officer"), "Prefer": "wait=5, respond-async"}

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is a dev dependency (pip install -e '.[dev]')")
+schemathesis = pytest.importorskip(
+    "schemathesis", reason="schemathesis is a dev dependency (pip install -e '.[dev]')"
+)
 from schemathesis.checks import (  # noqa: E402
     content_type_conformance,
     not_a_server_error,
@@ -60,6 +62,4 @@ def test_no_operation_answers_500_or_breaks_its_schema(case: schemathesis.Case) 
     svc = _state["svc"]
     # a well-formed key: the fuzzer probes what an officer may send, not the key check
     case.headers = {**(case.headers or {}), **svc.as_("officer")}
-    case.call_and_validate(
-        checks=[not_a_server_error, response_schema_conformance, content_type_conformance]
-    )
+    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance, content_type_conformance])

@@ -148,6 +148,56 @@ def test_admission_refuses_at_once_when_the_queue_is_too_long() -> None:
         assert pool.stats().refused == 1
 
 
+def test_seats_taken_before_the_work_is_ready_count_against_each_other() -> None:
+    # requests arriving together are admitted against each other while each still reads its case,
+    # not all at once because none has reached the pool yet
+    limits = PoolLimits(workers=1, max_wait_s=0.6, initial_cost_s=0.25)
+    with RenderPool(limits) as pool:
+        seats = [pool.take_seat() for _ in range(3)]  # would wait 0, 0.25 and 0.5 s
+        with pytest.raises(PoolBusy):
+            pool.take_seat()  # three ahead: 0.75 s
+        # the render that comes with its seat is not refused again, and uses the seat up
+        render = pool.submit(time.sleep, 0.2, label="seated", admit=True, seat=seats[2])
+        assert not seats[2].held
+        seats[2].give_back()  # the render holds the place now
+        with pytest.raises(PoolBusy):
+            pool.take_seat()
+        render.result(timeout=30)
+        fourth = pool.take_seat()  # the render is done: two ahead, 0.5 s
+        for seat in [*seats, fourth]:
+            seat.give_back()
+            seat.give_back()  # a seat is given back once
+        assert pool.expected_wait_s() == 0
+        assert pool.stats().refused == 2
+
+
+def test_seats_given_back_unused_stop_crowding_out_the_renders() -> None:
+    # requests answered from the register (inputs unchanged) take a seat and give it back: after a
+    # run of them a seat counts for little; after a run of renders it counts as a render again
+    limits = PoolLimits(workers=1, max_wait_s=0.5, initial_cost_s=0.25)
+    with RenderPool(limits) as pool:
+        for _ in range(30):
+            pool.take_seat().give_back()
+        many = [pool.take_seat() for _ in range(10)]  # 10 x 0.8**30 of a render ahead: no wait
+        assert pool.expected_wait_s() == 0
+        for seat in many:
+            seat.give_back()
+        for _ in range(10):  # renders of about the assumed cost, so that the measured cost stays
+            pool.submit(time.sleep, 0.25, label="render", seat=pool.take_seat()).result(timeout=30)
+        held = [pool.take_seat() for _ in range(3)]  # 3 x 0.89 of a render ahead: 0.67 s
+        with pytest.raises(PoolBusy):
+            pool.take_seat()
+        for seat in held:
+            seat.give_back()
+
+
+def test_render_workers_run_below_the_callers_priority() -> None:
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    with RenderPool(PoolLimits(workers=1, nice=5)) as pool:
+        worker = pool.run(os.getpriority, os.PRIO_PROCESS, 0, label="priority")
+    assert worker == min(19, own + 5)
+
+
 def test_an_event_loop_keeps_turning_while_renders_run(
     pool: RenderPool, case: Case, settings: Settings
 ) -> None:
@@ -180,6 +230,6 @@ def test_an_event_loop_keeps_turning_while_renders_run(
 def test_settings_name_the_limits() -> None:
     s = Settings(environment="test", render_workers=3, render_timeout_s=7, render_max_wait_s=0.5)
     limits = PoolLimits.from_settings(s)
-    assert (limits.size, limits.timeout_s, limits.max_wait_s) == (3, 7, 0.5)
+    assert (limits.size, limits.timeout_s, limits.max_wait_s, limits.nice) == (3, 7, 0.5, 5)
     assert PoolLimits().size == (os.cpu_count() or 1)
     assert json.loads(s.model_dump_json())["render_memory_mb"] == 1024

@@ -75,7 +75,9 @@ def _bundle() -> bytes:
                 {
                     "letter": "A",
                     "title": "Statements of case",
-                    "items": [{"source": {"file": "claim.pdf"}, "date": "2025-02-01", "description": "Claim"}],
+                    "items": [
+                        {"source": {"file": "claim.pdf"}, "date": "2025-02-01", "description": "Claim"}
+                    ],
                 }
             ],
         }
