@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pypdf import PdfReader, PdfWriter
 
@@ -35,24 +35,35 @@ def merge_pdfs(
     return write_deterministic(writer)
 
 
-def overlay_pages(
-    data: bytes, overlay: bytes, *, skip: frozenset[int] = frozenset(), title: str = ""
+def merge_numbered(
+    parts: Sequence[tuple[bytes, bool]],
+    numbers: Callable[[int], bytes],
+    *,
+    title: str,
+    subject: str = "",
+    author: str = "",
+    keywords: str = "",
 ) -> bytes:
-    """Each page of ``data`` with the page of the same index of ``overlay`` drawn over it (pages in
-    ``skip`` are left as they are). The overlay page is moved so that its bottom-right corner sits on
-    the page's, whatever their sizes. Metadata is kept; the file id is derived from the content."""
+    """The pages of ``parts`` in order, in one pass: each part is (pdf, marked), and over every page
+    of a marked part is drawn the page of the same index of ``numbers(total pages)`` (a PDF of page
+    marks), moved so that its bottom-right corner sits on the page's, whatever their sizes. One set
+    of metadata; the file id is derived from the content."""
     from pypdf import Transformation
 
-    reader = PdfReader(io.BytesIO(data))
-    marks = PdfReader(io.BytesIO(overlay))
-    writer = PdfWriter(clone_from=reader)
-    for index, page in enumerate(writer.pages):
-        if index in skip or index >= len(marks.pages):
+    writer = PdfWriter()
+    marked: list[int] = []
+    for data, numbered in parts:
+        start = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(data)))
+        if numbered:
+            marked.extend(range(start, len(writer.pages)))
+    marks = PdfReader(io.BytesIO(numbers(len(writer.pages))))
+    for index in marked:
+        if index >= len(marks.pages):
             continue
-        mark = marks.pages[index]
+        page, mark = writer.pages[index], marks.pages[index]
         dx = float(page.mediabox.right) - float(mark.mediabox.right)
         dy = float(page.mediabox.bottom) - float(mark.mediabox.bottom)
         page.merge_transformed_page(mark, Transformation().translate(dx, dy))
-    if title and reader.metadata is None:
-        set_metadata(writer, title=title)
+    set_metadata(writer, title=title, subject=subject, author=author, keywords=keywords)
     return write_deterministic(writer)

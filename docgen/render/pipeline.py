@@ -8,13 +8,10 @@ identifier can be derived from it (same inputs, same bytes); the engine last.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
-
-from pypdf import PdfReader
 
 from docgen.config import Settings, get_settings
 from docgen.documents import inputs, registry
@@ -131,26 +128,19 @@ def check(
 def _numbered(pdfs: list[tuple[bytes, bool]], meta: PdfMeta, settings: Settings) -> bytes:
     """The parts as one PDF, numbered "Page n of m" throughout. Each part is (pdf, marked): pages
     of an official form carry the form's own furniture and are counted but not marked."""
-    from docgen.pdf.merge import merge_pdfs, overlay_pages
+    from docgen.pdf.merge import merge_numbered
     from docgen.render.html import HtmlEngine
 
-    merged = merge_pdfs(
-        [pdf for pdf, _ in pdfs],
+    html = get_engine("html", settings)
+    assert isinstance(html, HtmlEngine)
+    return merge_numbered(
+        pdfs,
+        html.page_numbers,
         title=meta.title,
         subject=meta.subject,
         author=meta.author,
         keywords=", ".join(meta.keywords),
     )
-    skip: set[int] = set()
-    start = 0
-    for pdf, mark in pdfs:
-        count = len(PdfReader(io.BytesIO(pdf)).pages)
-        if not mark:
-            skip.update(range(start, start + count))
-        start += count
-    html = get_engine("html", settings)
-    assert isinstance(html, HtmlEngine)
-    return overlay_pages(merged, html.page_numbers(start), skip=frozenset(skip))
 
 
 def appended_requests(dt: DocumentType, req: DocumentRequest) -> list[tuple[DocumentType, DocumentRequest]]:
