@@ -260,7 +260,9 @@ class Guard:
             await self._let_through(scope, receive, send, started)
         finally:
             if seat is not None:
-                seat.give_back()
+                # the route gives its seat back itself once it knows whether it renders; one still
+                # held here never got that far (a refused key, a body refused)
+                seat.give_back(learn=False)
 
     async def _let_through(self, scope: Scope, receive: Receive, send: Send, started: _Started) -> None:
         method, path = scope["method"], scope["path"]

@@ -266,9 +266,11 @@ class Seat:
         self.pool = pool
         self.held = True
 
-    def give_back(self) -> None:
-        """Free the place if no render used it (idempotent)."""
-        self.pool._give_back(self)
+    def give_back(self, *, learn: bool = True) -> None:
+        """Free the place if no render used it (idempotent). ``learn=False`` for a request that
+        never reached the point of knowing whether it renders (its key refused, its body refused):
+        it says nothing of what requests need, so the seats' weight is left as it is."""
+        self.pool._give_back(self, learn)
 
     def __enter__(self) -> Seat:
         return self
@@ -360,13 +362,14 @@ class RenderPool:
             self._seated += 1
         return Seat(self)
 
-    def _give_back(self, seat: Seat) -> bool:
+    def _give_back(self, seat: Seat, learn: bool) -> bool:
         with self._lock:
             if not seat.held:
                 return False
             seat.held = False
             self._seated -= 1
-            self._seat_weight *= 1 - _SEAT_ALPHA
+            if learn:
+                self._seat_weight *= 1 - _SEAT_ALPHA
             return True
 
     def _refuse_if_busy(self) -> None:
