@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
@@ -99,22 +100,23 @@ class Services:
 
     async def in_transaction(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one unit of work, in a worker thread, holding a transaction slot."""
-
-        def run() -> T:
-            with unit_of_work(self.sessions) as session:
-                return work(session)
-
-        async with self.db_slots:
-            return await run_in_threadpool(run)
+        return await self._in(unit_of_work, self.db_slots, work)
 
     async def in_read_transaction(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in a transaction that only reads (whatever it flushed is rolled back)."""
+        return await self._in(read_transaction, self.read_slots, work)
 
+    async def _in(
+        self,
+        transaction: Callable[[sessionmaker[Session]], AbstractContextManager[Session]],
+        slots: anyio.Semaphore,
+        work: Callable[[Session], T],
+    ) -> T:
         def run() -> T:
-            with read_transaction(self.sessions) as session:
+            with transaction(self.sessions) as session:
                 return work(session)
 
-        async with self.read_slots:
+        async with slots:
             return await run_in_threadpool(run)
 
 

@@ -193,7 +193,9 @@ def _run(
     }
 
 
-def _probe(base: str, headers: dict[str, str], paths: list[str], ask: dict[str, str], out: Any) -> None:
+def _probe(
+    base: str, headers: dict[str, str], paths: list[str], ask: dict[str, str], seconds: float, out: Any
+) -> None:
     """One more client, in a process of its own, while the load runs: what a single caller sees,
     free of the load generator's own event loop (50 clients in one Python process queue behind
     each other before a request is even sent). Plain http.client on one kept-alive connection;
@@ -201,7 +203,7 @@ def _probe(base: str, headers: dict[str, str], paths: list[str], ask: dict[str, 
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=300)
     rows: list[tuple[int, float]] = []
-    stop = time.monotonic() + float(ask.pop("seconds"))
+    stop = time.monotonic() + seconds
     n = 0
     while time.monotonic() < stop:
         n += 1
@@ -332,7 +334,7 @@ def main() -> int:
         receiver, sender = multiprocessing.Pipe(duplex=False)
         paths = [f"/api/v1/cases/{ref}/documents" for ref in refs]
         probe = multiprocessing.get_context("spawn").Process(
-            target=_probe, args=(base, headers, paths, {**ask, "seconds": str(args.probe_seconds)}, sender)
+            target=_probe, args=(base, headers, paths, ask, args.probe_seconds, sender)
         )
         probe.start()
         rows = [

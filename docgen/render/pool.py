@@ -362,15 +362,14 @@ class RenderPool:
             self._seated += 1
         return Seat(self)
 
-    def _give_back(self, seat: Seat, learn: bool) -> bool:
+    def _give_back(self, seat: Seat, learn: bool) -> None:
         with self._lock:
             if not seat.held:
-                return False
+                return
             seat.held = False
             self._seated -= 1
             if learn:
                 self._seat_weight *= 1 - _SEAT_ALPHA
-            return True
 
     def _refuse_if_busy(self) -> None:
         wait_s = self._expected_wait()

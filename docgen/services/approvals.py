@@ -90,6 +90,19 @@ def review(session: Session, who: Principal, version: Version, settings: Setting
     return Review(amount, policy, policy.level_for(amount), verdict)
 
 
+def _undecided(session: Session, document_id: str, number: int) -> Version:
+    """The report's version, refused when a decision was already recorded on it: a decision is a
+    record of who authorised the money; a change of mind is a new report."""
+    version = find_version(session, document_id, number)
+    earlier = documents.approvals_for(session, version.id)
+    if earlier:
+        raise Conflict(
+            f"version {number} of {document_id} was already {earlier[0].status} by {earlier[0].actor}",
+            code="already_decided",
+        )
+    return version
+
+
 def decide(
     session: Session,
     who: Principal,
@@ -102,14 +115,7 @@ def decide(
     require_role(who, APPROVERS, "approve write-offs")
     if decision not in DECISIONS:
         raise InvalidInput(f"decision must be one of {', '.join(sorted(DECISIONS))}")
-    version = find_version(session, document_id, number)
-    earlier = documents.approvals_for(session, version.id)
-    if earlier:
-        # a decision is a record of who authorised the money; a change of mind is a new report
-        raise Conflict(
-            f"version {number} of {document_id} was already {earlier[0].status} by {earlier[0].actor}",
-            code="already_decided",
-        )
+    version = _undecided(session, document_id, number)
     seen = review(session, who, version, settings)
     if not seen.verdict.allowed:
         raise Forbidden(f"{who.name} cannot decide this write-off: {seen.verdict.reason}", code="over_limit")
@@ -269,13 +275,7 @@ def plan_decision(
     from docgen.render.engines import get_engine
 
     who, document_id, number, decision = request.actor, request.document_id, request.number, request.decision
-    version = find_version(session, document_id, number)
-    earlier = documents.approvals_for(session, version.id)
-    if earlier:
-        raise Conflict(
-            f"version {number} of {document_id} was already {earlier[0].status} by {earlier[0].actor}",
-            code="already_decided",
-        )
+    version = _undecided(session, document_id, number)
     seen = review(session, who, version, backend.settings)
     if not seen.verdict.allowed:
         raise Forbidden(f"{who.name} cannot decide this write-off: {seen.verdict.reason}", code="over_limit")
