@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from typing import cast
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 
 from docgen.pdf.metadata import set_metadata, write_deterministic
 
@@ -48,8 +57,6 @@ def merge_numbered(
     of a marked part is drawn the page of the same index of ``numbers(total pages)`` (a PDF of page
     marks), moved so that its bottom-right corner sits on the page's, whatever their sizes. One set
     of metadata; the file id is derived from the content."""
-    from pypdf import Transformation
-
     writer = PdfWriter()
     marked: list[int] = []
     for data, numbered in parts:
@@ -58,12 +65,63 @@ def merge_numbered(
         if numbered:
             marked.extend(range(start, len(writer.pages)))
     marks = PdfReader(io.BytesIO(numbers(len(writer.pages))))
+    opening: IndirectObject | None = None
     for index in marked:
         if index >= len(marks.pages):
             continue
-        page, mark = writer.pages[index], marks.pages[index]
-        dx = float(page.mediabox.right) - float(mark.mediabox.right)
-        dy = float(page.mediabox.bottom) - float(mark.mediabox.bottom)
-        page.merge_transformed_page(mark, Transformation().translate(dx, dy))
+        opening = opening or writer._add_object(_stream(b"q\n"))
+        _draw_over(writer, writer.pages[index], marks.pages[index], opening)
     set_metadata(writer, title=title, subject=subject, author=author, keywords=keywords)
     return write_deterministic(writer)
+
+
+_MARK = NameObject("/DocgenPageMark")
+
+
+def _stream(data: bytes) -> StreamObject:
+    stream = StreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _dictionary(value: object) -> DictionaryObject:
+    found = value.get_object() if isinstance(value, IndirectObject) else value
+    return found if isinstance(found, DictionaryObject) else DictionaryObject()
+
+
+def _draw_over(writer: PdfWriter, page: PageObject, mark: PageObject, opening: IndirectObject) -> None:
+    """Draw ``mark`` over ``page`` as a form XObject, bottom-right corners together.
+
+    The page's own content is left as it is, bracketed by a save and a restore of the graphics
+    state, so nothing in it is parsed or written again (merging the pages' content streams was
+    most of the cost of numbering a letter)."""
+    drawn = mark["/Contents"].get_object()
+    if isinstance(drawn, StreamObject):
+        form = cast(StreamObject, drawn.clone(writer))
+    else:  # an array of streams: one content, joined
+        form = _stream(
+            b"\n".join(cast(StreamObject, s.get_object()).get_data() for s in cast(ArrayObject, drawn))
+        )
+    box = mark.mediabox
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                FloatObject(float(v)) for v in (box.left, box.bottom, box.right, box.top)
+            ),
+            NameObject("/Resources"): cast(DictionaryObject, mark["/Resources"].get_object()).clone(writer),
+        }
+    )
+    resources = DictionaryObject(_dictionary(page.get("/Resources")))
+    xobjects = DictionaryObject(_dictionary(resources.get("/XObject")))
+    xobjects[_MARK] = writer._add_object(form)
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+    dx = float(page.mediabox.right) - float(box.right)
+    dy = float(page.mediabox.bottom) - float(box.bottom)
+    closing = writer._add_object(_stream(f"Q q 1 0 0 1 {dx:g} {dy:g} cm {_MARK} Do Q\n".encode()))
+    contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
+    own = contents.get_object() if isinstance(contents, IndirectObject) else contents
+    middle = list(own) if isinstance(own, ArrayObject) else [contents]
+    page[NameObject("/Contents")] = ArrayObject([opening, *middle, closing])

@@ -338,7 +338,17 @@ def _fit(text: str, box: _Box) -> tuple[str, float] | str:
     return f"is too long for its box on the form, even at {MIN_FONT_SIZE:g} pt"
 
 
-def _box_for(annotation: DictionaryObject, acro_form: DictionaryObject) -> _Box:
+@lru_cache(maxsize=8)
+def _core_font(name: str) -> Font:
+    """One of the standard 14 fonts, measured from pypdf's tables: built once per process, since
+    building it decodes the font's whole encoding and most of a form's fields fall back to it."""
+    return Font.from_core_font_name(name)
+
+
+def _box_for(
+    annotation: DictionaryObject, acro_form: DictionaryObject, fonts: dict[str, Font] | None = None
+) -> _Box:
+    """The box a widget's text must fit; ``fonts`` keeps the form's own fonts met so far in one fill."""
     rect = [float(x) for x in cast(ArrayObject, annotation["/Rect"])]
     width, height = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
     # Same inner margins pypdf uses when it draws the appearance.
@@ -355,9 +365,12 @@ def _box_for(annotation: DictionaryObject, acro_form: DictionaryObject) -> _Box:
         "/Font", DictionaryObject()
     )
     if font_name in dr_fonts:
-        font = Font.from_font_resource(cast(DictionaryObject, dr_fonts[font_name]))
+        known = None if fonts is None else fonts.get(font_name)
+        font = known or Font.from_font_resource(cast(DictionaryObject, dr_fonts[font_name]))
+        if fonts is not None:
+            fonts[font_name] = font
     else:
-        font_name, font = FALLBACK_FONT, Font.from_core_font_name(FALLBACK_FONT)
+        font_name, font = FALLBACK_FONT, _core_font(FALLBACK_FONT)
     flags = int(annotation.get_inherited("/Ff", 0))
     max_len = annotation.get_inherited("/MaxLen", None)
     return _Box(
@@ -393,6 +406,7 @@ def _plan_fill(
     acro_form = cast(DictionaryObject, writer._root_object["/AcroForm"])
     plan = _FillPlan(updates=[])
     problems: list[Problem] = []
+    fonts: dict[str, Font] = {}
     for page_no, page in enumerate(writer.pages, start=1):
         updates: dict[str, Any] = {}
         plan.updates.append(updates)
@@ -414,7 +428,7 @@ def _plan_fill(
                 if value is not None or flatten:
                     updates[name] = state
             elif kind == "/Tx":
-                box = _box_for(annot, acro_form)
+                box = _box_for(annot, acro_form, fonts)
                 if not isinstance(value, _Text):
                     if flatten:  # the box's border and background live in its appearance
                         updates[name] = ("", box.font_name, box.font_size)
