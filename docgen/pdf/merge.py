@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import NamedTuple, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -44,8 +47,43 @@ def merge_pdfs(
     return write_deterministic(writer)
 
 
+class Part(NamedTuple):
+    """One part of a paper: its PDF; whether page marks are drawn over its pages; and whether the
+    same bytes come again and again (a paper's fixed enclosures), so that they are parsed once."""
+
+    pdf: bytes
+    marked: bool
+    fixed: bool = False
+
+
+class _Parsed:
+    """Readers of PDFs met again and again, parsed once per process (the fixed enclosures of a
+    letter, the page marks for each page count), the least recently used dropped past ``size``. A
+    reader reads its objects lazily while they are copied, so one merge at a time uses them."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self._readers: OrderedDict[bytes, PdfReader] = OrderedDict()
+
+    def reader(self, data: bytes) -> PdfReader:
+        key = hashlib.sha256(data).digest()
+        found = self._readers.get(key)
+        if found is None:
+            found = PdfReader(io.BytesIO(data))
+            self._readers[key] = found
+            if len(self._readers) > self.size:
+                self._readers.popitem(last=False)
+        else:
+            self._readers.move_to_end(key)
+        return found
+
+
+_PARSED = _Parsed()
+
+
 def merge_numbered(
-    parts: Sequence[tuple[bytes, bool]],
+    parts: Sequence[Part],
     numbers: Callable[[int], bytes],
     *,
     title: str,
@@ -53,24 +91,25 @@ def merge_numbered(
     author: str = "",
     keywords: str = "",
 ) -> bytes:
-    """The pages of ``parts`` in order, in one pass: each part is (pdf, marked), and over every page
-    of a marked part is drawn the page of the same index of ``numbers(total pages)`` (a PDF of page
-    marks), moved so that its bottom-right corner sits on the page's, whatever their sizes. One set
-    of metadata; the file id is derived from the content."""
+    """The pages of ``parts`` in order, in one pass: over every page of a marked part is drawn the
+    page of the same index of ``numbers(total pages)`` (a PDF of page marks, the same bytes for the
+    same count), moved so that its bottom-right corner sits on the page's, whatever their sizes. One
+    set of metadata; the file id is derived from the content."""
     writer = PdfWriter()
     marked: list[int] = []
-    for data, numbered in parts:
-        start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(data)))
-        if numbered:
-            marked.extend(range(start, len(writer.pages)))
-    marks = PdfReader(io.BytesIO(numbers(len(writer.pages))))
-    opening: IndirectObject | None = None
-    for index in marked:
-        if index >= len(marks.pages):
-            continue
-        opening = opening or writer._add_object(_stream(b"q\n"))
-        _draw_over(writer, writer.pages[index], marks.pages[index], opening)
+    with _PARSED.lock:
+        for part in parts:
+            start = len(writer.pages)
+            writer.append(_PARSED.reader(part.pdf) if part.fixed else PdfReader(io.BytesIO(part.pdf)))
+            if part.marked:
+                marked.extend(range(start, len(writer.pages)))
+        marks = _PARSED.reader(numbers(len(writer.pages)))
+        opening: IndirectObject | None = None
+        for index in marked:
+            if index >= len(marks.pages):
+                continue
+            opening = opening or writer._add_object(_stream(b"q\n"))
+            _draw_over(writer, writer.pages[index], marks.pages[index], opening)
     set_metadata(writer, title=title, subject=subject, author=author, keywords=keywords)
     return write_deterministic(writer)
 

@@ -19,6 +19,7 @@ from docgen.documents.base import DocumentRequest, DocumentType, Options
 from docgen.domain.case import Case
 from docgen.domain.redaction import REDACTED, redact_case, redacted_key
 from docgen.errors import Ineligible, InvalidInput, Problem
+from docgen.pdf.merge import Part, merge_numbered
 from docgen.render.base import Engine, PdfMeta
 from docgen.render.engines import get_engine
 
@@ -125,10 +126,9 @@ def check(
     return [p for p in problems if p.blocking], [p for p in problems if not p.blocking]
 
 
-def _numbered(pdfs: list[tuple[bytes, bool]], meta: PdfMeta, settings: Settings) -> bytes:
-    """The parts as one PDF, numbered "Page n of m" throughout. Each part is (pdf, marked): pages
-    of an official form carry the form's own furniture and are counted but not marked."""
-    from docgen.pdf.merge import merge_numbered
+def _numbered(pdfs: list[Part], meta: PdfMeta, settings: Settings) -> bytes:
+    """The parts as one PDF, numbered "Page n of m" throughout: pages of an official form carry the
+    form's own furniture and are counted but not marked."""
     from docgen.render.html import HtmlEngine
 
     html = get_engine("html", settings)
@@ -289,12 +289,12 @@ def _render_checked(
     )
     out = eng.render(template, context, meta, dt.render_options(req) or None)
     if several:
-        pdfs = [(out.pdf, req.engine == "html")]
+        pdfs = [Part(out.pdf, req.engine == "html")]
         for tpl, ctx in static:
             part_pdf = eng.render_static(
                 tpl, {**ctx, "continuous_pages": True}, title=meta.title, created=meta.created
             )
-            pdfs.append((part_pdf, req.engine == "html"))
+            pdfs.append(Part(part_pdf, req.engine == "html", fixed=True))
         for part_dt, part_req in parts:
             part_eng = get_engine(part_req.engine, settings)
             part_ctx = part_dt.context_for(part_req)
@@ -307,7 +307,7 @@ def _render_checked(
                 part_meta,
                 part_dt.render_options(part_req) or None,
             )
-            pdfs.append((part.pdf, part_req.engine == "html"))
+            pdfs.append(Part(part.pdf, part_req.engine == "html"))
         out.pdf = _numbered(pdfs, meta, settings)
     if settings.pdfa:  # last: merging and filling bring in what PDF/A has rules about
         out.pdf = archival(out.pdf, meta, req.case)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-from docgen.pdf.merge import merge_numbered
+from docgen.pdf.merge import Part, merge_numbered
 from tests.fixtures.pdfs import A4, make_pdf
 
 LETTER = (612.0, 792.0)
@@ -88,9 +89,9 @@ def _words(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, float, float]]]:
 
 def test_marks_sit_at_each_pages_bottom_right_and_skip_unmarked_parts(tmp_path: Path) -> None:
     parts = [
-        (_unbalanced(make_pdf(2, label="letter")), True),
-        (make_pdf(1, label="form", size=LETTER), False),
-        (make_pdf(1, label="annex", size=LETTER), True),
+        Part(_unbalanced(make_pdf(2, label="letter")), marked=True),
+        Part(make_pdf(1, label="form", size=LETTER), marked=False),
+        Part(make_pdf(1, label="annex", size=LETTER), marked=True, fixed=True),
     ]
     merged = merge_numbered(parts, _marks, title="Letter before claim")
 
@@ -111,3 +112,22 @@ def test_marks_sit_at_each_pages_bottom_right_and_skip_unmarked_parts(tmp_path: 
     # the page's own content is still drawn as it was (moved, as its stream says)
     own = [x for word, x, _ in pages[0] if word == "letter"]
     assert own and abs(own[0] - (72 + 50)) < 1.0
+
+
+def test_fixed_parts_parsed_once_give_the_same_file_from_any_thread() -> None:
+    enclosures = make_pdf(3, label="enclosure")
+    letters = [make_pdf(2, label=f"letter {n}") for n in range(6)]
+
+    def merged(letter: bytes, fixed: bool) -> bytes:
+        parts = [Part(letter, marked=True), Part(enclosures, marked=True, fixed=fixed)]
+        return merge_numbered(parts, _marks, title="Letter before claim")
+
+    parsed_each_time = [merged(letter, fixed=False) for letter in letters]
+    with ThreadPoolExecutor(4) as pool:  # a reader shared by merges in several threads at once
+        reused = list(pool.map(lambda letter: merged(letter, fixed=True), letters * 3))
+    assert reused == parsed_each_time * 3
+    assert len(set(parsed_each_time)) == len(letters)
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(reused[-1])).pages]
+    assert ["letter 5 page 1" in texts[0], "enclosure page 3" in texts[4], "Mark 5 of 5" in texts[4]] == [
+        True
+    ] * 3
