@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -84,10 +85,28 @@ def _icc_profile() -> bytes:
     return files("weasyprint").joinpath("pdf/sRGB2014.icc").read_bytes()
 
 
+def open_bytes(data: bytes) -> pikepdf.Pdf:
+    """``data`` opened by qpdf. From a BytesIO qpdf reads through Python, a small read at a time;
+    from a file in memory (a Linux memfd) it maps the bytes: an official form of some 600 objects
+    opens and is written again in half the time. Where there is no memfd, the BytesIO."""
+    if not hasattr(os, "memfd_create"):
+        return pikepdf.open(io.BytesIO(data))
+    fd = os.memfd_create("docgen-pdf", os.MFD_CLOEXEC)
+    try:
+        with open(fd, "wb", closefd=False) as out:
+            out.write(data)
+        path = f"/proc/self/fd/{fd}"
+        if not os.path.exists(path):  # no /proc
+            return pikepdf.open(io.BytesIO(data))
+        return pikepdf.open(path, access_mode=pikepdf.AccessMode.mmap)  # qpdf keeps its own mapping
+    finally:
+        os.close(fd)
+
+
 def make_pdfa(pdf_bytes: bytes, info: ArchiveInfo) -> bytes:
     """The same pages as PDF/A-3b when ``info`` has attachments, else PDF/A-2b."""
     try:
-        pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+        pdf = open_bytes(pdf_bytes)
     except pikepdf.PasswordError as exc:
         raise NotArchivable("the PDF is encrypted; PDF/A does not allow encryption") from exc
     with pdf:

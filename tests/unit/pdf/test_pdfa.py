@@ -215,3 +215,22 @@ def test_the_checker_finds_scripts_hidden_annotations_and_loose_files() -> None:
     assert "/Text annotation not printable or hidden" in problems
     assert "/Text annotation without an appearance stream" in problems
     assert "has no AFRelationship" in problems
+
+
+def test_finishing_from_a_file_in_memory_matches_the_stream_and_leaves_no_descriptor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    source = make_pdf(3, label="letter")
+    info = ArchiveInfo(title="Letter", created=dt.date(2026, 3, 2))
+    before = len(os.listdir("/proc/self/fd"))
+    mapped = [make_pdfa(source, info) for _ in range(50)]
+    assert len(os.listdir("/proc/self/fd")) == before
+    monkeypatch.delattr(os, "memfd_create")  # a system without memfd: the bytes are read as a stream
+    streamed = make_pdfa(source, info)
+    assert set(mapped) == {streamed}
+    report = check_pdfa(streamed)
+    assert (report.part, report.problems) == (2, [])
+    text = subprocess.run(["pdftotext", "-", "-"], input=streamed, capture_output=True, check=True).stdout
+    assert [f"letter page {n}".encode() in text for n in (1, 2, 3)] == [True] * 3
