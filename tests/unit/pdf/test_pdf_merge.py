@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from docgen.pdf.merge import Part, merge_numbered
-from tests.fixtures.pdfs import A4, make_pdf
+from tests.fixtures.pdfs import A4, helvetica, make_pdf
 
 LETTER = (612.0, 792.0)
 MARK_X, MARK_Y = 480.0, 30.0
@@ -29,15 +29,7 @@ def _marks(total: int) -> bytes:
     """``total`` A4 pages, page n carrying only "Mark n of total" at (MARK_X, MARK_Y); the even
     pages' content in two streams."""
     writer = PdfWriter()
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-    )
+    font = helvetica(writer)
     for n in range(1, total + 1):
         page = writer.add_blank_page(*A4)
         page[NameObject("/Resources")] = DictionaryObject(
