@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -156,7 +157,12 @@ def test_two_worker_processes_share_the_register(make_case: CaseFactory, setting
 
     assert result.counts["stored"] == 8, [i.problem for i in result.items if not i.ok]
     assert [i.case_ref for i in result.items][::2] == [c.case_ref for c in cases]  # in case order
-    assert len(result.peak_rss_mb) == 2 and all(0 < mb < 400 for mb in result.peak_rss_mb.values())
+    # Every paper was made in a worker process, never in this one. Which of the two workers takes
+    # which case is the pool's choice: on a loaded machine the first to start may take all four
+    # before the second has imported its modules, so only "at most two, none of them this process"
+    # is certain.
+    assert 1 <= len(result.peak_rss_mb) <= 2 and os.getpid() not in result.peak_rss_mb
+    assert all(0 < mb < 400 for mb in result.peak_rss_mb.values())
     with unit_of_work(open_register(settings)) as session:
         assert sum(len(documents.versions_for_case(session, c.case_ref)) for c in cases) == 8
 
