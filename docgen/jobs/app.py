@@ -40,6 +40,7 @@ def broker_settings(settings: Settings) -> dict[str, Any]:
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
+        "broker_transport": "docgen.jobs.broker:FilesystemTransport",
         "broker_transport_options": {
             "data_folder_in": str(folder / "in"),
             "data_folder_out": str(folder / "in"),

@@ -3,10 +3,15 @@ recycling from Settings, and the embedded broker that needs no server."""
 
 from __future__ import annotations
 
+import socket
+import threading
 from pathlib import Path
+
+from kombu import Connection
 
 from docgen.config import Settings
 from docgen.jobs.app import QUEUE, make_celery
+from docgen.jobs.broker import FilesystemTransport
 from docgen.jobs.tasks import BACKOFF_MAX_S, backoff
 
 
@@ -36,6 +41,37 @@ def test_the_embedded_broker_is_a_folder_under_data_dir(tmp_path: Path) -> None:
     assert conf.broker_url == "filesystem://"
     assert conf.broker_transport_options["data_folder_in"] == str(tmp_path / "broker" / "in")
     assert (tmp_path / "broker" / "in").is_dir()
+
+
+def _ask(conn: Connection, outcome: list[BaseException]) -> None:
+    try:
+        conn.drain_events()
+    except BaseException as err:  # the expected socket.timeout, or whatever else went wrong
+        outcome.append(err)
+
+
+def test_the_embedded_broker_carries_a_message_and_never_blocks_the_worker_loop(tmp_path: Path) -> None:
+    # A worker notices Ctrl+C or SIGTERM only between asks for messages; an ask with no timeout,
+    # or Celery's own 2 s, must come back when the folder is empty rather than hold the stop.
+    app = make_celery(Settings(environment="test", data_dir=tmp_path))
+    got: list[object] = []
+    with app.connection_for_write() as conn:
+        assert isinstance(conn.transport, FilesystemTransport)
+        queue = conn.SimpleQueue(QUEUE)
+        # nothing queued yet: an ask with no timeout comes back (run aside, so a regression fails
+        # this test instead of hanging the suite)
+        outcome: list[BaseException] = []
+        asker = threading.Thread(target=lambda: _ask(conn, outcome), daemon=True)
+        asker.start()
+        asker.join(timeout=30)
+        assert not asker.is_alive() and isinstance(outcome[0], socket.timeout), outcome
+        queue.put({"job": "J-1"})
+        message = queue.get(timeout=5)
+        message.ack()
+        got.append(message.payload)
+        queue.close()
+    assert got == [{"job": "J-1"}]
+    assert list((tmp_path / "broker" / "in").iterdir()) == []  # taken, not left behind
 
 
 def test_retries_back_off_exponentially_to_a_ceiling() -> None:
