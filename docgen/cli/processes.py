@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import time
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -163,19 +164,37 @@ def _signal(pids: list[int], sig: int) -> None:
             os.kill(pid, sig)
 
 
+def _tracker_pid() -> int | None:
+    """The multiprocessing resource tracker this process started, if any (the render pool's
+    workers are spawned, which starts one). By design it ignores SIGINT and SIGTERM and ends when
+    the pipe from its parent closes: it is stopped by closing that pipe, not by a signal."""
+    pid = getattr(resource_tracker._resource_tracker, "_pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+def _stop_tracker() -> None:
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if callable(stop):
+        with contextlib.suppress(Exception):
+            stop()  # closes the pipe; the tracker exits at once and is reaped
+
+
 def stop_descendants(grace: float = 15.0) -> None:
     """Stop every descendant of this process: SIGTERM to the direct children first (the worker
     shuts its own pool down), then to whatever is left (a LibreOffice in its own session, an
-    orphan re-parented to us), SIGKILL to anything still there after ``grace`` seconds."""
+    orphan re-parented to us), SIGKILL to anything still there after ``grace`` seconds. The
+    resource tracker is stopped last, by closing its pipe, once nothing else that holds it is left."""
     me = os.getpid()
-    first = _alive(children(me))
+    tracker = _tracker_pid()
+    first = [p for p in _alive(children(me)) if p != tracker]
     _signal(first, signal.SIGTERM)
     deadline = time.monotonic() + grace
     halfway = time.monotonic() + grace / 2
     termed: set[int] = set()
     while True:
-        pids = _alive(descendants(me))
+        pids = [p for p in _alive(descendants(me)) if p != tracker]
         if not pids:
+            _stop_tracker()
             return
         now = time.monotonic()
         if now > deadline + 5:
