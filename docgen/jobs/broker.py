@@ -8,13 +8,25 @@ waited up to 3 s before the worker even began to shut down. Here each ask return
 ``MAX_WAIT_S``, looking at the folder once at the start of it: an idle worker lists the folder four
 times a second (0.1% of a core more than kombu's once a second, measured), and a job
 submitted to an idle worker starts sooner too.
+
+An ask that has waited ``MAX_WAIT_S`` without a message returns nothing rather than raising a
+timeout, unless the caller's own timeout has run out: kombu allows an ask to come back early (its
+``SimpleQueue.get`` and Celery's loop both ask again), whereas a timeout raised early would tell a
+caller waiting five seconds that the queue was empty after a quarter of one.
+
+kombu keeps the filesystem transport's exchanges and bindings in one table for the whole process,
+and writes a binding to the broker's control folder only the first time the process makes it: a
+second broker folder in the same process (a second data folder) never received its binding, and
+messages published to it were dropped. Here each control folder has its own table.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from pathlib import Path
+from typing import Any, ClassVar
 
-from kombu.transport import filesystem
+from kombu.transport import filesystem, virtual
 
 #: the longest one ask for messages blocks the worker's loop
 MAX_WAIT_S = 0.25
@@ -23,6 +35,19 @@ MAX_WAIT_S = 0.25
 class FilesystemTransport(filesystem.Transport):
     polling_interval = MAX_WAIT_S
 
+    _states: ClassVar[dict[str, virtual.BrokerState]] = {}
+    _states_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, client: Any, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        folder = str(Path(client.transport_options.get("control_folder", "control")).resolve())
+        with self._states_lock:
+            self.state = self._states.setdefault(folder, virtual.BrokerState())
+
     def drain_events(self, connection: Any, timeout: Any = None, **kwargs: Any) -> Any:
-        wait = MAX_WAIT_S if timeout is None else min(timeout, MAX_WAIT_S)
-        return super().drain_events(connection, timeout=wait, **kwargs)
+        if timeout is not None and timeout <= MAX_WAIT_S:
+            return super().drain_events(connection, timeout=timeout, **kwargs)
+        try:
+            return super().drain_events(connection, timeout=MAX_WAIT_S, **kwargs)
+        except TimeoutError:
+            return None  # back early, as kombu allows: the caller's own timeout has not run out
