@@ -21,7 +21,7 @@ from typing import Any
 
 from docgen.bulk.cases import CaseSource
 from docgen.bulk.output import BulkOutput
-from docgen.bulk.worker import Task, init_worker, process_case
+from docgen.bulk.worker import Task, init_pool_worker, init_worker, process_case
 from docgen.config import Settings
 from docgen.documents import registry
 from docgen.domain.case import Case
@@ -182,7 +182,7 @@ def run_bulk(
         else:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(
-                workers, mp_context=context, initializer=init_worker, initargs=(settings,)
+                workers, mp_context=context, initializer=init_pool_worker, initargs=(settings,)
             ) as pool:
                 done = 0
                 try:

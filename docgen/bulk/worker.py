@@ -23,6 +23,7 @@ from docgen.domain.case import Case, parse_case_json
 from docgen.errors import DocgenError
 from docgen.register import unit_of_work
 from docgen.register.models import Role
+from docgen.render.pool import settle_heap, warm_engines
 from docgen.services import generation
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
@@ -38,6 +39,14 @@ def init_worker(settings: Settings) -> None:
     """Run once in each worker process (and in-process when there is no pool)."""
     global _BACKEND
     _BACKEND = Backend.open(settings)
+
+
+def init_pool_worker(settings: Settings) -> None:
+    """Run once in each process of a bulk run's pool: open the backend, warm the engines, then
+    settle the warm heap so that the collector stops walking it at every full pass."""
+    init_worker(settings)
+    warm_engines(settings)
+    settle_heap()
 
 
 def _backend() -> Backend:

@@ -13,7 +13,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import task_postrun, worker_process_init, worker_ready, worker_shutdown
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -21,6 +21,7 @@ from docgen.config import Settings, get_settings
 from docgen.jobs.app import make_celery
 from docgen.register import open_register
 from docgen.register.db import make_engine
+from docgen.render.pool import settle_heap
 from docgen.services import bundle_jobs, callbacks, imports, jobs
 from docgen.services.backend import Backend
 from docgen.storage import ObjectStore, make_store
@@ -171,6 +172,23 @@ def reconcile_once() -> list[str]:
             return jobs.reconcile(backend, app.send_task)
         finally:
             engine.dispose()
+
+
+_POOL_PROCESS = False
+
+
+@worker_process_init.connect
+def _in_a_pool_process(**_kwargs: Any) -> None:
+    global _POOL_PROCESS
+    _POOL_PROCESS = True
+
+
+@task_postrun.connect
+def _settle_after_the_first_task(**_kwargs: Any) -> None:
+    """A pool process is warm once its first task is done (fonts, stylesheets, forms loaded):
+    settle that heap, as the render pool and bulk workers do, so the collector stops walking it."""
+    if _POOL_PROCESS:
+        settle_heap()
 
 
 @worker_ready.connect

@@ -6,6 +6,7 @@ each runs in the spawned worker exactly as it would in service."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import operator
 import os
@@ -72,6 +73,13 @@ def test_renders_in_the_pool_are_the_bytes_rendered_in_process(
         here = render_document(r.doc_type, case, AS_OF, settings=settings)
         assert r.pdf == here.pdf and r.input_hash == here.input_hash
     assert pool.stats().renders >= 3
+
+
+def test_a_warm_worker_keeps_its_heap_out_of_the_collectors_passes(pool: RenderPool) -> None:
+    # the worker froze what was alive after warming up (the bytes it renders are the in-process
+    # bytes, above); the caller's own process is never frozen
+    assert pool.run(gc.get_freeze_count, label="frozen objects") > 10_000
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_refusal_comes_back_as_the_same_error_with_its_problems(pool: RenderPool, case: Case) -> None:
