@@ -45,7 +45,10 @@ def init_pool_worker(settings: Settings) -> None:
     """Run once in each process of a bulk run's pool: open the backend, warm the engines, then
     settle the warm heap so that the collector stops walking it at every full pass."""
     init_worker(settings)
-    warm_engines(settings)
+    try:
+        warm_engines(settings)
+    except Exception:  # as in the render pool: a process that cannot warm up still renders, only slower
+        log.exception("bulk worker warm-up failed")
     settle_heap()
 
 

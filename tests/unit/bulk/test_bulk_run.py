@@ -54,6 +54,27 @@ def test_engine_per_type_fills_the_official_n1(
     assert len(reader.pages) == 5  # the official N1 12.24, not the like-effect layout
 
 
+def test_a_pool_process_that_cannot_warm_up_still_makes_the_papers_it_can(
+    make_case: CaseFactory, settings: Settings, official_forms_dir: Path, tmp_path: Path
+) -> None:
+    # no html templates at all: warming the html engine fails in each pool process, the official
+    # N1 needs none of it and is still filled, as in the render pool
+    empty = tmp_path / "no-templates"
+    empty.mkdir()
+    broken = settings.model_copy(update={"official_forms_dir": official_forms_dir, "templates_dir": empty})
+
+    result = run_bulk(
+        [make_case("company-late-payment"), make_case("individual-care-charges")],
+        ["n1"],
+        CLAIM_AS_OF,
+        broken,
+        workers=2,
+        engines={"n1": "official"},
+    )
+
+    assert result.counts["stored"] == 2, [i.problem for i in result.items]
+
+
 def test_engine_choice_is_checked_before_any_work(make_case: CaseFactory, settings: Settings) -> None:
     with pytest.raises(InvalidInput) as info:
         run_bulk(
