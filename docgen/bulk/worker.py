@@ -23,7 +23,7 @@ from docgen.domain.case import Case, parse_case_json
 from docgen.errors import DocgenError
 from docgen.register import unit_of_work
 from docgen.register.models import Role
-from docgen.render.pool import settle_heap, warm_engines
+from docgen.render.pool import ready_for_renders, warm_engines
 from docgen.services import generation
 from docgen.services.auth import Principal
 from docgen.services.backend import Backend
@@ -45,11 +45,7 @@ def init_pool_worker(settings: Settings) -> None:
     """Run once in each process of a bulk run's pool: open the backend, warm the engines, then
     settle the warm heap so that the collector stops walking it at every full pass."""
     init_worker(settings)
-    try:
-        warm_engines(settings)
-    except Exception:  # as in the render pool: a process that cannot warm up still renders, only slower
-        log.exception("bulk worker warm-up failed")
-    settle_heap()
+    ready_for_renders(warm_engines, settings)
 
 
 def _backend() -> Backend:

@@ -145,12 +145,7 @@ def _worker_main(
         with contextlib.suppress(OSError):
             os.nice(nice)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    if warm is not None:
-        try:
-            warm(*warm_args)
-        except Exception:  # a worker that cannot warm up still renders, only slower
-            log.exception("render worker warm-up failed")
-    settle_heap()
+    ready_for_renders(warm, *warm_args)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -206,6 +201,17 @@ def settle_heap() -> None:
     _settled = True
     gc.collect()
     gc.freeze()
+
+
+def ready_for_renders(warm: Callable[..., None] | None, *warm_args: Any) -> None:
+    """Make a process that will do nothing but render ready: warm it, then settle its heap. A
+    process that cannot warm up still renders, only slower."""
+    if warm is not None:
+        try:
+            warm(*warm_args)
+        except Exception:
+            log.exception("render worker warm-up failed")
+    settle_heap()
 
 
 # ---------------------------------------------------------------- in the parent

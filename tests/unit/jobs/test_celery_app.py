@@ -53,7 +53,7 @@ def _ask(conn: Connection, outcome: list[object]) -> None:
         outcome.append(err)
 
 
-def test_the_embedded_broker_carries_a_message_and_never_blocks_the_worker_loop(tmp_path: Path) -> None:
+def test_the_embedded_broker_never_blocks_the_worker_loop(tmp_path: Path) -> None:
     # A worker notices Ctrl+C or SIGTERM only between asks for messages; an ask with no timeout,
     # or Celery's own 2 s, must come back when the folder is empty rather than hold the stop.
     app = make_celery(Settings(environment="test", data_dir=tmp_path))

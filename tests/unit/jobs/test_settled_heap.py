@@ -15,7 +15,7 @@ from docgen.bulk.worker import init_pool_worker
 from docgen.config import PROJECT_ROOT, Settings
 
 
-def test_a_bulk_runs_pool_process_is_warm_and_settled_before_its_first_case(settings: Settings) -> None:
+def test_a_bulk_runs_pool_process_is_settled_before_its_first_case(settings: Settings) -> None:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         1, mp_context=context, initializer=init_pool_worker, initargs=(settings,)
